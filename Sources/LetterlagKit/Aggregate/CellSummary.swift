@@ -1,0 +1,53 @@
+/// The figures for one trust × letter type × event week, or for a merged window of weeks.
+///
+/// Every field adds when cells merge, which is what lets the store re-aggregate any window
+/// without the raw rows. `due*` and `within*` follow the definitions in PRODUCT.md.
+public struct CellSummary: Sendable, Equatable {
+    public var letters: Int = 0
+    public var received: Int = 0
+    public var outstanding: Int = 0
+    /// Letters with a contract limit that were received, or whose deadline passed by the as-of time.
+    public var due: Int = 0
+    public var withinLimit: Int = 0
+    public var due3d: Int = 0
+    public var within3d: Int = 0
+    public var due4d: Int = 0
+    public var within4d: Int = 0
+    /// Delays of received letters.
+    public var delay = LatencyHistogram()
+    /// Ages at the as-of time of letters still outstanding.
+    public var outstandingAge = LatencyHistogram()
+
+    public init() {}
+
+    public mutating func merge(_ o: CellSummary) {
+        letters += o.letters
+        received += o.received
+        outstanding += o.outstanding
+        due += o.due
+        withinLimit += o.withinLimit
+        due3d += o.due3d
+        within3d += o.within3d
+        due4d += o.due4d
+        within4d += o.within4d
+        delay.merge(o.delay)
+        outstandingAge.merge(o.outstandingAge)
+    }
+}
+
+/// Identifies a cell: trust, letter type and the Monday-based week index of the event's local date.
+public struct CellID: Hashable, Sendable, Comparable {
+    public var trust: String
+    public var type: LetterType
+    public var week: Int
+
+    public init(trust: String, type: LetterType, week: Int) {
+        self.trust = trust
+        self.type = type
+        self.week = week
+    }
+
+    public static func < (a: CellID, b: CellID) -> Bool {
+        (a.trust, a.type.rawValue, a.week) < (b.trust, b.type.rawValue, b.week)
+    }
+}

@@ -1,0 +1,171 @@
+/// A mergeable histogram of durations in whole seconds, with at most 0.78% relative error.
+///
+/// Buckets are log-linear, as in HdrHistogram: exact below 128 s, then 64 buckets per power
+/// of two, so a bucket's midpoint is within 1/128 of any value in it. Two histograms merge by
+/// adding counts, so any window can be re-aggregated from stored weeks. The exact minimum and
+/// maximum are kept beside the buckets so that the extremes carry no bucket error.
+public struct LatencyHistogram: Sendable, Equatable {
+    /// Occupied bucket indexes in ascending order, and their counts.
+    public private(set) var buckets: [Int32] = []
+    public private(set) var counts: [UInt64] = []
+    public private(set) var total: UInt64 = 0
+    public private(set) var minimum: Int64 = .max
+    public private(set) var maximum: Int64 = .min
+
+    public init() {}
+
+    /// The bucket index of a non-negative duration.
+    @inline(__always)
+    public static func bucket(of seconds: Int64) -> Int {
+        let v = UInt64(max(0, seconds))
+        if v < 128 { return Int(v) }
+        let e = 63 - v.leadingZeroBitCount
+        return (e - 6) * 64 + Int(v >> UInt64(e - 6))
+    }
+
+    /// The smallest value in bucket `index`, and the bucket's width.
+    public static func range(of index: Int) -> (lower: Int64, width: Int64) {
+        if index < 128 { return (Int64(index), 1) }
+        let e = index / 64 + 5
+        let sub = Int64(index % 64 + 64)
+        return (sub << Int64(e - 6), 1 << Int64(e - 6))
+    }
+
+    /// The value a bucket stands for: exact below 128 s, else the bucket's midpoint.
+    public static func representative(of index: Int) -> Double {
+        let (lower, width) = range(of: index)
+        return width == 1 ? Double(lower) : Double(lower) + Double(width) / 2
+    }
+
+    public var isEmpty: Bool { total == 0 }
+
+    public mutating func record(_ seconds: Int64, count: UInt64 = 1) {
+        add(bucket: Self.bucket(of: seconds), count: count)
+        noteExtremes(minimum: seconds, maximum: seconds)
+    }
+
+    /// Adds `count` values to a bucket; the caller keeps the extremes with `noteExtremes`.
+    /// Adding in ascending bucket order is cheapest.
+    public mutating func add(bucket index: Int, count: UInt64) {
+        guard count > 0 else { return }
+        let b = Int32(index)
+        total += count
+        if let last = buckets.last, last >= b {
+            if last == b { counts[counts.count - 1] += count; return }
+            var lo = 0, hi = buckets.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if buckets[mid] < b { lo = mid + 1 } else { hi = mid }
+            }
+            if buckets[lo] == b { counts[lo] += count } else {
+                buckets.insert(b, at: lo)
+                counts.insert(count, at: lo)
+            }
+            return
+        }
+        buckets.append(b)
+        counts.append(count)
+    }
+
+    public mutating func noteExtremes(minimum lo: Int64, maximum hi: Int64) {
+        minimum = Swift.min(minimum, lo)
+        maximum = Swift.max(maximum, hi)
+    }
+
+    public mutating func merge(_ other: LatencyHistogram) {
+        guard other.total > 0 else { return }
+        guard total > 0 else { self = other; return }
+        var b: [Int32] = [], c: [UInt64] = []
+        b.reserveCapacity(buckets.count + other.buckets.count)
+        c.reserveCapacity(buckets.count + other.buckets.count)
+        var i = 0, j = 0
+        while i < buckets.count || j < other.buckets.count {
+            if j == other.buckets.count || (i < buckets.count && buckets[i] < other.buckets[j]) {
+                b.append(buckets[i]); c.append(counts[i]); i += 1
+            } else if i == buckets.count || other.buckets[j] < buckets[i] {
+                b.append(other.buckets[j]); c.append(other.counts[j]); j += 1
+            } else {
+                b.append(buckets[i]); c.append(counts[i] + other.counts[j]); i += 1; j += 1
+            }
+        }
+        buckets = b
+        counts = c
+        total += other.total
+        noteExtremes(minimum: other.minimum, maximum: other.maximum)
+    }
+
+    /// The nearest-rank percentile in seconds: the ⌈p·n⌉-th smallest value, as DuckDB's
+    /// `quantile_disc`; nil when empty. `perMille` is p × 1000, such as 500 for the median.
+    public func percentile(perMille: Int) -> Double? {
+        guard total > 0 else { return nil }
+        let rank = Swift.max(1, (UInt64(perMille) * total + 999) / 1000)
+        if rank >= total { return Double(maximum) }
+        if rank == 1 { return Double(minimum) }
+        var seen: UInt64 = 0
+        for (i, c) in counts.enumerated() {
+            seen += c
+            if seen >= rank {
+                return Swift.min(Swift.max(Self.representative(of: Int(buckets[i])), Double(minimum)), Double(maximum))
+            }
+        }
+        return Double(maximum)
+    }
+
+    // MARK: Stored form
+
+    /// A compact byte form for SQLite: LEB128 varints of the minimum, maximum, then
+    /// (bucket gap, count) pairs. Documented in docs/schema.md so analysts can decode it.
+    public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + counts.count * 3)
+        guard total > 0 else { return out }
+        Self.putVarint(UInt64(minimum), &out)
+        Self.putVarint(UInt64(maximum), &out)
+        var previous = -1
+        for (i, c) in zip(buckets, counts) {
+            Self.putVarint(UInt64(Int(i) - previous), &out)
+            Self.putVarint(c, &out)
+            previous = Int(i)
+        }
+        return out
+    }
+
+    /// Decodes `encoded()`; nil when the bytes are not a histogram.
+    public init?(encoded bytes: [UInt8]) {
+        self.init()
+        if bytes.isEmpty { return }
+        var i = 0
+        guard let lo = Self.getVarint(bytes, &i), let hi = Self.getVarint(bytes, &i) else { return nil }
+        var index = -1
+        while i < bytes.count {
+            guard let gap = Self.getVarint(bytes, &i), let c = Self.getVarint(bytes, &i), gap > 0, gap < 1 << 20
+            else { return nil }
+            index += Int(gap)
+            add(bucket: index, count: c)
+        }
+        minimum = Int64(bitPattern: lo)
+        maximum = Int64(bitPattern: hi)
+    }
+
+    static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    static func getVarint(_ bytes: [UInt8], _ i: inout Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count && shift < 64 {
+            let b = bytes[i]
+            i += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        return nil
+    }
+}

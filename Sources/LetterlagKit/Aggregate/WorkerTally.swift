@@ -1,0 +1,173 @@
+/// One worker's running totals; workers never share state, and merge once at the end.
+///
+/// Per row it finds the cell (trust × type × week) in a flat hash table, bumps integer
+/// counters and one histogram bucket. Outstanding letters keep only their cell and event
+/// instant, because their age and whether their deadline has passed depend on the as-of
+/// time, which by default is the latest timestamp in the whole extract.
+public struct WorkerTally: RowSink {
+    static let bucketBits: UInt64 = 12
+    static let fastTrustCodes = 36 * 36 * 36
+    static let threeDays: Int64 = 3 * 86_400
+    static let fourDays: Int64 = 4 * 86_400
+
+    struct Counters {
+        var letters: UInt32 = 0
+        var received: UInt32 = 0
+        var dueReceived: UInt32 = 0
+        var withinLimit: UInt32 = 0
+        var within3d: UInt32 = 0
+        var within4d: UInt32 = 0
+        var minDelay: Int64 = .max
+        var maxDelay: Int64 = .min
+    }
+
+    let limits: ContractLimits
+    var cells = CountingTable(capacity: 4096)
+    var cellKeys: [UInt64] = []
+    var counters: [Counters] = []
+    var buckets = CountingTable(capacity: 1 << 16)
+    var outstandingCell: [UInt32] = []
+    var outstandingEvent: [Int64] = []
+    var otherTrusts: [[UInt8]: Int] = [:]
+    var otherTrustNames: [String] = []
+    public internal(set) var rejects = RejectTally()
+    /// The latest instant in any accepted row, for the default as-of time.
+    public internal(set) var latest: Int64 = .min
+    public internal(set) var accepted = 0
+    /// The chunk being parsed, so rejects can be placed.
+    public var chunk = 0
+
+    public init(limits: ContractLimits) { self.limits = limits }
+
+    @inline(__always)
+    static func base36(_ b: UInt8) -> Int {
+        if b &- 0x30 < 10 { return Int(b &- 0x30) }
+        if b &- 0x41 < 26 { return Int(b &- 0x41) + 10 }
+        return -1
+    }
+
+    @inline(__always)
+    mutating func trustIndex(_ code: UnsafeBufferPointer<UInt8>) -> Int {
+        if code.count == 3 {
+            let a = Self.base36(code[0]), b = Self.base36(code[1]), c = Self.base36(code[2])
+            if a | b | c >= 0 { return a * 1296 + b * 36 + c }
+        }
+        return otherTrustIndex(code)
+    }
+
+    @inline(never)
+    mutating func otherTrustIndex(_ code: UnsafeBufferPointer<UInt8>) -> Int {
+        let bytes = Array(code)
+        if let i = otherTrusts[bytes] { return i }
+        let i = Self.fastTrustCodes + otherTrustNames.count
+        otherTrusts[bytes] = i
+        otherTrustNames.append(String(decoding: bytes, as: UTF8.self))
+        return i
+    }
+
+    func trustName(_ index: Int) -> String {
+        if index >= Self.fastTrustCodes { return otherTrustNames[index - Self.fastTrustCodes] }
+        let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return String([digits[index / 1296], digits[(index / 36) % 36], digits[index % 36]])
+    }
+
+    @inline(__always)
+    public mutating func accept(_ row: ParsedRow) {
+        accepted += 1
+        let eventDay = row.event.localDay
+        let week = CivilDate.weekIndex(days: eventDay)
+        let key = UInt64(trustIndex(row.trustCode)) << 32 | UInt64(row.letterType) << 28 | UInt64(week + (1 << 27))
+        var inserted = false
+        let slot = cells.slot(for: key, inserted: &inserted)
+        let cell: Int
+        if inserted {
+            cell = counters.count
+            cells.setValue(UInt32(cell), at: slot)
+            cellKeys.append(key)
+            counters.append(Counters())
+        } else {
+            cell = Int(cells.value(at: slot))
+        }
+        var latestHere = row.event.utc
+        if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
+        counters[cell].letters &+= 1
+        if row.arrival.status == .ok {
+            latestHere = max(latestHere, row.arrival.utc)
+            let delay = row.arrival.utc - row.event.utc
+            let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
+            counters[cell].received &+= 1
+            if limit >= 0 {
+                counters[cell].dueReceived &+= 1
+                if delay <= limit { counters[cell].withinLimit &+= 1 }
+            }
+            if delay <= Self.threeDays { counters[cell].within3d &+= 1 }
+            if delay <= Self.fourDays { counters[cell].within4d &+= 1 }
+            if delay < counters[cell].minDelay { counters[cell].minDelay = delay }
+            if delay > counters[cell].maxDelay { counters[cell].maxDelay = delay }
+            buckets.add(UInt64(cell) << Self.bucketBits | UInt64(LatencyHistogram.bucket(of: delay)))
+        } else {
+            outstandingCell.append(UInt32(cell))
+            outstandingEvent.append(row.event.utc)
+        }
+        if latestHere > latest { latest = latestHere }
+    }
+
+    @inline(__always)
+    public mutating func reject(_ reason: RejectReason, line: Int) {
+        rejects.add(reason, at: .init(chunk: chunk, line: line))
+    }
+
+    /// This worker's cells as summaries, with outstanding letters judged at `asOf`.
+    func summaries(asOf: Int64) -> [CellID: CellSummary] {
+        var ids: [CellID] = []
+        ids.reserveCapacity(cellKeys.count)
+        var result = [CellSummary](repeating: CellSummary(), count: cellKeys.count)
+        for (i, key) in cellKeys.enumerated() {
+            let trust = trustName(Int(key >> 32))
+            let type = LetterType(rawValue: Int((key >> 28) & 0xF))!
+            let week = Int(key & 0x0FFF_FFFF) - (1 << 27)
+            ids.append(CellID(trust: trust, type: type, week: week))
+            let c = counters[i]
+            result[i].letters = Int(c.letters)
+            result[i].received = Int(c.received)
+            result[i].due = Int(c.dueReceived)
+            result[i].withinLimit = Int(c.withinLimit)
+            result[i].due3d = Int(c.received)
+            result[i].within3d = Int(c.within3d)
+            result[i].due4d = Int(c.received)
+            result[i].within4d = Int(c.within4d)
+        }
+        // Group bucket entries by cell with a counting sort, then add them in bucket order.
+        var perCell = [Int](repeating: 0, count: cellKeys.count + 1)
+        buckets.forEach { key, _ in perCell[Int(key >> Self.bucketBits) + 1] += 1 }
+        for i in 1..<perCell.count { perCell[i] += perCell[i - 1] }
+        var cursor = perCell
+        var sorted = [UInt64](repeating: 0, count: buckets.count)
+        buckets.forEach { key, count in
+            let cell = Int(key >> Self.bucketBits)
+            sorted[cursor[cell]] = (key & ((1 << Self.bucketBits) - 1)) << 32 | UInt64(count)
+            cursor[cell] += 1
+        }
+        for cell in 0..<cellKeys.count {
+            let slice = sorted[perCell[cell]..<perCell[cell + 1]].sorted()
+            for entry in slice { result[cell].delay.add(bucket: Int(entry >> 32), count: entry & 0xFFFF_FFFF) }
+            if counters[cell].received > 0 {
+                result[cell].delay.noteExtremes(minimum: counters[cell].minDelay, maximum: counters[cell].maxDelay)
+            }
+        }
+        for (cell32, event) in zip(outstandingCell, outstandingEvent) {
+            let cell = Int(cell32)
+            let age = asOf - event
+            result[cell].outstanding += 1
+            result[cell].outstandingAge.record(age)
+            let limit = limits.limitSeconds(type: ids[cell].type.rawValue, eventDay: LondonClock.shared.localDay(fromUTC: event))
+            if limit >= 0 && age >= limit { result[cell].due += 1 }
+            if age >= Self.threeDays { result[cell].due3d += 1 }
+            if age >= Self.fourDays { result[cell].due4d += 1 }
+        }
+        var map: [CellID: CellSummary] = [:]
+        map.reserveCapacity(ids.count)
+        for (id, s) in zip(ids, result) { map[id, default: CellSummary()].merge(s) }
+        return map
+    }
+}

@@ -1,0 +1,31 @@
+/// A small, fast, seedable random number generator (SplitMix64), so `generate` is repeatable.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1).
+    @inline(__always)
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A standard normal deviate (Box–Muller).
+    @inline(__always)
+    public mutating func normal() -> Double {
+        let u = max(unit(), 1e-300), v = unit()
+        return (-2 * _log(u)).squareRoot() * _cos(2 * .pi * v)
+    }
+}
+
+import Foundation
+
+@inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }

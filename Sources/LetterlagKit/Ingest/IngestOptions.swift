@@ -1,0 +1,61 @@
+import Foundation
+
+/// Everything that shapes one ingest run.
+public struct IngestOptions: Sendable {
+    public var files: [String]
+    /// The as-of instant (UTC seconds); nil takes the latest timestamp in the extract.
+    public var asOf: Int64?
+    public var workers: Int
+    public var inflater: InflaterKind
+    public var limits: ContractLimits
+    public var mapping: ColumnMapping
+    /// Bytes per chunk handed to a worker; a row longer than this is a damaged file.
+    public var chunkSize: Int
+    /// The largest share of rows, in percent, that may be set aside before the run fails.
+    public var maxRejectedPercent: Double
+
+    public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                inflater: InflaterKind = .isal, limits: ContractLimits = .standard, mapping: ColumnMapping = .init(),
+                chunkSize: Int = 4 << 20, maxRejectedPercent: Double = 1) {
+        self.files = files
+        self.asOf = asOf
+        self.workers = max(1, workers)
+        self.inflater = inflater
+        self.limits = limits
+        self.mapping = mapping
+        self.chunkSize = chunkSize
+        self.maxRejectedPercent = maxRejectedPercent
+    }
+}
+
+/// What an ingest run computed, before it is stored.
+public struct IngestResult: Sendable {
+    public struct FileStats: Sendable {
+        public var path: String
+        public var bytes: Int
+        public var rowsRead: Int
+        public var rowsRejected: Int
+    }
+
+    public struct RejectExample: Sendable, Equatable {
+        public var reason: RejectReason
+        public var file: String
+        public var line: Int
+    }
+
+    public var cells: [CellID: CellSummary]
+    public var asOf: Int64
+    public var asOfFromExtract: Bool
+    /// `received`, or `sent` when the extract has no `received_at` column.
+    public var delayTo: String
+    public var files: [FileStats]
+    public var rejectCounts: [RejectReason: Int]
+    public var rejectExamples: [RejectExample]
+    public var limits: ContractLimits
+
+    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
+    public var rowsRejected: Int { rejectCounts.values.reduce(0, +) }
+    public var letters: Int { rowsRead - rowsRejected }
+    public var trusts: Int { Set(cells.keys.map(\.trust)).count }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// Streams extracts through inflate → split → parse → aggregate on concurrent workers.
+///
+/// One thread reads and inflates into a fixed pool of large buffers and cuts them at row
+/// boundaries; `workers` Dispatch workers parse and aggregate chunks into private tallies,
+/// which merge once at the end. Memory is the buffer pool plus the tallies, whatever the
+/// file size.
+public struct IngestPipeline {
+    public let options: IngestOptions
+
+    public init(options: IngestOptions) { self.options = options }
+
+    struct Chunk {
+        var buffer: Int
+        var length: Int
+        var file: Int
+        var seq: Int
+        var layout: ExtractLayout
+    }
+
+    /// Per chunk: physical lines and rows, recorded by the worker that parsed it.
+    struct ChunkCount {
+        var seq: Int
+        var lines: Int
+        var rows: Int
+        var rejected: Int
+    }
+
+    /// The fixed set of chunk buffers; an index into it is handed between threads, never a copy.
+    final class BufferPool: @unchecked Sendable {
+        let buffers: [UnsafeMutableRawBufferPointer]
+        init(count: Int, size: Int) {
+            buffers = (0..<count).map { _ in .allocate(byteCount: size, alignment: 64) }
+        }
+        deinit { buffers.forEach { $0.deallocate() } }
+    }
+
+    final class Shared: @unchecked Sendable {
+        let lock = NSLock()
+        var failure: Error?
+        var tallies: [WorkerTally] = []
+        var counts: [ChunkCount] = []
+        var chunkFile: [Int] = []
+        var layouts: [ExtractLayout] = []
+        var fileBytes: [Int] = []
+    }
+
+    public func run() throws -> IngestResult {
+        let options = self.options
+        let poolSize = options.workers + 2
+        let pool = BufferPool(count: poolSize, size: options.chunkSize)
+        let free = WorkQueue<Int>()
+        for i in 0..<poolSize { free.push(i) }
+        let work = WorkQueue<Chunk>()
+        let shared = Shared()
+        let producerDone = DispatchSemaphore(value: 0)
+
+        let producer = Thread {
+            do {
+                try Self.produce(options: options, pool: pool, free: free, work: work, shared: shared)
+            } catch {
+                shared.lock.lock()
+                shared.failure = error
+                shared.lock.unlock()
+            }
+            work.close()
+            producerDone.signal()
+        }
+        producer.stackSize = 1 << 20
+        producer.start()
+
+        DispatchQueue.concurrentPerform(iterations: options.workers) { _ in
+            var tally = WorkerTally(limits: options.limits)
+            var counts: [ChunkCount] = []
+            while let chunk = work.pop() {
+                tally.chunk = chunk.seq
+                let before = (tally.accepted, tally.rejects.total)
+                let parser = RowParser(layout: chunk.layout, asOf: options.asOf)
+                let buffer = UnsafeRawBufferPointer(rebasing: pool.buffers[chunk.buffer][0..<chunk.length])
+                let lines = parser.parse(buffer.bindMemory(to: UInt8.self), into: &tally)
+                let rejected = tally.rejects.total - before.1
+                counts.append(ChunkCount(seq: chunk.seq, lines: lines, rows: tally.accepted - before.0 + rejected, rejected: rejected))
+                free.push(chunk.buffer)
+            }
+            shared.lock.lock()
+            shared.tallies.append(tally)
+            shared.counts.append(contentsOf: counts)
+            shared.lock.unlock()
+        }
+        producerDone.wait()
+        if let failure = shared.failure { throw failure }
+        return try finish(shared)
+    }
+
+    private static func produce(options: IngestOptions, pool: BufferPool, free: WorkQueue<Int>,
+                                work: WorkQueue<Chunk>, shared: Shared) throws {
+        var seq = 0
+        var current = free.pop()!
+        for (fileIndex, path) in options.files.enumerated() {
+            var source = try ExtractReader.open(path: path, inflater: options.inflater)
+            var layout: ExtractLayout?
+            var filled = 0
+            var decompressed = 0
+            func emit(_ length: Int) {
+                shared.lock.lock()
+                shared.chunkFile.append(fileIndex)
+                shared.lock.unlock()
+                work.push(Chunk(buffer: current, length: length, file: fileIndex, seq: seq, layout: layout!))
+                seq += 1
+            }
+            while true {
+                let buffer = pool.buffers[current]
+                let room = buffer.count - filled
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                filled += n
+                decompressed += n
+                let atEnd = n < room
+                if layout == nil {
+                    let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+                    let newline = head.firstIndex(of: 0x0A)
+                    if newline == nil && !atEnd {
+                        throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "header line is longer than \(buffer.count) bytes")
+                    }
+                    let headerEnd = newline.map { $0 + 1 } ?? filled
+                    let fields = RowBoundary.headerFields(UnsafeRawBufferPointer(rebasing: buffer[0..<headerEnd]))
+                    if filled == 0 || (fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
+                        throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "file is empty: there is no header line")
+                    }
+                    layout = try ExtractLayout(header: fields, mapping: options.mapping, path: path)
+                    shared.lock.lock()
+                    shared.layouts.append(layout!)
+                    shared.lock.unlock()
+                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + headerEnd, byteCount: filled - headerEnd)
+                    filled -= headerEnd
+                }
+                if atEnd {
+                    if filled > 0 {
+                        emit(filled)
+                        current = free.pop()!
+                    }
+                    break
+                }
+                let cut = RowBoundary.wholeRows(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+                if cut == 0 {
+                    throw LetterlagError.unreadableFile(path: path, place: "decompressed byte \(decompressed - filled)",
+                        reason: "a row is longer than \(buffer.count) bytes (an unclosed quote?)")
+                }
+                let next = free.pop()!
+                pool.buffers[next].baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut)
+                emit(cut)
+                current = next
+                filled -= cut
+            }
+            shared.lock.lock()
+            shared.fileBytes.append(source.bytesConsumed)
+            shared.lock.unlock()
+        }
+        free.push(current)
+    }
+
+    private func finish(_ shared: Shared) throws -> IngestResult {
+        let layouts = shared.layouts
+        let delayTo: String
+        if layouts.allSatisfy(\.hasReceived) { delayTo = "received" }
+        else if layouts.allSatisfy({ !$0.hasReceived }) { delayTo = "sent" }
+        else {
+            throw LetterlagError.badArgument("some files have a received_at column and some do not; ingest them as separate runs")
+        }
+        let counts = shared.counts.sorted { $0.seq < $1.seq }
+        // The first line of each chunk: line 1 is the header, so a file's first chunk starts at line 2.
+        var firstLine = [Int](repeating: 0, count: counts.count)
+        var files = options.files.enumerated().map { i, path in
+            IngestResult.FileStats(path: path, bytes: i < shared.fileBytes.count ? shared.fileBytes[i] : 0, rowsRead: 0, rowsRejected: 0)
+        }
+        var previousFile = -1
+        var line = 0
+        for c in counts {
+            let file = shared.chunkFile[c.seq]
+            if file != previousFile { line = 2; previousFile = file }
+            firstLine[c.seq] = line
+            line += c.lines
+            files[file].rowsRead += c.rows
+            files[file].rowsRejected += c.rejected
+        }
+        var rejects = RejectTally()
+        var latest = Int64.min
+        for t in shared.tallies {
+            rejects.merge(t.rejects)
+            latest = max(latest, t.latest)
+        }
+        let rowsRead = files.reduce(0) { $0 + $1.rowsRead }
+        if rowsRead > 0 && Double(rejects.total) * 100 > options.maxRejectedPercent * Double(rowsRead) {
+            throw LetterlagError.tooManyRejected(rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
+        }
+        let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
+        var cells: [CellID: CellSummary] = [:]
+        for t in shared.tallies {
+            for (id, s) in t.summaries(asOf: asOf) { cells[id, default: CellSummary()].merge(s) }
+        }
+        var examples: [IngestResult.RejectExample] = []
+        var rejectCounts: [RejectReason: Int] = [:]
+        for reason in RejectReason.allCases where rejects.counts[reason.rawValue] > 0 {
+            rejectCounts[reason] = rejects.counts[reason.rawValue]
+            for place in rejects.examples[reason.rawValue] {
+                examples.append(.init(reason: reason, file: options.files[shared.chunkFile[place.chunk]],
+                                      line: firstLine[place.chunk] + place.line))
+            }
+        }
+        return IngestResult(cells: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
+                            rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
+    }
+}

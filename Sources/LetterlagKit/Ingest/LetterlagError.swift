@@ -1,0 +1,42 @@
+/// Every failure a user can meet; `description` is the one line they read.
+public enum LetterlagError: Error, CustomStringConvertible, Equatable {
+    /// A file that cannot be read: the run stops and stores nothing.
+    case unreadableFile(path: String, place: String, reason: String)
+    /// Too large a share of rows were set aside.
+    case tooManyRejected(rejected: Int, rows: Int, limitPercent: Double)
+    case badLimits(String)
+    case badMapping(String)
+    case badArgument(String)
+    case database(String)
+    case noRuns(String)
+    case alreadyIngested(path: String, runID: Int64)
+    case busy(String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableFile(path, place, reason): "\(path): \(place): \(reason)"
+        case let .tooManyRejected(rejected, rows, limit):
+            "\(rejected) of \(rows) rows were set aside, more than the \(limit)% allowed (--max-rejected); nothing was stored"
+        case let .badLimits(m): "contract limits: \(m)"
+        case let .badMapping(m): "column mapping: \(m)"
+        case let .badArgument(m): m
+        case let .database(m): "database: \(m)"
+        case let .noRuns(m): m
+        case let .alreadyIngested(path, id):
+            "\(path): this content was already ingested in run \(id); use --replace to replace that run"
+        case let .busy(m): m
+        }
+    }
+
+    /// The process exit code documented in the README.
+    public var exitCode: Int32 {
+        switch self {
+        case .unreadableFile: 3
+        case .tooManyRejected: 4
+        case .badLimits, .badMapping, .badArgument: 2
+        case .database, .busy: 5
+        case .noRuns: 6
+        case .alreadyIngested: 7
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01).
+///
+/// Hand-written because it sits on the per-row hot path, where Foundation's `Calendar`
+/// would allocate and take locks; the algorithms are Howard Hinnant's `days_from_civil`.
+public enum CivilDate {
+    /// Days since 1970-01-01 of the given date; the date must already be valid.
+    @inlinable
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The (year, month, day) of a day number.
+    @inlinable
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    @inlinable
+    public static func isLeap(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    @inlinable
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// ISO weekday of a day number: 1 is Monday, 7 is Sunday.
+    @inlinable
+    public static func isoWeekday(days: Int) -> Int {
+        // 1970-01-01 was a Thursday (4).
+        let r = (days + 3) % 7
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
+    /// Index of the Monday-based week holding `days`; week 0 starts on Monday 1969-12-29.
+    @inlinable
+    public static func weekIndex(days: Int) -> Int {
+        let shifted = days + 3
+        return shifted >= 0 ? shifted / 7 : (shifted - 6) / 7
+    }
+
+    /// The day number of the Monday that starts week `index`.
+    @inlinable
+    public static func monday(ofWeek index: Int) -> Int { index * 7 - 3 }
+
+    /// The ISO 8601 (year, week) of week `index`: the year is that of the week's Thursday.
+    public static func isoWeek(ofWeek index: Int) -> (year: Int, week: Int) {
+        let thursday = monday(ofWeek: index) + 3
+        let year = civil(days: thursday).year
+        let dayOfYear = thursday - days(year: year, month: 1, day: 1)
+        return (year, dayOfYear / 7 + 1)
+    }
+
+    /// The ISO week label, such as `2020-W07`.
+    public static func isoWeekLabel(ofWeek index: Int) -> String {
+        let (year, week) = isoWeek(ofWeek: index)
+        return "\(year)-W\(week < 10 ? "0" : "")\(week)"
+    }
+
+    /// `YYYY-MM-DD` for a day number.
+    public static func isoDate(days: Int) -> String {
+        let (y, m, d) = civil(days: days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let s = String(value)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// Parses `YYYY-MM-DD`, or nil.
+    public static func parse(isoDate text: String) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m) else { return nil }
+        return days(year: y, month: m, day: d)
+    }
+}

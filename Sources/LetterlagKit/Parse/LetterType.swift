@@ -1,0 +1,24 @@
+/// The four kinds of letter PRODUCT.md defines.
+public enum LetterType: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case dischargeSummary = 0
+    case aeDischarge = 1
+    case clinicLetter = 2
+    case dnaNotification = 3
+
+    /// The canonical name used in extracts, the database and every output.
+    public var name: String {
+        switch self {
+        case .dischargeSummary: "discharge_summary"
+        case .aeDischarge: "ae_discharge"
+        case .clinicLetter: "clinic_letter"
+        case .dnaNotification: "dna_notification"
+        }
+    }
+
+    public var description: String { name }
+
+    public init?(name: String) {
+        guard let t = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = t
+    }
+}

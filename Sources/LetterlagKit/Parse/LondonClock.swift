@@ -1,0 +1,71 @@
+/// Converts between UTC instants and Europe/London wall-clock time, by the rule in PRODUCT.md.
+///
+/// BST runs from 01:00 UTC on the last Sunday in March to 01:00 UTC on the last Sunday in
+/// October. The rule is applied to every year, including years before 1996 when the UK's
+/// real rules differed, because the spec defines local time this way.
+public struct LondonClock: Sendable {
+    /// First year with a precomputed transition; earlier and later years are computed on demand.
+    static let firstYear = 1900
+    static let lastYear = 2199
+    /// Per year, the UTC second BST starts and the UTC second it ends.
+    private let starts: [Int64]
+    private let ends: [Int64]
+
+    public static let shared = LondonClock()
+
+    public init() {
+        var s: [Int64] = []
+        var e: [Int64] = []
+        for year in Self.firstYear...Self.lastYear {
+            let (a, b) = Self.transitions(year: year)
+            s.append(a)
+            e.append(b)
+        }
+        starts = s
+        ends = e
+    }
+
+    /// UTC seconds of the start and end of BST in `year`.
+    public static func transitions(year: Int) -> (start: Int64, end: Int64) {
+        func lastSunday(month: Int) -> Int {
+            let last = CivilDate.days(year: year, month: month, day: 31)
+            return last - (CivilDate.isoWeekday(days: last) % 7)
+        }
+        return (Int64(lastSunday(month: 3)) * 86_400 + 3_600, Int64(lastSunday(month: 10)) * 86_400 + 3_600)
+    }
+
+    @inline(__always)
+    private func bounds(year: Int) -> (Int64, Int64) {
+        if year >= Self.firstYear && year <= Self.lastYear {
+            return (starts[year - Self.firstYear], ends[year - Self.firstYear])
+        }
+        return Self.transitions(year: year)
+    }
+
+    /// The UTC instant of a London wall-clock time, given as seconds as if the wall clock were UTC.
+    ///
+    /// A time in the March gap is shifted forward by an hour (as java.time does); a time in
+    /// the repeated October hour takes the earlier offset, BST.
+    @inline(__always)
+    public func utc(fromLocal local: Int64, year: Int) -> Int64 {
+        let (start, end) = bounds(year: year)
+        return (local >= start + 3_600 && local < end + 3_600) ? local - 3_600 : local
+    }
+
+    /// The London wall-clock time of a UTC instant, as seconds as if the wall clock were UTC.
+    @inline(__always)
+    public func local(fromUTC utc: Int64) -> Int64 {
+        // The year of the UTC instant decides the transitions; BST never spans New Year.
+        let days = utc >= 0 ? utc / 86_400 : (utc - 86_399) / 86_400
+        let year = CivilDate.civil(days: Int(days)).year
+        let (start, end) = bounds(year: year)
+        return (utc >= start && utc < end) ? utc + 3_600 : utc
+    }
+
+    /// The London local day number of a UTC instant.
+    @inline(__always)
+    public func localDay(fromUTC utc: Int64) -> Int {
+        let l = local(fromUTC: utc)
+        return Int(l >= 0 ? l / 86_400 : (l - 86_399) / 86_400)
+    }
+}

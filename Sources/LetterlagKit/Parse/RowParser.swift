@@ -1,0 +1,154 @@
+/// Splits a chunk of whole CSV rows into fields and validates them, per RFC 4180.
+///
+/// This is the hot path: it walks bytes in place, records only the fields that map to
+/// canonical columns, and never builds a `String`. Quoted fields may hold commas, doubled
+/// quotes and newlines; a trailing CR is dropped; blank lines are skipped.
+public struct RowParser {
+    public let layout: ExtractLayout
+    public let timestamps: TimestampParser
+    /// The as-of instant given on the command line, or nil when it is taken from the extract.
+    public let asOf: Int64?
+
+    public init(layout: ExtractLayout, timestamps: TimestampParser = TimestampParser(), asOf: Int64?) {
+        self.layout = layout
+        self.timestamps = timestamps
+        self.asOf = asOf
+    }
+
+    /// Parses every row in `chunk` and returns the number of physical lines it spans.
+    ///
+    /// `isFinal` says whether the chunk ends the file, so an open quote at its end is a
+    /// damaged row rather than a row continued in the next chunk.
+    @discardableResult
+    public func parse<Sink: RowSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Int {
+        guard let p = chunk.baseAddress, chunk.count > 0 else { return 0 }
+        let n = chunk.count
+        let slots = layout.slotOfPosition
+        let expected = layout.fieldCount
+        let columnCount = CanonicalColumn.allCases.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: columnCount * 2) { bounds -> Int in
+            return slots.withUnsafeBufferPointer { slotOf -> Int in
+                var pos = 0
+                var line = 0
+                while pos < n {
+                    let rowLine = line
+                    let rowStart = pos
+                    for i in 0..<(columnCount * 2) { bounds[i] = 0 }
+                    var field = 0
+                    var open = false
+                    var ended = false
+                    while !ended {
+                        var start = pos
+                        var end: Int
+                        if pos < n && p[pos] == 0x22 {
+                            pos += 1
+                            start = pos
+                            var closed = false
+                            while pos < n {
+                                let b = p[pos]
+                                if b == 0x22 {
+                                    if pos + 1 < n && p[pos + 1] == 0x22 { pos += 2; continue }
+                                    closed = true
+                                    break
+                                }
+                                if b == 0x0A { line += 1 }
+                                pos += 1
+                            }
+                            end = pos
+                            if !closed { open = true; pos = n; ended = true }
+                            else {
+                                pos += 1
+                                // Anything between the closing quote and the delimiter is kept out of the value.
+                                while pos < n && p[pos] != 0x2C && p[pos] != 0x0A { pos += 1 }
+                            }
+                        } else {
+                            while pos < n {
+                                let b = p[pos]
+                                if b == 0x2C || b == 0x0A { break }
+                                pos += 1
+                            }
+                            end = pos
+                            if end > start && p[end - 1] == 0x0D && (pos >= n || p[pos] == 0x0A) { end -= 1 }
+                        }
+                        if field < expected {
+                            let slot = Int(slotOf[field])
+                            if slot >= 0 {
+                                bounds[slot * 2] = start
+                                bounds[slot * 2 + 1] = end
+                            }
+                        }
+                        field += 1
+                        if pos >= n { ended = true }
+                        else if p[pos] == 0x2C { pos += 1 }
+                        else { pos += 1; line += 1; ended = true }
+                    }
+                    if open {
+                        sink.reject(.unterminatedQuote, line: rowLine)
+                        break
+                    }
+                    if field == 1 && (pos - rowStart <= 2) && isBlank(p, rowStart, pos) { continue }
+                    if field != expected {
+                        sink.reject(.wrongFieldCount, line: rowLine)
+                        continue
+                    }
+                    validate(p, bounds, line: rowLine, into: &sink)
+                }
+                return line
+            }
+        }
+    }
+
+    @inline(__always)
+    private func isBlank(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to {
+            if p[i] != 0x0A && p[i] != 0x0D { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    private func validate<Sink: RowSink>(_ p: UnsafePointer<UInt8>, _ b: UnsafeMutableBufferPointer<Int>, line: Int, into sink: inout Sink) {
+        @inline(__always) func field(_ c: CanonicalColumn) -> UnsafeBufferPointer<UInt8> {
+            let s = b[c.rawValue * 2], e = b[c.rawValue * 2 + 1]
+            return UnsafeBufferPointer(start: p + s, count: e - s)
+        }
+        // Columns absent from the file read as empty, so one test covers both.
+        if field(.letterID).count == 0 || field(.trustCode).count == 0 || field(.practiceCode).count == 0
+            || field(.specialtyCode).count == 0 || field(.letterType).count == 0 || field(.eventAt).count == 0 {
+            sink.reject(.requiredFieldEmpty, line: line)
+            return
+        }
+        let typeField = field(.letterType)
+        var type = -1
+        for (spelling, index) in layout.typeSpellings where spelling.count == typeField.count {
+            if spelling.withUnsafeBufferPointer({ memcmp($0.baseAddress!, typeField.baseAddress!, typeField.count) == 0 }) {
+                type = index
+                break
+            }
+        }
+        if type < 0 { sink.reject(.unknownLetterType, line: line); return }
+        let event = timestamps.parse(p, b[CanonicalColumn.eventAt.rawValue * 2], b[CanonicalColumn.eventAt.rawValue * 2 + 1])
+        let sent = timestamps.parse(p, b[CanonicalColumn.sentAt.rawValue * 2], b[CanonicalColumn.sentAt.rawValue * 2 + 1])
+        let received = layout.hasReceived
+            ? timestamps.parse(p, b[CanonicalColumn.receivedAt.rawValue * 2], b[CanonicalColumn.receivedAt.rawValue * 2 + 1])
+            : sent
+        let worst = max(event.status.rawValue, max(sent.status.rawValue, received.status.rawValue))
+        if worst == TimestampStatus.unreadable.rawValue { sink.reject(.unreadableTimestamp, line: line); return }
+        if worst == TimestampStatus.impossible.rawValue { sink.reject(.impossibleTimestamp, line: line); return }
+        if event.status != .ok { sink.reject(.requiredFieldEmpty, line: line); return }
+        if sent.status == .ok && sent.utc < event.utc { sink.reject(.sentBeforeEvent, line: line); return }
+        if received.status == .ok && received.utc < event.utc { sink.reject(.receivedBeforeEvent, line: line); return }
+        if let asOf {
+            if event.utc > asOf || (sent.status == .ok && sent.utc > asOf) || (received.status == .ok && received.utc > asOf) {
+                sink.reject(.afterAsOf, line: line)
+                return
+            }
+        }
+        sink.accept(ParsedRow(letterID: field(.letterID), trustCode: field(.trustCode), letterType: type,
+                              event: event, sent: sent, arrival: received))
+    }
+}
+
+import Foundation

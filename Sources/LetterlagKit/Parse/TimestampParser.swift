@@ -1,0 +1,150 @@
+/// The outcome of reading one timestamp field.
+public enum TimestampStatus: UInt8, Sendable {
+    case ok
+    /// The field is empty (after trimming spaces).
+    case empty
+    /// The field is not in any accepted form.
+    case unreadable
+    /// The field has the right form but names a time that cannot be, such as 2021-02-30.
+    case impossible
+}
+
+/// A parsed timestamp: the UTC instant and the Europe/London wall clock, both in seconds
+/// since 1970-01-01 as if the wall clock were UTC.
+public struct ParsedTimestamp: Sendable, Equatable {
+    public var status: TimestampStatus
+    public var utc: Int64
+    public var local: Int64
+
+    @inlinable
+    public var localDay: Int { Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400) }
+
+    static let empty = ParsedTimestamp(status: .empty, utc: 0, local: 0)
+    static let unreadable = ParsedTimestamp(status: .unreadable, utc: 0, local: 0)
+    static let impossible = ParsedTimestamp(status: .impossible, utc: 0, local: 0)
+}
+
+/// Reads every timestamp form PRODUCT.md allows, straight from bytes.
+///
+/// Forms: ISO 8601 (`YYYY-MM-DD HH:MM[:SS[.fff]]`, space or `T`, optional `Z`, `±hh:mm`,
+/// `±hhmm` or `±hh`) and the UK form `dd/mm/yyyy HH:MM[:SS]` (one- or two-digit day, month and
+/// hour). Without an offset a time is Europe/London local time. Fractions of a second are
+/// dropped. The common 19-byte ISO form takes a fast path with no branches per digit.
+public struct TimestampParser: Sendable {
+    public let clock: LondonClock
+
+    public init(clock: LondonClock = .shared) { self.clock = clock }
+
+    /// Parses the field `[start, end)` of `base`.
+    @inline(__always)
+    public func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> ParsedTimestamp {
+        var s = start, e = end
+        while s < e && base[s] == 0x20 { s += 1 }
+        while e > s && base[e - 1] == 0x20 { e -= 1 }
+        if s == e { return .empty }
+        let p = base + s
+        let n = e - s
+        if n == 19 && p[4] == 0x2D && p[7] == 0x2D && (p[10] == 0x20 || p[10] == 0x54) && p[13] == 0x3A && p[16] == 0x3A {
+            let d0 = p[0] &- 48, d1 = p[1] &- 48, d2 = p[2] &- 48, d3 = p[3] &- 48
+            let m0 = p[5] &- 48, m1 = p[6] &- 48, a0 = p[8] &- 48, a1 = p[9] &- 48
+            let h0 = p[11] &- 48, h1 = p[12] &- 48, i0 = p[14] &- 48, i1 = p[15] &- 48
+            let s0 = p[17] &- 48, s1 = p[18] &- 48
+            let over = (d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || m0 > 9 || m1 > 9 || a0 > 9 || a1 > 9)
+                || (h0 > 9 || h1 > 9 || i0 > 9 || i1 > 9 || s0 > 9 || s1 > 9)
+            if !over {
+                let year = Int(d0) * 1000 + Int(d1) * 100 + Int(d2) * 10 + Int(d3)
+                return make(year: year, month: Int(m0) * 10 + Int(m1), day: Int(a0) * 10 + Int(a1),
+                            hour: Int(h0) * 10 + Int(h1), minute: Int(i0) * 10 + Int(i1),
+                            second: Int(s0) * 10 + Int(s1), offset: nil)
+            }
+            return .unreadable
+        }
+        return parseGeneral(p, n)
+    }
+
+    /// Parses a whole string; for arguments and tests, not the hot path.
+    public func parse(_ text: String) -> ParsedTimestamp {
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, $0.count - 1) }
+    }
+
+    @inline(never)
+    private func parseGeneral(_ p: UnsafePointer<UInt8>, _ n: Int) -> ParsedTimestamp {
+        var i = 0
+        @inline(__always) func digits(_ minCount: Int, _ maxCount: Int) -> Int? {
+            var value = 0, count = 0
+            while i < n && count < maxCount, case let d = p[i] &- 48, d <= 9 {
+                value = value * 10 + Int(d)
+                i += 1
+                count += 1
+            }
+            return count >= minCount ? value : nil
+        }
+        @inline(__always) func expect(_ byte: UInt8) -> Bool {
+            if i < n && p[i] == byte { i += 1; return true }
+            return false
+        }
+        var year = 0, month = 0, day = 0
+        if n >= 5 && p[4] == 0x2D {
+            guard let y = digits(4, 4), expect(0x2D), let m = digits(2, 2), expect(0x2D), let d = digits(2, 2)
+            else { return .unreadable }
+            year = y; month = m; day = d
+            guard i < n, p[i] == 0x20 || p[i] == 0x54 else { return .unreadable }
+            i += 1
+        } else {
+            guard let d = digits(1, 2), expect(0x2F), let m = digits(1, 2), expect(0x2F), let y = digits(4, 4)
+            else { return .unreadable }
+            year = y; month = m; day = d
+            guard expect(0x20) else { return .unreadable }
+            while i < n && p[i] == 0x20 { i += 1 }
+        }
+        guard let hour = digits(1, 2), expect(0x3A), let minute = digits(2, 2) else { return .unreadable }
+        var second = 0
+        if expect(0x3A) {
+            guard let s = digits(2, 2) else { return .unreadable }
+            second = s
+            if i < n && (p[i] == 0x2E || p[i] == 0x2C) {
+                i += 1
+                guard digits(1, 12) != nil else { return .unreadable }
+            }
+        }
+        var offset: Int? = nil
+        if i < n {
+            if p[i] == 0x5A || p[i] == 0x7A {
+                i += 1
+                offset = 0
+            } else if p[i] == 0x2B || p[i] == 0x2D {
+                let sign = p[i] == 0x2D ? -1 : 1
+                i += 1
+                guard let oh = digits(2, 2) else { return .unreadable }
+                var om = 0
+                if expect(0x3A) {
+                    guard let m = digits(2, 2) else { return .unreadable }
+                    om = m
+                } else if i < n {
+                    guard let m = digits(2, 2) else { return .unreadable }
+                    om = m
+                }
+                guard oh <= 18, om <= 59 else { return .impossible }
+                offset = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard i == n else { return .unreadable }
+        return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    @inline(__always)
+    private func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int?) -> ParsedTimestamp {
+        guard month >= 1 && month <= 12 && day >= 1 && day <= CivilDate.daysInMonth(year: year, month: month)
+                && hour <= 23 && minute <= 59 && second <= 59 && year >= 1
+        else { return .impossible }
+        let wall = Int64(CivilDate.days(year: year, month: month, day: day)) * 86_400
+            + Int64(hour * 3600 + minute * 60 + second)
+        if let offset {
+            let utc = wall - Int64(offset)
+            return ParsedTimestamp(status: .ok, utc: utc, local: clock.local(fromUTC: utc))
+        }
+        return ParsedTimestamp(status: .ok, utc: clock.utc(fromLocal: wall, year: year), local: wall)
+    }
+}

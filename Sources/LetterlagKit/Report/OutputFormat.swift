@@ -1,0 +1,4 @@
+/// How a command prints its rows.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, csv, json
+}

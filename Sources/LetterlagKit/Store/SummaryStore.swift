@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+
+/// The SQLite summary database: runs, their files and rejects, and per-week and whole-run cells.
+///
+/// WAL mode lets analysts read while a run is written; each run is written in a single
+/// transaction, so a failed or killed run leaves the database exactly as it was. The schema
+/// is documented for analysts in docs/schema.md.
+public final class SummaryStore {
+    public let path: String
+    let pool: DatabasePool
+
+    /// The database path from `--db`, else `$LETTERLAG_DB`, else `letterlag.sqlite` here.
+    public static func defaultPath(_ explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["LETTERLAG_DB"] ?? "letterlag.sqlite"
+    }
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    public init(path: String, busyTimeout: TimeInterval = 60) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)")")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    as_of TEXT NOT NULL,
+                    as_of_source TEXT NOT NULL CHECK (as_of_source IN ('extract', 'argument')),
+                    delay_to TEXT NOT NULL CHECK (delay_to IN ('received', 'sent')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT NOT NULL,
+                    files INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    letters INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL,
+                    trusts INTEGER NOT NULL,
+                    elapsed_seconds REAL NOT NULL,
+                    limits_json TEXT NOT NULL,
+                    tool_version TEXT NOT NULL
+                );
+                CREATE TABLE run_files (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL
+                );
+                CREATE TABLE rejects (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, reason)
+                );
+                CREATE TABLE reject_examples (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL
+                );
+                CREATE TABLE weekly (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    week TEXT NOT NULL,
+                    week_start TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    delay_hist BLOB NOT NULL,
+                    outstanding_hist BLOB NOT NULL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, week_start)
+                ) WITHOUT ROWID;
+                CREATE TABLE summary (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    within_limit_pct REAL, within_3d_pct REAL, within_4d_pct REAL, p50_vs_baseline REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+
+    /// Stores a finished run and every summary in one transaction, and returns the run id.
+    public func store(_ result: IngestResult, startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
+        do {
+            return try pool.write { db -> Int64 in
+                try db.execute(sql: """
+                    INSERT INTO runs (as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read,
+                        letters, rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
+                                     result.delayTo, Timestamps.iso(startedAt), Timestamps.iso(finishedAt),
+                                     result.files.count, result.bytes, result.rowsRead, result.letters,
+                                     result.rowsRejected, result.trusts, elapsed, result.limits.json, Letterlag.version])
+                let run = db.lastInsertedRowID
+                for f in result.files {
+                    try db.execute(sql: "INSERT INTO run_files VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [run, f.path, f.bytes, f.rowsRead, f.rowsRejected])
+                }
+                for (reason, count) in result.rejectCounts {
+                    try db.execute(sql: "INSERT INTO rejects VALUES (?, ?, ?)", arguments: [run, reason.name, count])
+                }
+                for e in result.rejectExamples {
+                    try db.execute(sql: "INSERT INTO reject_examples VALUES (?, ?, ?, ?)",
+                                   arguments: [run, e.reason.name, e.file, e.line])
+                }
+                let weekly = try db.makeStatement(sql: """
+                    INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                var whole: [String: [LetterType: CellSummary]] = [:]
+                for id in result.cells.keys.sorted() {
+                    let cell = result.cells[id]!
+                    whole[id.trust, default: [:]][id.type, default: CellSummary()].merge(cell)
+                    let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
+                    var args: [(any DatabaseValueConvertible)?] = [run, id.trust, id.type.name, CivilDate.isoWeekLabel(ofWeek: id.week),
+                        CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))]
+                    args += Self.counts(row) + Self.hours(row)
+                    args += [Data(cell.delay.encoded()), Data(cell.outstandingAge.encoded())]
+                    try weekly.execute(arguments: StatementArguments(args))
+                }
+                let summary = try db.makeStatement(sql: """
+                    INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (trust, types) in whole {
+                    for (type, cell) in types {
+                        let row = SummaryRow(trust: trust, type: type, summary: cell)
+                        var args: [(any DatabaseValueConvertible)?] = [run, trust, type.name]
+                        args += Self.counts(row) + Self.hours(row)
+                        args += [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline]
+                        try summary.execute(arguments: StatementArguments(args))
+                    }
+                }
+                return run
+            }
+        } catch let error as DatabaseError {
+            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)") (nothing was stored)")
+        }
+    }
+
+    private static func counts(_ r: SummaryRow) -> [(any DatabaseValueConvertible)?] {
+        [r.letters, r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d]
+    }
+
+    private static func hours(_ r: SummaryRow) -> [(any DatabaseValueConvertible)?] {
+        [r.p50Hours, r.p90Hours, r.p95Hours, r.p99Hours, r.maxHours, r.oldestOutstandingHours]
+    }
+
+    // MARK: Reading
+
+    /// One stored run, as `runs` lists it.
+    public struct Run: Sendable, Codable {
+        public var id: Int64
+        public var asOf: String
+        public var asOfSource: String
+        public var delayTo: String
+        public var startedAt: String
+        public var finishedAt: String
+        public var files: Int
+        public var bytes: Int
+        public var rowsRead: Int
+        public var letters: Int
+        public var rowsRejected: Int
+        public var trusts: Int
+        public var elapsedSeconds: Double
+    }
+
+    public func runs() throws -> [Run] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { r in
+                Run(id: r["id"], asOf: r["as_of"], asOfSource: r["as_of_source"], delayTo: r["delay_to"],
+                    startedAt: r["started_at"], finishedAt: r["finished_at"], files: r["files"], bytes: r["bytes"],
+                    rowsRead: r["rows_read"], letters: r["letters"], rowsRejected: r["rows_rejected"],
+                    trusts: r["trusts"], elapsedSeconds: r["elapsed_seconds"])
+            }
+        }
+    }
+
+    /// The run with `id`, or the latest when nil.
+    public func run(_ id: Int64?) throws -> Run {
+        let all = try runs()
+        if let id {
+            guard let r = all.first(where: { $0.id == id }) else { throw LetterlagError.noRuns("\(path): there is no run \(id)") }
+            return r
+        }
+        guard let r = all.last else { throw LetterlagError.noRuns("\(path): there are no runs yet; run 'letterlag ingest' first") }
+        return r
+    }
+
+    /// The whole-run summary rows of a run.
+    public func summary(run: Int64) throws -> [SummaryRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM summary WHERE run_id = ? ORDER BY trust_code, letter_type", arguments: [run]).map {
+                SummaryRow(row: $0)
+            }
+        }
+    }
+
+    /// Reject counts of a run, by reason name.
+    public func rejects(run: Int64) throws -> [(reason: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT reason, count FROM rejects WHERE run_id = ? ORDER BY count DESC, reason", arguments: [run])
+                .map { ($0["reason"], $0["count"]) }
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let error as DatabaseError {
+            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)")")
+        }
+    }
+}
+
+extension SummaryRow {
+    init(row r: Row) {
+        trust = r["trust_code"]
+        type = LetterType(name: r["letter_type"]) ?? .clinicLetter
+        letters = r["letters"]
+        received = r["received"]
+        outstanding = r["outstanding"]
+        due = r["due"]
+        withinLimit = r["within_limit"]
+        due3d = r["due_3d"]
+        within3d = r["within_3d"]
+        due4d = r["due_4d"]
+        within4d = r["within_4d"]
+        p50Hours = r["p50_hours"]
+        p90Hours = r["p90_hours"]
+        p95Hours = r["p95_hours"]
+        p99Hours = r["p99_hours"]
+        maxHours = r["max_hours"]
+        oldestOutstandingHours = r["oldest_outstanding_hours"]
+    }
+}

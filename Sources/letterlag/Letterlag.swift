@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LetterlagKit
+import Logging
+
+@main
+struct LetterlagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "letterlag",
+        abstract: "How long hospital letters take to reach GPs: stream extracts, store summaries, report.",
+        version: Letterlag.version,
+        subcommands: [Generate.self, Ingest.self, Report.self, Runs.self, Demo.self]
+    )
+
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LETTERLAG_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as LetterlagError {
+            FileHandle.standardError.write(Data("letterlag: \(error.description)\n".utf8))
+            Self.exit(withError: ExitCode(error.exitCode))
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+}
+
+/// Flags every command that reads or writes the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The summary database (default: $LETTERLAG_DB, else letterlag.sqlite).")
+    var db: String?
+
+    var path: String { SummaryStore.defaultPath(db) }
+}
