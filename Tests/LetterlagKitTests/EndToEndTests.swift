@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+@testable import LetterlagKit
+
+/// Runs the built `letterlag` binary as a user or cron would.
+struct Binary {
+    static var url: URL? {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("letterlag"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("letterlag"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/letterlag"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = try #require(url, "the letterlag binary was not built")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "LETTERLAG_DB")
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// An exact, deliberately plain computation of the report over the raw rows.
+struct ReferenceReport {
+    struct Figures {
+        var letters = 0, received = 0, outstanding = 0, due = 0, withinLimit = 0, due3d = 0, within3d = 0, due4d = 0, within4d = 0
+        var delays: [Int64] = []
+        var outstandingEvents: [Int64] = []
+    }
+
+    var figures: [String: Figures] = [:]
+    var asOf: Int64 = .min
+
+    init(csv: String) throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let offsetFormatter = DateFormatter()
+        offsetFormatter.locale = Locale(identifier: "en_GB_POSIX")
+        offsetFormatter.dateFormat = "yyyy-MM-dd HH:mm:ssxxx"
+        func instant(_ s: Substring) throws -> Int64? {
+            if s.isEmpty { return nil }
+            let date = s.count > 19 ? offsetFormatter.date(from: String(s)) : formatter.date(from: String(s))
+            return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
+        }
+        var rows: [(key: String, type: String, event: Int64, received: Int64?, eventDay: String)] = []
+        for line in csv.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let event = try #require(try instant(f[6]))
+            let sent = try instant(f[7]), received = try instant(f[8])
+            asOf = max(asOf, event, sent ?? .min, received ?? .min)
+            rows.append(("\(f[1]),\(f[5])", String(f[5]), event, received, String(f[6].prefix(10))))
+        }
+        for r in rows {
+            var fig = figures[r.key] ?? Figures()
+            let limit: Int64 = r.type == "clinic_letter" || r.type == "dna_notification" ? 7 * 86_400 : 86_400
+            precondition(r.eventDay >= "2018-04-01")
+            fig.letters += 1
+            if let received = r.received {
+                let delay = received - r.event
+                fig.received += 1
+                fig.delays.append(delay)
+                fig.due += 1
+                fig.due3d += 1
+                fig.due4d += 1
+                if delay <= limit { fig.withinLimit += 1 }
+                if delay <= 3 * 86_400 { fig.within3d += 1 }
+                if delay <= 4 * 86_400 { fig.within4d += 1 }
+            } else {
+                fig.outstanding += 1
+                let age = asOf - r.event
+                if age >= limit { fig.due += 1 }
+                if age >= 3 * 86_400 { fig.due3d += 1 }
+                if age >= 4 * 86_400 { fig.due4d += 1 }
+            }
+            figures[r.key] = fig
+        }
+    }
+
+    static func nearestRank(_ sorted: [Int64], _ p: Double) -> Double {
+        Double(sorted[max(1, Int((p * Double(sorted.count)).rounded(.up))) - 1]) / 3600
+    }
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    @Test func generateIngestReportMatchesAnExactComputationOnTheSameRows() throws {
+        let dir = try ScratchDirectory()
+        let common = ["--rows", "30000", "--trusts", "9", "--seed", "11", "--start", "2024-01-01", "--days", "400"]
+        let gz = try Binary.run(["generate"] + common + ["--output", dir.path("x.csv.gz")])
+        #expect(gz.status == 0, "\(gz.stderr)")
+        #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv")]).status == 0)
+        let db = dir.path("e2e.sqlite")
+        let ingest = try Binary.run(["ingest", dir.path("x.csv.gz"), "--db", db])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("rows read 30000"))
+        let report = try Binary.run(["report", "--db", db, "--format", "csv"])
+        #expect(report.status == 0)
+        let lines = report.stdout.split(separator: "\n")
+        #expect(lines.first.map(String.init) == ReportRenderer.csvHeader)
+
+        let reference = try ReferenceReport(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8))
+        #expect(lines.count - 1 == reference.figures.count)
+        var totalLetters = 0
+        for line in lines.dropFirst() {
+            let c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let key = "\(c[0]),\(c[1])"
+            let ref = try #require(reference.figures[key], "no reference for \(key)")
+            totalLetters += Int(c[2])!
+            #expect(Int(c[2]) == ref.letters, "\(key) letters")
+            #expect(Int(c[3]) == ref.received, "\(key) received")
+            #expect(Int(c[4]) == ref.outstanding, "\(key) outstanding")
+            #expect(Int(c[10]) == ref.due, "\(key) due")
+            #expect(Int(c[11]) == ref.withinLimit, "\(key) within_limit")
+            let sorted = ref.delays.sorted()
+            for (column, p) in [(5, 0.5), (6, 0.9), (7, 0.95), (8, 0.99), (9, 1.0)] {
+                let truth = ReferenceReport.nearestRank(sorted, p)
+                let got = try #require(Double(c[column]))
+                #expect(abs(got - truth) <= truth * 0.01 + 0.005, "\(key) column \(column): \(got) vs \(truth)")
+            }
+            for (column, part, whole) in [(12, ref.withinLimit, ref.due), (13, ref.within3d, ref.due3d), (14, ref.within4d, ref.due4d)] {
+                let truth = Double(part) * 100 / Double(whole)
+                #expect(abs(try #require(Double(c[column])) - truth) <= 0.005, "\(key) column \(column)")
+            }
+        }
+        #expect(totalLetters == 30_000)
+    }
+
+    @Test func aDamagedFileExitsNonZeroNamingItAndLeavesTheDatabaseAsItWas() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("d.sqlite")
+        let good = try dir.write("good.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")]
+            .joined(separator: "\n") + "\n")
+        #expect(try Binary.run(["ingest", good, "--db", db, "--quiet"]).status == 0)
+        let before = try Self.contents(db)
+        var options = ExtractGenerator.Options(rows: 20_000)
+        options.trusts = 3
+        try ExtractGenerator(options: options).write(to: dir.path("whole.csv.gz"))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: dir.path("whole.csv.gz")))
+        let truncated = try dir.write("cut.csv.gz", Array(whole.prefix(whole.count / 2)))
+        let failed = try Binary.run(["ingest", good, truncated, "--db", db])
+        #expect(failed.status == 3)
+        let message = failed.stderr.split(separator: "\n").filter { $0.hasPrefix("letterlag:") }
+        #expect(message.count == 1)
+        #expect(message.first?.contains("cut.csv.gz: byte") == true)
+        #expect(message.first?.contains("truncated") == true)
+        #expect(try Self.contents(db) == before)
+    }
+
+    /// Everything an analyst could read from the database: every run and its summary rows.
+    static func contents(_ path: String) throws -> String {
+        let store = try SummaryStore(path: path)
+        return try store.runs().map { run in
+            "\(run.id) \(run.asOf) \(run.rowsRead) \(run.letters)\n" + (try store.summary(run: run.id)).map { "\($0)" }.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    @Test func tooManyBadRowsFailTheRunAndStoreNothing() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("r.sqlite")
+        var lines = [canonicalHeader]
+        for i in 0..<98 { lines.append(row("L\(i)", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")) }
+        lines += [row("B1", event: "bad"), row("B2", event: "2020-01-14 09:32:00", received: "2020-01-10 09:32:00")]
+        let path = try dir.write("two-percent.csv", lines.joined(separator: "\n") + "\n")
+        let failed = try Binary.run(["ingest", path, "--db", db])
+        #expect(failed.status == 4)
+        #expect(failed.stderr.contains("2 of 100 rows were set aside"))
+        let allowed = try Binary.run(["ingest", path, "--db", db, "--max-rejected", "2"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.contains("set aside unreadable_timestamp: 1 (first at \(path):100)"))
+        #expect(allowed.stdout.contains("set aside received_before_event: 1 (first at \(path):101)"))
+        let runs = try Binary.run(["runs", "--db", db, "--format", "csv"])
+        #expect(runs.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func reportWithoutAnyRunSaysSoAndExitsSix() throws {
+        let dir = try ScratchDirectory()
+        let out = try Binary.run(["report", "--db", dir.path("none.sqlite")])
+        #expect(out.status == 6)
+        #expect(out.stderr.contains("no runs yet"))
+    }
+
+    @Test func theDatabaseDefaultsToTheWorkingDirectory() throws {
+        let dir = try ScratchDirectory()
+        let file = try dir.write("one.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        #expect(try Binary.run(["ingest", file, "--quiet"], in: dir.url).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.path("letterlag.sqlite")))
+    }
+}

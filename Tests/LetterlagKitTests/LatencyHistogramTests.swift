@@ -1,0 +1,70 @@
+import Testing
+@testable import LetterlagKit
+
+@Suite struct LatencyHistogramTests {
+    /// Exact nearest-rank percentile: the ⌈p·n⌉-th smallest value.
+    func exact(_ sorted: [Int64], perMille: Int) -> Double {
+        let rank = max(1, (perMille * sorted.count + 999) / 1000)
+        return Double(sorted[rank - 1])
+    }
+
+    @Test(arguments: [1, 2, 7, 100, 5_000, 100_000])
+    func percentilesAreWithinOnePercentOfExactNearestRank(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count))
+        let values = (0..<count).map { _ in Int64(exp(rng.normal() * 1.5 + 11)) + Int64(rng.next() % 50) }
+        var h = LatencyHistogram()
+        values.forEach { h.record($0) }
+        let sorted = values.sorted()
+        for pm in [1, 100, 250, 500, 900, 950, 990, 999, 1000] {
+            let truth = exact(sorted, perMille: pm)
+            let got = h.percentile(perMille: pm)!
+            #expect(abs(got - truth) <= max(truth * 0.01, 0), "p\(pm) of \(count): \(got) vs \(truth)")
+        }
+        #expect(h.maximum == sorted.last!)
+        #expect(h.minimum == sorted.first!)
+    }
+
+    @Test func smallValuesAreExact() {
+        var h = LatencyHistogram()
+        for v in [0, 5, 5, 127, 60] { h.record(Int64(v)) }
+        #expect(h.percentile(perMille: 500) == 5)
+        #expect(h.percentile(perMille: 800) == 60)
+        #expect(h.percentile(perMille: 1000) == 127)
+    }
+
+    @Test func bucketsCoverEveryValueOnceWithBoundedWidth() {
+        var previousEnd: Int64 = 0
+        for index in 0..<2_000 {
+            let (lower, width) = LatencyHistogram.range(of: index)
+            #expect(lower == previousEnd)
+            #expect(LatencyHistogram.bucket(of: lower) == index)
+            #expect(LatencyHistogram.bucket(of: lower + width - 1) == index)
+            #expect(Double(width) / Double(max(lower, 1)) <= 1.0 / 64 || width == 1)
+            previousEnd = lower + width
+        }
+    }
+
+    @Test func mergingEqualsRecordingEverythingInOne() {
+        var rng = SplitMix64(seed: 9)
+        var a = LatencyHistogram(), b = LatencyHistogram(), all = LatencyHistogram()
+        for i in 0..<10_000 {
+            let v = Int64(rng.next() % 3_000_000)
+            if i % 3 == 0 { a.record(v) } else { b.record(v) }
+            all.record(v)
+        }
+        a.merge(b)
+        #expect(a == all)
+    }
+
+    @Test func encodedFormRoundTrips() throws {
+        var h = LatencyHistogram()
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<1_000 { h.record(Int64(rng.next() % 10_000_000)) }
+        let decoded = try #require(LatencyHistogram(encoded: h.encoded()))
+        #expect(decoded == h)
+        #expect(LatencyHistogram(encoded: [])?.isEmpty == true)
+        #expect(LatencyHistogram(encoded: [0x80]) == nil)
+    }
+}
+
+import Foundation

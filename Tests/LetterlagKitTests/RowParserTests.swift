@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import LetterlagKit
+
+@Suite struct RowParserTests {
+    @Test func quotedFieldsWithCommasDoubledQuotesAndNewlinesParse() throws {
+        let dir = try ScratchDirectory()
+        let text = """
+            letter_id,nhs_number,trust_code,site_code,practice_code,specialty_code,letter_type,event_at,sent_at,received_at,channel,notes\r
+            "L1","943 476 5919",RJ1,RJ122,A81001,300,"clinic_letter","2020-01-14 09:32:00",,"2020-01-15 09:32:00",post,"said ""hello"", then
+            left"\r
+            L2,943 476 5870,"RJ1",,A81001,300,clinic_letter,2020-01-14 09:32:00,,2020-01-16 09:32:00,,plain\r
+
+            """
+        let path = try dir.write("quoted.csv", [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        let result = try ingest([path])
+        #expect(result.rowsRead == 2)
+        #expect(result.rowsRejected == 0)
+        let summary = try #require(wholeRun(result)["RJ1/clinic_letter"])
+        #expect(summary.received == 2)
+        #expect(summary.p50Hours == 24)
+        #expect(summary.maxHours == 48)
+    }
+
+    @Test func columnsMayComeInAnyOrderAndExtraOnesAreIgnored() throws {
+        let dir = try ScratchDirectory()
+        let text = """
+            received_at,channel,event_at,patient_name,letter_type,trust_code,letter_id,sent_at,specialty_code,practice_code,site_code
+            2020-03-02 10:00,email,2020-03-01 10:00,Jane Doe,discharge_summary,RXH,L9,,300,B82005,
+
+            """
+        let result = try ingest([try dir.write("reordered.csv", text)])
+        let summary = try #require(wholeRun(result)["RXH/discharge_summary"])
+        #expect(summary.letters == 1)
+        #expect(summary.p50Hours == 24)
+    }
+
+    @Test func badRowsAreSetAsideByReasonWithTheirLineNumbers() throws {
+        let dir = try ScratchDirectory()
+        let lines = [
+            canonicalHeader,
+            row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00"),             // line 2: good
+            "L2,RJ1,RJ122,A81001,300,clinic_letter,2020-01-14 09:32:00",                            // 3: too few fields
+            row("L3", event: "2020-02-30 09:00:00"),                                                // 4: impossible
+            row("L4", event: "next tuesday"),                                                      // 5: unreadable
+            row("L5", event: "2020-01-14 09:32:00", sent: "2020-01-13 09:32:00"),                   // 6: sent before event
+            row("L6", event: "2020-01-14 09:32:00", received: "2020-01-13 09:32:00"),               // 7: received before event
+            row("L7", type: "letter", event: "2020-01-14 09:32:00"),                                // 8: unknown type
+            row("L8", trust: "", event: "2020-01-14 09:32:00"),                                     // 9: required empty
+            row("L9", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00"),               // 10: good
+        ]
+        let result = try ingest([try dir.write("bad.csv", lines.joined(separator: "\n") + "\n")])
+        #expect(result.rowsRead == 9)
+        #expect(result.letters == 2)
+        let expected: [RejectReason: Int] = [.wrongFieldCount: 1, .impossibleTimestamp: 1, .unreadableTimestamp: 1,
+                                             .sentBeforeEvent: 1, .receivedBeforeEvent: 1, .unknownLetterType: 1,
+                                             .requiredFieldEmpty: 1]
+        #expect(result.rejectCounts == expected)
+        let places = Dictionary(uniqueKeysWithValues: result.rejectExamples.map { ($0.reason, $0.line) })
+        #expect(places == [.wrongFieldCount: 3, .impossibleTimestamp: 4, .unreadableTimestamp: 5, .sentBeforeEvent: 6,
+                           .receivedBeforeEvent: 7, .unknownLetterType: 8, .requiredFieldEmpty: 9])
+    }
+
+    @Test func rowsAfterAGivenAsOfTimeAreSetAside() throws {
+        let dir = try ScratchDirectory()
+        let text = [canonicalHeader,
+                    row("L1", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00"),
+                    row("L2", event: "2020-01-14 09:00:00", received: "2020-02-15 09:00:00"),
+                    row("L3", event: "2020-03-14 09:00:00")].joined(separator: "\n")
+        let result = try ingest([try dir.write("late.csv", text)], asOf: "2020-02-01 00:00:00")
+        #expect(result.rejectCounts == [.afterAsOf: 2])
+        #expect(result.letters == 1)
+    }
+
+    @Test func aMissingRequiredColumnFailsTheFileNamingIt() throws {
+        let dir = try ScratchDirectory()
+        let path = try dir.write("noevent.csv", "letter_id,trust_code,practice_code,specialty_code,letter_type,received_at\nL1,RJ1,A81001,300,clinic_letter,\n")
+        #expect(throws: LetterlagError.unreadableFile(path: path, place: "line 1", reason: "header is missing required column 'event_at'")) {
+            try ingest([path])
+        }
+    }
+
+    @Test func anExtractWithoutReceivedAtMeasuresDelayToSending() throws {
+        let dir = try ScratchDirectory()
+        let text = "letter_id,trust_code,practice_code,specialty_code,letter_type,event_at,sent_at\nL1,RJ1,A81001,300,clinic_letter,2020-01-14 09:00,2020-01-16 09:00\n"
+        let result = try ingest([try dir.write("sent.csv", text)])
+        #expect(result.delayTo == "sent")
+        #expect(wholeRun(result)["RJ1/clinic_letter"]?.p50Hours == 48)
+    }
+
+    @Test(arguments: [256, 1_000, 4_096, 65_536])
+    func chunkSizeNeverChangesAFigure(chunkSize: Int) throws {
+        let dir = try ScratchDirectory()
+        var options = ExtractGenerator.Options(rows: 3_000)
+        options.trusts = 5
+        let plain = dir.path("x.csv")
+        try ExtractGenerator(options: options).write(to: plain)
+        // Quoted fields with newlines force the quote-aware cut.
+        var text = try String(contentsOfFile: plain, encoding: .utf8)
+        text = text.replacingOccurrences(of: ",electronic\n", with: ",\"elec\ntronic\"\n")
+        let quoted = try dir.write("q.csv", text)
+        let reference = try ingest([quoted], chunkSize: 1 << 20, workers: 1)
+        let split = try ingest([quoted], chunkSize: chunkSize, workers: 2)
+        #expect(split.cells == reference.cells)
+        #expect(split.rowsRead == 3_000)
+        #expect(reference.rowsRejected == 0)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+@testable import LetterlagKit
+
+/// A scratch folder removed when the test ends.
+final class ScratchDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("letterlag-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let p = path(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+}
+
+let canonicalHeader = "letter_id,trust_code,site_code,practice_code,specialty_code,letter_type,event_at,sent_at,received_at,channel"
+
+/// A canonical row; empty strings leave a field blank.
+func row(_ id: String, trust: String = "RJ1", type: String = "clinic_letter", event: String,
+         sent: String = "", received: String = "") -> String {
+    "\(id),\(trust),\(trust)22,A81001,300,\(type),\(event),\(sent),\(received),electronic"
+}
+
+/// Runs the pipeline over files and returns its result.
+func ingest(_ files: [String], asOf: String? = nil, inflater: InflaterKind = .isal, chunkSize: Int = 4 << 20,
+            workers: Int = 2, maxRejected: Double = 100, mapping: ColumnMapping = .init()) throws -> IngestResult {
+    var options = IngestOptions(files: files, workers: workers, inflater: inflater, mapping: mapping, chunkSize: chunkSize,
+                                maxRejectedPercent: maxRejected)
+    options.asOf = try asOf.map(Timestamps.parseArgument)
+    return try IngestPipeline(options: options).run()
+}
+
+/// Whole-run figures per trust × type, merged from the weekly cells.
+func wholeRun(_ result: IngestResult) -> [String: SummaryRow] {
+    var merged: [String: (String, LetterType, CellSummary)] = [:]
+    for (id, cell) in result.cells {
+        let key = "\(id.trust)/\(id.type.name)"
+        var entry = merged[key] ?? (id.trust, id.type, CellSummary())
+        entry.2.merge(cell)
+        merged[key] = entry
+    }
+    return merged.mapValues { SummaryRow(trust: $0.0, type: $0.1, summary: $0.2) }
+}
