@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""The same per trust x letter type summary as `letterlag report --format csv`, computed by DuckDB.
+
+Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)]
+Canonical columns, timestamps as 'YYYY-MM-DD HH:MM:SS' Europe/London, optionally with +hh:mm.
+Contract limits are the NHS Standard Contract defaults. Used to cross-check figures and as a speed peer.
+"""
+import argparse
+import sys
+
+import duckdb
+
+LIMIT_SQL = """
+CASE
+  WHEN ev_day < DATE '2016-04-01' THEN NULL
+  WHEN letter_type IN ('discharge_summary', 'ae_discharge') THEN 86400
+  WHEN ev_day < DATE '2017-04-01' THEN 14 * 86400
+  WHEN ev_day < DATE '2018-04-01' THEN 10 * 86400
+  ELSE 7 * 86400
+END
+"""
+
+
+def instant(column):
+    # PRODUCT.md: a local time in the repeated October hour takes the earlier offset (BST);
+    # DuckDB's ICU takes the later one (GMT), so that hour is converted by hand.
+    local = f"strptime({column}, '%Y-%m-%d %H:%M:%S')"
+    return f"""CASE WHEN {column} IS NULL OR {column} = '' THEN NULL
+        WHEN length({column}) > 19 THEN epoch(strptime({column}, '%Y-%m-%d %H:%M:%S%z'))
+        WHEN substr({column}, 6, 2) = '10' AND substr({column}, 12, 2) = '01' AND dayofweek({local}) = 0
+             AND day({local}) >= 25 THEN epoch({local}) - 3600
+        ELSE epoch(timezone('Europe/London', {local})) END"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("extract")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--as-of")
+    a = ap.parse_args()
+    con = duckdb.connect()
+    con.execute(f"SET threads = {a.threads}")
+    con.execute("SET TimeZone = 'UTC'")
+    as_of = f"epoch(TIMESTAMPTZ '{a.as_of}+00')" if a.as_of else "(SELECT max(greatest(ev, coalesce(se, ev), coalesce(rec, ev))) FROM t)"
+    sql = f"""
+    WITH raw AS (SELECT * FROM read_csv('{a.extract}', all_varchar = true, header = true)),
+    t AS (
+      SELECT trust_code, letter_type, {instant('event_at')} AS ev, {instant('sent_at')} AS se,
+             {instant('received_at')} AS rec, CAST(strptime(substr(event_at, 1, 10), '%Y-%m-%d') AS DATE) AS ev_day
+      FROM raw
+    ),
+    a AS (SELECT {as_of} AS as_of),
+    d AS (SELECT t.*, rec - ev AS delay, {LIMIT_SQL} AS lim, a.as_of FROM t, a)
+    SELECT trust_code, letter_type, count(*) AS letters, count(rec) AS received, count(*) - count(rec) AS outstanding,
+      quantile_disc(delay, 0.5) / 3600 AS p50_hours, quantile_disc(delay, 0.9) / 3600 AS p90_hours,
+      quantile_disc(delay, 0.95) / 3600 AS p95_hours, quantile_disc(delay, 0.99) / 3600 AS p99_hours,
+      max(delay) / 3600 AS max_hours,
+      count(*) FILTER (WHERE lim IS NOT NULL AND (rec IS NOT NULL OR ev + lim <= as_of)) AS due,
+      count(*) FILTER (WHERE lim IS NOT NULL AND rec IS NOT NULL AND delay <= lim) AS within_limit,
+      100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 3 * 86400)
+        / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 3 * 86400 <= as_of), 0) AS within_3d_pct,
+      100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 4 * 86400)
+        / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 4 * 86400 <= as_of), 0) AS within_4d_pct
+    FROM d GROUP BY ALL ORDER BY trust_code, letter_type
+    """
+    rows = con.execute(sql).fetchall()
+    out = sys.stdout
+    out.write("trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,"
+              "due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct\n")
+    fmt = lambda v: "" if v is None else f"{v:.2f}"
+    for r in rows:
+        (trust, typ, letters, received, outstanding, p50, p90, p95, p99, mx, due, within, w3, w4) = r
+        pct = 100.0 * within / due if due else None
+        out.write(",".join([trust, typ, str(letters), str(received), str(outstanding), fmt(p50), fmt(p90), fmt(p95),
+                            fmt(p99), fmt(mx), str(due), str(within), fmt(pct), fmt(w3), fmt(w4)]) + "\n")
+
+
+if __name__ == "__main__":
+    main()
