@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The SQLite summary database: runs, their files and rejects, and per-week and whole-run cells.
 ///
@@ -137,30 +138,38 @@ public final class SummaryStore {
                     try db.execute(sql: "INSERT INTO reject_examples VALUES (?, ?, ?, ?)",
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
-                let weekly = try db.makeStatement(sql: """
+                let weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """))
                 var whole: [String: [LetterType: CellSummary]] = [:]
                 for id in result.cells.keys.sorted() {
                     let cell = result.cells[id]!
                     whole[id.trust, default: [:]][id.type, default: CellSummary()].merge(cell)
                     let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
-                    var args: [(any DatabaseValueConvertible)?] = [run, id.trust, id.type.name, CivilDate.isoWeekLabel(ofWeek: id.week),
-                        CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))]
-                    args += Self.counts(row) + Self.hours(row)
-                    args += [Data(cell.delay.encoded()), Data(cell.outstandingAge.encoded())]
-                    try weekly.execute(arguments: StatementArguments(args))
+                    weekly.bind(run)
+                    weekly.bind(id.trust)
+                    weekly.bind(id.type.name)
+                    weekly.bind(CivilDate.isoWeekLabel(ofWeek: id.week))
+                    weekly.bind(CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week)))
+                    weekly.bind(figuresOf: row)
+                    weekly.bind(cell.delay.encoded())
+                    weekly.bind(cell.outstandingAge.encoded())
+                    try weekly.step(db)
                 }
-                let summary = try db.makeStatement(sql: """
+                let summary = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """))
                 for (trust, types) in whole {
                     for (type, cell) in types {
                         let row = SummaryRow(trust: trust, type: type, summary: cell)
-                        var args: [(any DatabaseValueConvertible)?] = [run, trust, type.name]
-                        args += Self.counts(row) + Self.hours(row)
-                        args += [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline]
-                        try summary.execute(arguments: StatementArguments(args))
+                        summary.bind(run)
+                        summary.bind(trust)
+                        summary.bind(type.name)
+                        summary.bind(figuresOf: row)
+                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline] {
+                            summary.bind(value)
+                        }
+                        try summary.step(db)
                     }
                 }
                 return run
@@ -170,13 +179,6 @@ public final class SummaryStore {
         }
     }
 
-    private static func counts(_ r: SummaryRow) -> [(any DatabaseValueConvertible)?] {
-        [r.letters, r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d]
-    }
-
-    private static func hours(_ r: SummaryRow) -> [(any DatabaseValueConvertible)?] {
-        [r.p50Hours, r.p90Hours, r.p95Hours, r.p99Hours, r.maxHours, r.oldestOutstandingHours]
-    }
 
     // MARK: Reading
 
