@@ -106,3 +106,38 @@ import Testing
         #expect(reference.rowsRejected == 0)
     }
 }
+
+@Suite struct DuplicateLetterTests {
+    @Test func repeatedLetterIDsAfterTheFirstAreSetAsideInFileOrder() throws {
+        let dir = try ScratchDirectory()
+        var lines = [canonicalHeader]
+        for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }
+        // The header is line 1 and L0…L1999 are lines 2–2001; line 2002 repeats L5 with another delay,
+        // line 2003 repeats it again, and line 2004 repeats L1999.
+        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-24 09:00:00"))
+        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-25 09:00:00"))
+        lines.append(row("L1999", trust: "RXH", event: "2020-01-14 09:00:00"))
+        let path = try dir.write("dups.csv", lines.joined(separator: "\n") + "\n")
+        for chunkSize in [1_024, 1 << 20] {
+            let result = try ingest([path], chunkSize: chunkSize)
+            #expect(result.rowsRead == 2_003)
+            #expect(result.rejectCounts == [.duplicateLetterID: 3])
+            #expect(result.rejectExamples.map(\.line) == [2_002, 2_003, 2_004])
+            let s = try #require(wholeRun(result)["RJ1/clinic_letter"])
+            #expect(s.letters == 2_000)
+            #expect(s.maxHours == 24.0)
+            #expect(wholeRun(result)["RXH/clinic_letter"] == nil)
+        }
+    }
+
+    @Test func fingerprintsThatRepeatAreFoundAcrossLists() {
+        var rng = SplitMix64(seed: 5)
+        var a = (0..<50_000).map { _ in rng.next() }
+        var b = (0..<50_000).map { _ in rng.next() }
+        a.append(b[17])
+        b.append(a[3])
+        b.append(a[3])
+        #expect(DuplicateFinder.repeated(in: [a, b]) == [b[17], a[3]])
+        #expect(DuplicateFinder.repeated(in: [a.dropLast().map { $0 }]).isEmpty)
+    }
+}

@@ -36,8 +36,27 @@ public struct WorkerTally: RowSink {
     public internal(set) var accepted = 0
     /// The chunk being parsed, so rejects can be placed.
     public var chunk = 0
+    /// Fingerprints of every accepted letter id, for finding duplicates after the pass.
+    var fingerprints: [UInt64] = []
+    /// On a second pass: the fingerprints seen more than once, whose rows are held back.
+    let heldBack: Set<UInt64>?
+    var held: [HeldRow] = []
 
-    public init(limits: ContractLimits) { self.limits = limits }
+    /// A row whose letter id may be a duplicate, kept until rows can be ordered by place.
+    struct HeldRow {
+        var place: RejectTally.Place
+        var id: [UInt8]
+        var trust: [UInt8]
+        var type: Int
+        var event: ParsedTimestamp
+        var sent: ParsedTimestamp
+        var arrival: ParsedTimestamp
+    }
+
+    public init(limits: ContractLimits, heldBack: Set<UInt64>? = nil) {
+        self.limits = limits
+        self.heldBack = heldBack
+    }
 
     @inline(__always)
     static func base36(_ b: UInt8) -> Int {
@@ -72,8 +91,32 @@ public struct WorkerTally: RowSink {
     }
 
     @inline(__always)
-    public mutating func accept(_ row: ParsedRow) {
+    public mutating func accept(_ row: ParsedRow, line: Int) {
         accepted += 1
+        let fingerprint = DuplicateFinder.fingerprint(row.letterID)
+        if let heldBack {
+            if heldBack.contains(fingerprint) {
+                held.append(HeldRow(place: .init(chunk: chunk, line: line), id: Array(row.letterID), trust: Array(row.trustCode),
+                                    type: row.letterType, event: row.event, sent: row.sent, arrival: row.arrival))
+                return
+            }
+        } else {
+            fingerprints.append(fingerprint)
+        }
+        aggregate(row)
+    }
+
+    /// Adds a held row back in, once it is known to be the first with its letter id.
+    mutating func aggregate(_ row: HeldRow) {
+        row.trust.withUnsafeBufferPointer { trust in
+            row.id.withUnsafeBufferPointer { id in
+                aggregate(ParsedRow(letterID: id, trustCode: trust, letterType: row.type, event: row.event, sent: row.sent, arrival: row.arrival))
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func aggregate(_ row: ParsedRow) {
         let eventDay = row.event.localDay
         let week = CivilDate.weekIndex(days: eventDay)
         let key = UInt64(trustIndex(row.trustCode)) << 32 | UInt64(row.letterType) << 28 | UInt64(week + (1 << 27))

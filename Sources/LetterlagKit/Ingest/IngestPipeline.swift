@@ -46,7 +46,16 @@ public struct IngestPipeline {
         var fileBytes: [Int] = []
     }
 
+    /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
+    /// the first in file order counts and the others are set aside as duplicates.
     public func run() throws -> IngestResult {
+        let first = try pass(heldBack: nil)
+        let repeated = DuplicateFinder.repeated(in: first.tallies.map(\.fingerprints))
+        if repeated.isEmpty { return try finish(first) }
+        return try finish(try pass(heldBack: repeated))
+    }
+
+    private func pass(heldBack: Set<UInt64>?) throws -> Shared {
         let options = self.options
         let poolSize = options.workers + 2
         let pool = BufferPool(count: poolSize, size: options.chunkSize)
@@ -71,7 +80,7 @@ public struct IngestPipeline {
         producer.start()
 
         DispatchQueue.concurrentPerform(iterations: options.workers) { _ in
-            var tally = WorkerTally(limits: options.limits)
+            var tally = WorkerTally(limits: options.limits, heldBack: heldBack)
             var counts: [ChunkCount] = []
             while let chunk = work.pop() {
                 tally.chunk = chunk.seq
@@ -90,7 +99,7 @@ public struct IngestPipeline {
         }
         producerDone.wait()
         if let failure = shared.failure { throw failure }
-        return try finish(shared)
+        return shared
     }
 
     private static func produce(options: IngestOptions, pool: BufferPool, free: WorkQueue<Int>,
@@ -183,11 +192,28 @@ public struct IngestPipeline {
             files[file].rowsRead += c.rows
             files[file].rowsRejected += c.rejected
         }
+        var tallies = shared.tallies
         var rejects = RejectTally()
         var latest = Int64.min
-        for t in shared.tallies {
+        for t in tallies {
             rejects.merge(t.rejects)
             latest = max(latest, t.latest)
+        }
+        // Held rows: the first with each letter id counts, in file order; the rest are duplicates.
+        let held = tallies.flatMap(\.held).sorted { $0.place < $1.place }
+        if !held.isEmpty {
+            var resolved = WorkerTally(limits: options.limits)
+            var seen = Set<[UInt8]>()
+            for row in held {
+                if seen.insert(row.id).inserted {
+                    resolved.aggregate(row)
+                } else {
+                    rejects.add(.duplicateLetterID, at: row.place)
+                    files[shared.chunkFile[row.place.chunk]].rowsRejected += 1
+                }
+            }
+            latest = max(latest, resolved.latest)
+            tallies.append(resolved)
         }
         let rowsRead = files.reduce(0) { $0 + $1.rowsRead }
         if rowsRead > 0 && Double(rejects.total) * 100 > options.maxRejectedPercent * Double(rowsRead) {
@@ -195,7 +221,7 @@ public struct IngestPipeline {
         }
         let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
         var cells: [CellID: CellSummary] = [:]
-        for t in shared.tallies {
+        for t in tallies {
             for (id, s) in t.summaries(asOf: asOf) { cells[id, default: CellSummary()].merge(s) }
         }
         var examples: [IngestResult.RejectExample] = []

@@ -13,7 +13,8 @@ public struct ParsedRow {
 
 /// Receives the rows of a chunk from `RowParser`.
 public protocol RowSink {
-    mutating func accept(_ row: ParsedRow)
+    /// A row that passed every check; `line` is its first line, counted from 0 within the chunk.
+    mutating func accept(_ row: ParsedRow, line: Int)
     /// A row set aside; `line` is its first line, counted from 0 within the chunk.
     mutating func reject(_ reason: RejectReason, line: Int)
 }

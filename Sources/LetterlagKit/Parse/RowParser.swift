@@ -147,7 +147,7 @@ public struct RowParser {
             }
         }
         sink.accept(ParsedRow(letterID: field(.letterID), trustCode: field(.trustCode), letterType: type,
-                              event: event, sent: sent, arrival: received))
+                              event: event, sent: sent, arrival: received), line: line)
     }
 }
 
