@@ -15,6 +15,8 @@ extension LetterlagCommand {
         @Option(help: "Contract limits JSON file (default: the NHS Standard Contract).") var limits: String?
         @Option(help: "Column mapping JSON file for renamed columns and coded letter types.") var mapping: String?
         @Option(help: "Fail, storing nothing, when more than this percentage of rows is set aside.") var maxRejected = 1.0
+        @Flag(help: "Replace earlier runs that hold any of these files' content, instead of refusing them.") var replace = false
+        @Option(help: "Seconds to wait for another ingest on the same database to finish.") var wait = 600.0
         @Flag(help: "Print nothing but errors.") var quiet = false
 
         func validate() throws {
@@ -37,7 +39,10 @@ extension LetterlagCommand {
             if let mapping { options.mapping = try ColumnMapping.load(path: mapping) }
             var logger = Logger(label: "letterlag")
             if quiet { logger.logLevel = .error }
-            let outcome = try NightlyIngest(options: options, databasePath: database.path, logger: logger).run()
+            var ingest = NightlyIngest(options: options, databasePath: database.path, logger: logger)
+            ingest.replace = replace
+            ingest.lockWait = wait
+            let outcome = try ingest.run()
             if !quiet { print(outcome.summary, terminator: "") }
         }
     }

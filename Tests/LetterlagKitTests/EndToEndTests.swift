@@ -158,7 +158,8 @@ struct ReferenceReport {
         try ExtractGenerator(options: options).write(to: dir.path("whole.csv.gz"))
         let whole = try Data(contentsOf: URL(fileURLWithPath: dir.path("whole.csv.gz")))
         let truncated = try dir.write("cut.csv.gz", Array(whole.prefix(whole.count / 2)))
-        let failed = try Binary.run(["ingest", good, truncated, "--db", db])
+        let other = try dir.write("other.csv", [canonicalHeader, row("L2", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let failed = try Binary.run(["ingest", other, truncated, "--db", db])
         #expect(failed.status == 3)
         let message = failed.stderr.split(separator: "\n").filter { $0.hasPrefix("letterlag:") }
         #expect(message.count == 1)

@@ -28,6 +28,10 @@ public struct NightlyIngest {
 
     public let options: IngestOptions
     public let databasePath: String
+    /// Replace earlier runs that hold the same content, instead of refusing.
+    public var replace = false
+    /// Seconds to wait for another ingest on the same database to finish.
+    public var lockWait: Double = 600
     let logger: Logger
 
     public init(options: IngestOptions, databasePath: String, logger: Logger = Logger(label: "letterlag")) {
@@ -40,12 +44,26 @@ public struct NightlyIngest {
         let started = Date()
         logger.info("ingest started", metadata: ["files": "\(options.files.count)", "workers": "\(options.workers)",
                                                  "inflater": "\(options.inflater.rawValue)", "db": "\(databasePath)"])
-        // Open the database first so a bad path fails before hours of work.
+        let lock = try RunLock(databasePath: databasePath, wait: lockWait)
+        defer { withExtendedLifetime(lock) {} }
+        // Open the database and refuse repeated content first, so those fail before any reading.
         let store = try SummaryStore(path: databasePath)
+        let keys = try options.files.map(ContentKey.of(path:))
+        if Set(keys).count < keys.count {
+            throw LetterlagError.badArgument("the same content is named twice among the files; each file may be ingested once per run")
+        }
+        let earlier = try store.runs(holding: keys)
+        if let first = earlier.first, !replace {
+            let index = try keys.firstIndex { try !store.runs(holding: [$0]).isEmpty } ?? 0
+            throw LetterlagError.alreadyIngested(path: options.files[index], runID: first)
+        }
         let result = try IngestPipeline(options: options).run()
         let finished = Date()
         let elapsed = finished.timeIntervalSince(started)
-        let id = try store.store(result, startedAt: started, finishedAt: finished, elapsed: elapsed)
+        let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started, finishedAt: finished, elapsed: elapsed)
+        if !earlier.isEmpty {
+            logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(earlier.map(String.init).joined(separator: ","))"])
+        }
         logger.info("ingest stored", metadata: ["run": "\(id)", "rows": "\(result.rowsRead)", "rejected": "\(result.rowsRejected)",
                                                 "seconds": "\(String(format: "%.2f", elapsed))"])
         return Outcome(runID: id, result: result, elapsed: elapsed)

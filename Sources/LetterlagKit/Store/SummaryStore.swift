@@ -111,13 +111,37 @@ public final class SummaryStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2: content keys") { db in
+            try db.execute(sql: """
+                ALTER TABLE run_files ADD COLUMN content_key TEXT;
+                CREATE INDEX run_files_content ON run_files(content_key);
+                """)
+        }
         return m
     }
 
+    /// The runs that already hold any of these content keys.
+    public func runs(holding keys: [String]) throws -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
+                               arguments: StatementArguments(keys))
+        }
+    }
+
     /// Stores a finished run and every summary in one transaction, and returns the run id.
-    public func store(_ result: IngestResult, startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
+    ///
+    /// `contentKeys` (one per file) are checked inside the same transaction: content already
+    /// stored is refused, or with `replacing` its earlier runs are deleted in that transaction.
+    public func store(_ result: IngestResult, contentKeys: [String], replacing: Bool = false,
+                      startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
         do {
             return try pool.write { db -> Int64 in
+                for (file, key) in zip(result.files, contentKeys) {
+                    let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
+                    guard let first = earlier.first else { continue }
+                    guard replacing else { throw LetterlagError.alreadyIngested(path: file.path, runID: first) }
+                    for id in earlier { try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id]) }
+                }
                 try db.execute(sql: """
                     INSERT INTO runs (as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read,
                         letters, rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
@@ -127,9 +151,9 @@ public final class SummaryStore {
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
                                      result.rowsRejected, result.trusts, elapsed, result.limits.json, Letterlag.version])
                 let run = db.lastInsertedRowID
-                for f in result.files {
-                    try db.execute(sql: "INSERT INTO run_files VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [run, f.path, f.bytes, f.rowsRead, f.rowsRejected])
+                for (f, key) in zip(result.files, contentKeys) {
+                    try db.execute(sql: "INSERT INTO run_files (run_id, path, bytes, rows_read, rows_rejected, content_key) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [run, f.path, f.bytes, f.rowsRead, f.rowsRejected, key])
                 }
                 for (reason, count) in result.rejectCounts {
                     try db.execute(sql: "INSERT INTO rejects VALUES (?, ?, ?)", arguments: [run, reason.name, count])

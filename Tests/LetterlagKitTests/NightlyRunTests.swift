@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import LetterlagKit
+
+@Suite(.serialized) struct NightlyRunTests {
+    @Test func theSameContentIsRefusedUnlessReplaced() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("n.sqlite")
+        let text = [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n")
+        let first = try dir.write("monday.csv", text)
+        let renamed = try dir.write("monday-again.csv", text)
+        #expect(try Binary.run(["ingest", first, "--db", db, "--quiet"]).status == 0)
+        let again = try Binary.run(["ingest", renamed, "--db", db])
+        #expect(again.status == 7)
+        #expect(again.stderr.contains("monday-again.csv: this content was already ingested in run 1"))
+        let replaced = try Binary.run(["ingest", renamed, "--db", db, "--replace", "--quiet"])
+        #expect(replaced.status == 0)
+        let runs = try SummaryStore(path: db).runs()
+        #expect(runs.map(\.id) == [2])
+        #expect(try SummaryStore(path: db).summary(run: 2).first?.letters == 1)
+    }
+
+    @Test func aSecondIngestWaitsForTheFirstThenFailsClearly() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("l.sqlite")
+        let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let held = try RunLock(databasePath: db, wait: 0)
+        let blocked = try Binary.run(["ingest", file, "--db", db, "--wait", "1"])
+        #expect(blocked.status == 5)
+        #expect(blocked.stderr.contains("another letterlag ingest is using"))
+        withExtendedLifetime(held) {}
+        _ = consume held
+        #expect(try Binary.run(["ingest", file, "--db", db, "--wait", "1", "--quiet"]).status == 0)
+    }
+
+    @Test func killingAnIngestAtAnyMomentLeavesTheDatabaseAsItWas() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("k.sqlite")
+        let small = try dir.write("small.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")]
+            .joined(separator: "\n"))
+        #expect(try Binary.run(["ingest", small, "--db", db, "--quiet"]).status == 0)
+        let before = try EndToEndTests.contents(db)
+        let big = dir.path("big.csv.gz")
+        #expect(try Binary.run(["generate", "--rows", "400000", "--trusts", "60", "--days", "700", "--output", big]).status == 0)
+        let binary = try #require(Binary.url)
+        // A reader queries in a loop throughout; it must never fail or see a partial run.
+        let stop = ManagedFlag()
+        let readerFailures = ManagedCounter()
+        let reader = Thread {
+            while !stop.isSet {
+                do {
+                    let store = try SummaryStore(path: db)
+                    for run in try store.runs() {
+                        let rows = try store.summary(run: run.id)
+                        if rows.reduce(0, { $0 + $1.letters }) != run.letters { readerFailures.add() }
+                    }
+                } catch { readerFailures.add() }
+            }
+        }
+        reader.start()
+        defer { stop.set() }
+        for delay in [0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5] {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["ingest", big, "--db", db, "--quiet", "--workers", "2"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .exit { break }  // finished before the kill: nothing left to test
+            #expect(try EndToEndTests.contents(db) == before, "after kill -9 at \(delay) s")
+        }
+        stop.set()
+        #expect(readerFailures.value == 0)
+        // The killed runs left no lock and no half run: the same file now ingests once, then is refused.
+        #expect(try Binary.run(["ingest", big, "--db", db, "--quiet"]).status == 0)
+        #expect(try Binary.run(["ingest", big, "--db", db, "--quiet"]).status == 7)
+        #expect(try SummaryStore(path: db).runs().count == 2)
+    }
+
+    @Test func patientIdentifiersNeverReachTheDatabaseOrOutputs() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("pii.sqlite")
+        var lines = ["letter_id,nhs_number,patient_name,trust_code,site_code,practice_code,specialty_code,letter_type,event_at,sent_at,received_at,channel,postcode"]
+        var secrets: [String] = []
+        for i in 0..<500 {
+            let nhs = String(9_434_765_000 + i * 7), name = "Zqpatient\(i)Surname", postcode = "ZZ\(i % 90) 9QX"
+            secrets += [nhs, name, postcode]
+            lines.append("L\(i),\(nhs),\"\(name), Jr\",RJ1,RJ122,A81001,300,clinic_letter,2020-01-14 09:32:00,,2020-01-15 09:32:00,post,\(postcode)")
+        }
+        lines.append("L9999,9434769999,Broken Row,RJ1,RJ122,A81001,300,clinic_letter,not-a-date,,,post,ZZ1 1ZZ")
+        secrets += ["9434769999", "Broken Row"]
+        let file = try dir.write("pii.csv", lines.joined(separator: "\n") + "\n")
+        let ingest = try Binary.run(["ingest", file, "--db", db])
+        #expect(ingest.status == 0)
+        let report = try Binary.run(["report", "--db", db, "--format", "json"])
+        var haystack = ingest.stdout + ingest.stderr + report.stdout
+        for suffix in ["", "-wal", "-shm"] {
+            if let data = FileManager.default.contents(atPath: db + suffix) { haystack += String(decoding: data, as: UTF8.self) }
+        }
+        #expect(haystack.contains("RJ1"))
+        for secret in secrets { #expect(!haystack.contains(secret), "\(secret) leaked") }
+    }
+}
+
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var isSet: Bool { lock.withLock { flag } }
+    func set() { lock.withLock { flag = true } }
+}
+
+final class ManagedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
+}
