@@ -142,6 +142,8 @@ public struct IngestPipeline {
                     shared.lock.unlock()
                     buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + headerEnd, byteCount: filled - headerEnd)
                     filled -= headerEnd
+                    // Fill the room the header left before looking for a cut.
+                    if !atEnd { continue }
                 }
                 if atEnd {
                     if filled > 0 {

@@ -3,7 +3,7 @@
 /// This is the hot path: it walks bytes in place, records only the fields that map to
 /// canonical columns, and never builds a `String`. Quoted fields may hold commas, doubled
 /// quotes and newlines; a trailing CR is dropped; blank lines are skipped.
-public struct RowParser {
+public struct RowParser: Sendable {
     public let layout: ExtractLayout
     public let timestamps: TimestampParser
     /// The as-of instant given on the command line, or nil when it is taken from the extract.
@@ -38,37 +38,23 @@ public struct RowParser {
                     var open = false
                     var ended = false
                     while !ended {
+                        // Every quote toggles quoting, as RowBoundary counts them, so the two always agree
+                        // on where a row ends, even in damaged input with a quote inside a field.
                         var start = pos
-                        var end: Int
-                        if pos < n && p[pos] == 0x22 {
+                        var inQuote = false
+                        while pos < n {
+                            let b = p[pos]
+                            if b == 0x22 { inQuote.toggle() }
+                            else if !inQuote { if b == 0x2C || b == 0x0A { break } }
+                            else if b == 0x0A { line += 1 }
                             pos += 1
-                            start = pos
-                            var closed = false
-                            while pos < n {
-                                let b = p[pos]
-                                if b == 0x22 {
-                                    if pos + 1 < n && p[pos + 1] == 0x22 { pos += 2; continue }
-                                    closed = true
-                                    break
-                                }
-                                if b == 0x0A { line += 1 }
-                                pos += 1
-                            }
-                            end = pos
-                            if !closed { open = true; pos = n; ended = true }
-                            else {
-                                pos += 1
-                                // Anything between the closing quote and the delimiter is kept out of the value.
-                                while pos < n && p[pos] != 0x2C && p[pos] != 0x0A { pos += 1 }
-                            }
-                        } else {
-                            while pos < n {
-                                let b = p[pos]
-                                if b == 0x2C || b == 0x0A { break }
-                                pos += 1
-                            }
-                            end = pos
-                            if end > start && p[end - 1] == 0x0D && (pos >= n || p[pos] == 0x0A) { end -= 1 }
+                        }
+                        var end = pos
+                        if inQuote { open = true }
+                        if end > start && p[end - 1] == 0x0D && (pos >= n || p[pos] == 0x0A) { end -= 1 }
+                        if end - start >= 2 && p[start] == 0x22 && p[end - 1] == 0x22 {
+                            start += 1
+                            end -= 1
                         }
                         if field < expected {
                             let slot = Int(slotOf[field])
