@@ -3,7 +3,7 @@
 /// Swift's `Dictionary` hashes with SipHash and checks uniqueness on every write; this table
 /// uses a multiplicative hash and linear probing over flat arrays, which is several times
 /// faster for the small integer keys the aggregator uses. Key `UInt64.max` is reserved.
-struct CountingTable {
+struct CountingTable: Sendable {
     private(set) var keys: [UInt64]
     private(set) var values: [UInt32]
     private(set) var count = 0

@@ -4,13 +4,13 @@
 /// counters and one histogram bucket. Outstanding letters keep only their cell and event
 /// instant, because their age and whether their deadline has passed depend on the as-of
 /// time, which by default is the latest timestamp in the whole extract.
-public struct WorkerTally: RowSink {
+public struct WorkerTally: RowSink, Sendable {
     static let bucketBits: UInt64 = 12
     static let fastTrustCodes = 36 * 36 * 36
     static let threeDays: Int64 = 3 * 86_400
     static let fourDays: Int64 = 4 * 86_400
 
-    struct Counters {
+    struct Counters: Sendable {
         var letters: UInt32 = 0
         var received: UInt32 = 0
         var dueReceived: UInt32 = 0
@@ -43,7 +43,7 @@ public struct WorkerTally: RowSink {
     var held: [HeldRow] = []
 
     /// A row whose letter id may be a duplicate, kept until rows can be ordered by place.
-    struct HeldRow {
+    struct HeldRow: Sendable {
         var place: RejectTally.Place
         var id: [UInt8]
         var trust: [UInt8]

@@ -52,10 +52,24 @@ public struct IngestResult: Sendable {
     public var rejectCounts: [RejectReason: Int]
     public var rejectExamples: [RejectExample]
     public var limits: ContractLimits
+    /// Wall-clock seconds of each phase, in order, for logs and benchmarks.
+    public var phases: [(name: String, seconds: Double)] = []
 
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
     public var rowsRejected: Int { rejectCounts.values.reduce(0, +) }
     public var letters: Int { rowsRead - rowsRejected }
     public var trusts: Int { Set(cells.keys.map(\.trust)).count }
+}
+
+/// Measures consecutive phases of a run.
+struct PhaseClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private(set) var phases: [(name: String, seconds: Double)] = []
+
+    mutating func mark(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((name, Double(now - last) / 1e9))
+        last = now
+    }
 }

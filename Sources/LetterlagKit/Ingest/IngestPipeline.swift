@@ -27,6 +27,15 @@ public struct IngestPipeline {
         var rejected: Int
     }
 
+    /// One slot per worker for its summaries, each written by one thread only.
+    final class SummaryParts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var maps: [[CellID: CellSummary]]
+        init(count: Int) { maps = Array(repeating: [:], count: count) }
+        func set(_ i: Int, _ map: [CellID: CellSummary]) { lock.withLock { maps[i] = map } }
+        var all: [[CellID: CellSummary]] { lock.withLock { maps } }
+    }
+
     /// The fixed set of chunk buffers; an index into it is handed between threads, never a copy.
     final class BufferPool: @unchecked Sendable {
         let buffers: [UnsafeMutableRawBufferPointer]
@@ -49,10 +58,20 @@ public struct IngestPipeline {
     /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
     /// the first in file order counts and the others are set aside as duplicates.
     public func run() throws -> IngestResult {
+        var clock = PhaseClock()
         let first = try pass(heldBack: nil)
+        clock.mark("read and parse")
         let repeated = DuplicateFinder.repeated(in: first.tallies.map(\.fingerprints))
-        if repeated.isEmpty { return try finish(first) }
-        return try finish(try pass(heldBack: repeated))
+        clock.mark("duplicate check")
+        var shared = first
+        if !repeated.isEmpty {
+            shared = try pass(heldBack: repeated)
+            clock.mark("second pass for duplicates")
+        }
+        var result = try finish(shared)
+        clock.mark("merge")
+        result.phases = clock.phases
+        return result
     }
 
     private func pass(heldBack: Set<UInt64>?) throws -> Shared {
@@ -222,9 +241,16 @@ public struct IngestPipeline {
             throw LetterlagError.tooManyRejected(rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
         }
         let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
-        var cells: [CellID: CellSummary] = [:]
-        for t in tallies {
-            for (id, s) in t.summaries(asOf: asOf) { cells[id, default: CellSummary()].merge(s) }
+        // Each worker's cells are summarised on its own core, then merged into the largest.
+        let parts = SummaryParts(count: tallies.count)
+        let frozen = tallies
+        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
+            parts.set(i, frozen[i].summaries(asOf: asOf))
+        }
+        var maps = parts.all.sorted { $0.count > $1.count }
+        var cells = maps.isEmpty ? [:] : maps.removeFirst()
+        for map in maps {
+            for (id, s) in map { cells[id, default: CellSummary()].merge(s) }
         }
         var examples: [IngestResult.RejectExample] = []
         var rejectCounts: [RejectReason: Int] = [:]

@@ -60,7 +60,11 @@ public struct NightlyIngest {
         let result = try IngestPipeline(options: options).run()
         let finished = Date()
         let elapsed = finished.timeIntervalSince(started)
+        let storeStart = Date()
         let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started, finishedAt: finished, elapsed: elapsed)
+        var phases = result.phases.map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }
+        phases.append("store \(String(format: "%.3f", Date().timeIntervalSince(storeStart))) s")
+        logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
         if !earlier.isEmpty {
             logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(earlier.map(String.init).joined(separator: ","))"])
         }

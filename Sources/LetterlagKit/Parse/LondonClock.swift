@@ -10,6 +10,8 @@ public struct LondonClock: Sendable {
     /// Per year, the UTC second BST starts and the UTC second it ends.
     private let starts: [Int64]
     private let ends: [Int64]
+    /// Per year and month (13 entries a year, the last being next January): the day number of the 1st.
+    private let monthStarts: [Int]
 
     public static let shared = LondonClock()
 
@@ -23,6 +25,26 @@ public struct LondonClock: Sendable {
         }
         starts = s
         ends = e
+        var m: [Int] = []
+        for year in Self.firstYear...Self.lastYear {
+            for month in 1...12 { m.append(CivilDate.days(year: year, month: month, day: 1)) }
+            m.append(CivilDate.days(year: year + 1, month: 1, day: 1))
+        }
+        monthStarts = m
+    }
+
+    /// The day number of a date, or nil when the day does not exist in that month.
+    ///
+    /// Two table lookups instead of calendar arithmetic: this is on the per-timestamp hot path.
+    @inline(__always)
+    public func days(year: Int, month: Int, day: Int) -> Int? {
+        guard month >= 1 && month <= 12 && day >= 1 else { return nil }
+        if year >= Self.firstYear && year <= Self.lastYear {
+            let i = (year - Self.firstYear) * 13 + month - 1
+            let first = monthStarts[i]
+            return day <= monthStarts[i + 1] - first ? first + day - 1 : nil
+        }
+        return day <= CivilDate.daysInMonth(year: year, month: month) ? CivilDate.days(year: year, month: month, day: day) : nil
     }
 
     /// UTC seconds of the start and end of BST in `year`.

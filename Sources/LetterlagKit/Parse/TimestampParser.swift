@@ -136,10 +136,10 @@ public struct TimestampParser: Sendable {
 
     @inline(__always)
     private func make(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int?) -> ParsedTimestamp {
-        guard month >= 1 && month <= 12 && day >= 1 && day <= CivilDate.daysInMonth(year: year, month: month)
-                && hour <= 23 && minute <= 59 && second <= 59 && year >= 1
+        guard hour <= 23 && minute <= 59 && second <= 59 && year >= 1,
+              let days = clock.days(year: year, month: month, day: day)
         else { return .impossible }
-        let wall = Int64(CivilDate.days(year: year, month: month, day: day)) * 86_400
+        let wall = Int64(days) * 86_400
             + Int64(hour * 3600 + minute * 60 + second)
         if let offset {
             let utc = wall - Int64(offset)
