@@ -17,8 +17,8 @@ public enum ExtractReader {
         let file = try FileInput(path: path, bufferSize: inputSize)
         guard path.hasSuffix(".gz") else { return PlainSource(file: file) }
         switch inflater {
-        case .isal: return IsalGzipSource(file: file)
-        case .zlib: return try ZlibGzipSource(file: file)
+        case .isal: return GzipStream(file: file, engine: IsalInflateEngine())
+        case .zlib: return GzipStream(file: file, engine: try ZlibInflateEngine(path: path))
         }
     }
 }
