@@ -141,3 +141,21 @@ import Testing
         #expect(DuplicateFinder.repeated(in: [a.dropLast().map { $0 }]).isEmpty)
     }
 }
+
+@Suite struct HeaderTests {
+    @Test func aHeaderNamingAColumnTwiceFailsTheFile() throws {
+        let dir = try ScratchDirectory()
+        let path = try dir.write("twice.csv", canonicalHeader + ",Event_At\n" + row("L1", event: "2020-01-14 09:32:00") + ",x\n")
+        #expect(throws: LetterlagError.unreadableFile(path: path, place: "line 1",
+                                                      reason: "header names column 'Event_At' twice (fields 7 and 11)")) {
+            try ingest([path])
+        }
+    }
+
+    @Test func aHeaderWithABOMAndQuotedNamesIsRead() throws {
+        let dir = try ScratchDirectory()
+        let quoted = canonicalHeader.split(separator: ",").map { "\"\($0)\"" }.joined(separator: ",")
+        let path = try dir.write("bom.csv", [0xEF, 0xBB, 0xBF] + Array((quoted + "\r\n" + row("L1", event: "2020-01-14 09:32:00") + "\r\n").utf8))
+        #expect(try ingest([path]).letters == 1)
+    }
+}
