@@ -10,11 +10,12 @@ extension LetterlagCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(name: .customLong("run"), help: "Run id (default: the latest run).") var runID: Int64?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Flag(help: "Apply NHS disclosure control for publication.") var publish = false
 
         func run() throws {
             let store = try SummaryStore(path: database.path)
             let chosen = try store.run(runID)
-            print(ReportRenderer(run: chosen, rows: try store.summary(run: chosen.id)).render(format), terminator: "")
+            print(ReportRenderer(run: chosen, rows: try store.summary(run: chosen.id), publish: publish).render(format), terminator: "")
         }
     }
 

@@ -6,10 +6,12 @@ public struct ReportRenderer {
 
     public let run: SummaryStore.Run
     public let rows: [SummaryRow]
+    public let formatter: FigureFormatter
 
-    public init(run: SummaryStore.Run, rows: [SummaryRow]) {
+    public init(run: SummaryStore.Run, rows: [SummaryRow], publish: Bool = false) {
         self.run = run
         self.rows = rows
+        formatter = FigureFormatter(publish: publish)
     }
 
     /// A number with two decimals, or empty when undefined.
@@ -26,29 +28,29 @@ public struct ReportRenderer {
         }
     }
 
+    static let csvColumns = csvHeader.split(separator: ",").map(String.init)
+
+    func fields(_ r: SummaryRow) -> [String] {
+        let f = formatter
+        return [r.trust, r.type.name, f.count(r.letters), f.count(r.received), f.count(r.outstanding),
+                f.hours(r.p50Hours, base: r.received), f.hours(r.p90Hours, base: r.received), f.hours(r.p95Hours, base: r.received),
+                f.hours(r.p99Hours, base: r.received), f.hours(r.maxHours, base: r.received), f.count(r.due), f.count(r.withinLimit),
+                f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d)]
+    }
+
     public func csv() -> String {
-        var out = Self.csvHeader + "\n"
-        for r in rows {
-            let fields: [String] = [r.trust, r.type.name, String(r.letters), String(r.received), String(r.outstanding),
-                                    Self.fixed(r.p50Hours), Self.fixed(r.p90Hours), Self.fixed(r.p95Hours), Self.fixed(r.p99Hours),
-                                    Self.fixed(r.maxHours), String(r.due), String(r.withinLimit), Self.fixed(r.withinLimitPercent),
-                                    Self.fixed(r.within3dPercent), Self.fixed(r.within4dPercent)]
-            out += fields.joined(separator: ",") + "\n"
-        }
-        return out
+        Self.csvHeader + "\n" + rows.map { fields($0).joined(separator: ",") + "\n" }.joined()
     }
 
     public func json() -> String {
-        func num(_ v: Double?) -> Any { v.map { ($0 * 100).rounded() / 100 } ?? NSNull() }
         let objects: [[String: Any]] = rows.map { r in
-            ["trust_code": r.trust, "letter_type": r.type.name, "letters": r.letters, "received": r.received,
-             "outstanding": r.outstanding, "p50_hours": num(r.p50Hours), "p90_hours": num(r.p90Hours),
-             "p95_hours": num(r.p95Hours), "p99_hours": num(r.p99Hours), "max_hours": num(r.maxHours),
-             "due": r.due, "within_limit": r.withinLimit, "within_limit_pct": num(r.withinLimitPercent),
-             "within_3d_pct": num(r.within3dPercent), "within_4d_pct": num(r.within4dPercent),
-             "p50_vs_baseline": num(r.p50VersusBaseline), "oldest_outstanding_hours": num(r.oldestOutstandingHours)]
+            var object = Dictionary(uniqueKeysWithValues: zip(Self.csvColumns, fields(r).map(FigureFormatter.json)))
+            object["p50_vs_baseline"] = FigureFormatter.json(formatter.ratio(r.p50VersusBaseline, base: r.received))
+            object["oldest_outstanding_hours"] = FigureFormatter.json(formatter.hours(r.oldestOutstandingHours, base: r.outstanding))
+            return object
         }
-        let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo, "rows": objects]
+        let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo,
+                                       "published": formatter.publish, "rows": objects]
         let data = try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
@@ -66,11 +68,9 @@ public struct ReportRenderer {
         var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)",
                                    "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1])
         for r in worstFirst {
-            t.rows.append([r.trust, r.type.name, String(r.letters), String(r.outstanding),
-                           r.oldestOutstandingHours.map { String(format: "%.1f", $0 / 24) } ?? "",
-                           Self.fixed(r.p50Hours), r.p50VersusBaseline.map { String(format: "%.2f", $0) } ?? "",
-                           Self.fixed(r.p90Hours), Self.fixed(r.p99Hours), Self.fixed(r.withinLimitPercent),
-                           Self.fixed(r.within3dPercent), Self.fixed(r.within4dPercent)])
+            let f = fields(r)
+            t.rows.append([f[0], f[1], f[2], f[4], formatter.hours(r.oldestOutstandingHours.map { $0 / 24 }, base: r.outstanding),
+                           f[5], formatter.ratio(r.p50VersusBaseline, base: r.received), f[6], f[8], f[12], f[13], f[14]])
         }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (this extract has no received_at)"
         return "Run \(run.id), as of \(run.asOf); delay is \(delay). Worst first.\n" + t.render()

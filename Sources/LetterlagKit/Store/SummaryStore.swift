@@ -254,6 +254,34 @@ public final class SummaryStore {
         }
     }
 
+    /// The weekly cells of a run, with their histograms, optionally for one trust or letter type.
+    public func weeklyCells(run: Int64, trust: String? = nil, type: LetterType? = nil) throws -> [(CellID, CellSummary)] {
+        var sql = "SELECT * FROM weekly WHERE run_id = ?"
+        var arguments: [any DatabaseValueConvertible] = [run]
+        if let trust { sql += " AND trust_code = ?"; arguments.append(trust) }
+        if let type { sql += " AND letter_type = ?"; arguments.append(type.name) }
+        return try read { db in
+            try Row.fetchAll(db, sql: sql + " ORDER BY trust_code, letter_type, week_start", arguments: StatementArguments(arguments)).compactMap { r in
+                guard let type = LetterType(name: r["letter_type"]), let monday = CivilDate.parse(isoDate: r["week_start"]),
+                      let delay = LatencyHistogram(encoded: [UInt8](r["delay_hist"] as Data)),
+                      let ages = LatencyHistogram(encoded: [UInt8](r["outstanding_hist"] as Data)) else { return nil }
+                var s = CellSummary()
+                s.letters = r["letters"]
+                s.received = r["received"]
+                s.outstanding = r["outstanding"]
+                s.due = r["due"]
+                s.withinLimit = r["within_limit"]
+                s.due3d = r["due_3d"]
+                s.within3d = r["within_3d"]
+                s.due4d = r["due_4d"]
+                s.within4d = r["within_4d"]
+                s.delay = delay
+                s.outstandingAge = ages
+                return (CellID(trust: r["trust_code"], type: type, week: CivilDate.weekIndex(days: monday)), s)
+            }
+        }
+    }
+
     /// Reject counts of a run, by reason name.
     public func rejects(run: Int64) throws -> [(reason: String, count: Int)] {
         try read { db in

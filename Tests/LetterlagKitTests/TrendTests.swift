@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import LetterlagKit
+
+@Suite(.serialized) struct TrendTests {
+    func table(_ csv: String) -> (header: [String], rows: [[String: String]]) {
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines.first ?? []
+        return (header, lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+    }
+
+    func ingested(_ dir: ScratchDirectory) throws -> String {
+        let db = dir.path("t.sqlite")
+        let extract = dir.path("x.csv.gz")
+        #expect(try Binary.run(["generate", "--rows", "20000", "--trusts", "5", "--seed", "3", "--days", "200", "--output", extract]).status == 0)
+        #expect(try Binary.run(["ingest", extract, "--db", db, "--quiet"]).status == 0)
+        return db
+    }
+
+    @Test func weeklyTrendAddsUpToTheReportAndMonthsAddUpToWeeks() throws {
+        let dir = try ScratchDirectory()
+        let db = try ingested(dir)
+        let weekly = table(try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout)
+        #expect(weekly.header.prefix(12).joined(separator: ",") ==
+                "trust_code,letter_type,week,letters,received,outstanding,p50_hours,p90_hours,within_limit_pct,within_3d_pct,within_4d_pct,p50_vs_baseline")
+        #expect(weekly.rows.allSatisfy { $0["week"]!.range(of: #"^\d{4}-W\d{2}$"#, options: .regularExpression) != nil })
+        let monthly = table(try Binary.run(["trend", "--db", db, "--format", "csv", "--by", "month"]).stdout)
+        #expect(monthly.header[2] == "month")
+        let report = table(try Binary.run(["report", "--db", db, "--format", "csv"]).stdout)
+        for r in report.rows {
+            let key = { (row: [String: String]) in row["trust_code"] == r["trust_code"] && row["letter_type"] == r["letter_type"] }
+            for column in ["letters", "received", "outstanding", "due", "within_limit"] {
+                let total = Int(r[column]!)!
+                #expect(weekly.rows.filter(key).reduce(0) { $0 + Int($1[column]!)! } == total, "\(column) by week")
+                #expect(monthly.rows.filter(key).reduce(0) { $0 + Int($1[column]!)! } == total, "\(column) by month")
+            }
+        }
+        let one = table(try Binary.run(["trend", "--db", db, "--format", "csv", "--by", "quarter", "--type", "clinic_letter"]).stdout)
+        #expect(!one.rows.isEmpty && one.rows.allSatisfy { $0["letter_type"] == "clinic_letter" && $0["quarter"]!.contains("-Q") })
+    }
+
+    @Test func publishedOutputsShowNoCountFromOneToSevenAndNoStatisticOnThem() throws {
+        let dir = try ScratchDirectory()
+        let db = try ingested(dir)
+        let countColumns = ["letters", "received", "outstanding", "due", "within_limit"]
+        for command in [["trend", "--by", "week"], ["trend", "--by", "month"], ["report"]] {
+            let exact = table(try Binary.run(command + ["--db", db, "--format", "csv"]).stdout)
+            let published = table(try Binary.run(command + ["--db", db, "--format", "csv", "--publish"]).stdout)
+            #expect(published.rows.count == exact.rows.count)
+            var sawStar = false
+            for (e, p) in zip(exact.rows, published.rows) {
+                for column in countColumns {
+                    let shown = p[column]!
+                    sawStar = sawStar || shown == "*"
+                    #expect(shown == "*" || Int(shown)! % 5 == 0, "\(command) \(column) = \(shown)")
+                    #expect((shown == "*") == (1...7).contains(Int(e[column]!)!))
+                }
+                let received = Int(e["received"]!)!
+                if (1...7).contains(received) { #expect(p["p50_hours"] == "" && p["p90_hours"] == "") }
+                if let due = Int(e["due"]!), due > 7, let within = Int(e["within_limit"]!), !(1...7).contains(within) {
+                    let expected = Double(DisclosureControl.rounded(within)) * 100 / Double(DisclosureControl.rounded(due))
+                    #expect(abs(Double(p["within_limit_pct"]!)! - expected) < 0.006)
+                }
+            }
+            if command.contains("week") { #expect(sawStar, "weekly cells of a small extract should include counts of 1 to 7") }
+        }
+    }
+}
