@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LetterlagKitTests",
-            dependencies: ["LetterlagKit"]
+            dependencies: ["LetterlagKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -117,6 +117,29 @@ public final class SummaryStore {
                 CREATE INDEX run_files_content ON run_files(content_key);
                 """)
         }
+        m.registerMigration("v3: analyst views") { db in
+            try db.execute(sql: """
+                CREATE VIEW latest_summary AS
+                    SELECT s.*, r.as_of, r.delay_to FROM summary s JOIN runs r ON r.id = s.run_id
+                    WHERE s.run_id = (SELECT max(id) FROM runs);
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline
+                    FROM weekly;
+                CREATE VIEW compliance_league AS
+                    SELECT letter_type, trust_code, letters, due, within_limit, within_limit_pct, p50_hours,
+                           rank() OVER (PARTITION BY letter_type ORDER BY within_limit_pct DESC) AS rank
+                    FROM latest_summary WHERE due > 0;
+                CREATE VIEW baseline_comparison AS
+                    SELECT trust_code, letter_type, letters, p50_hours, p50_vs_baseline, p50_hours - 84.0 AS hours_over_baseline,
+                           within_3d_pct, within_4d_pct, within_limit_pct
+                    FROM latest_summary;
+                """)
+        }
         return m
     }
 

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+import Testing
+@testable import LetterlagKit
+
+@Suite struct SchemaDocsTests {
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/schema.md")
+
+    static var queries: [String] {
+        guard let text = try? String(contentsOf: docs, encoding: .utf8) else { return [] }
+        return text.components(separatedBy: "```sql\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+    }
+
+    @Test func theDocsHoldExampleQueries() { #expect(Self.queries.count >= 6) }
+
+    @Test(arguments: queries)
+    func everyDocumentedQueryRunsAndAnswers(sql: String) throws {
+        let dir = try ScratchDirectory()
+        var options = ExtractGenerator.Options(rows: 20_000)
+        options.trusts = 4
+        let extract = dir.path("x.csv.gz")
+        try ExtractGenerator(options: options).write(to: extract)
+        _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: dir.path("d.sqlite")).run()
+        let queue = try DatabaseQueue(path: dir.path("d.sqlite"))
+        let rows = try queue.read { try Row.fetchAll($0, sql: sql) }
+        #expect(!rows.isEmpty, "\(sql)")
+    }
+}
