@@ -53,3 +53,29 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct KaplanMeierTests {
+    func histogram(_ values: [Int64]) -> LatencyHistogram {
+        var h = LatencyHistogram()
+        values.forEach { h.record($0) }
+        return h
+    }
+
+    @Test func outstandingLettersRaiseTheMedianAsCensoredObservations() {
+        // Events at 10, 20, 30, 40 s; two letters outstanding at 25 s. S(10)=5/6, S(20)=4/6, S(30)=4/6·1/2=1/3.
+        let km = KaplanMeier.median(delays: histogram([10, 20, 30, 40]), censored: histogram([25, 25]))
+        #expect(km == 30)
+        #expect(histogram([10, 20, 30, 40]).percentile(perMille: 500) == 20)
+    }
+
+    @Test func withoutOutstandingLettersItIsThePlainMedian() {
+        var rng = SplitMix64(seed: 8)
+        let values = (0..<5_001).map { _ in Int64(rng.next() % 2_000_000) }
+        let h = histogram(values)
+        #expect(KaplanMeier.median(delays: h, censored: LatencyHistogram()) == h.percentile(perMille: 500))
+    }
+
+    @Test func whenMostLettersAreMissingTheMedianIsNotReached() {
+        #expect(KaplanMeier.median(delays: histogram([10, 20]), censored: histogram([30, 40, 50])) == nil)
+    }
+}

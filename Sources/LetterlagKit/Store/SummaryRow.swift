@@ -17,6 +17,8 @@ public struct SummaryRow: Sendable, Equatable {
     public var p99Hours: Double?
     public var maxHours: Double?
     public var oldestOutstandingHours: Double?
+    /// The censoring-aware median (Kaplan–Meier), counting outstanding letters as censored at their age.
+    public var kmP50Hours: Double?
 
     /// The 3–4 day historical baseline, as its midpoint in hours.
     public static let baselineHours = 84.0
@@ -40,6 +42,7 @@ public struct SummaryRow: Sendable, Equatable {
         p99Hours = hours(s.delay.percentile(perMille: 990))
         maxHours = s.delay.isEmpty ? nil : Double(s.delay.maximum) / 3600
         oldestOutstandingHours = s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600
+        kmP50Hours = hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge))
     }
 
     static func percent(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) * 100 / Double(whole) : nil }

@@ -140,6 +140,12 @@ public final class SummaryStore {
                     FROM latest_summary;
                 """)
         }
+        m.registerMigration("v4: censoring-aware median") { db in
+            try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN km_p50_hours REAL;
+                ALTER TABLE summary ADD COLUMN km_p50_hours REAL;
+                """)
+        }
         return m
     }
 
@@ -186,7 +192,7 @@ public final class SummaryStore {
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
                 let weekly = BulkInsert(try db.makeStatement(sql: """
-                    INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 var whole: [String: [LetterType: CellSummary]] = [:]
                 for id in result.cells.keys.sorted() {
@@ -201,10 +207,11 @@ public final class SummaryStore {
                     weekly.bind(figuresOf: row)
                     weekly.bind(cell.delay.encoded())
                     weekly.bind(cell.outstandingAge.encoded())
+                    weekly.bind(row.kmP50Hours)
                     try weekly.step(db)
                 }
                 let summary = BulkInsert(try db.makeStatement(sql: """
-                    INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 for (trust, types) in whole {
                     for (type, cell) in types {
@@ -213,7 +220,7 @@ public final class SummaryStore {
                         summary.bind(trust)
                         summary.bind(type.name)
                         summary.bind(figuresOf: row)
-                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline] {
+                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours] {
                             summary.bind(value)
                         }
                         try summary.step(db)
@@ -339,5 +346,6 @@ extension SummaryRow {
         p99Hours = r["p99_hours"]
         maxHours = r["max_hours"]
         oldestOutstandingHours = r["oldest_outstanding_hours"]
+        kmP50Hours = r["km_p50_hours"]
     }
 }
