@@ -65,4 +65,22 @@ import Testing
             if command.contains("week") { #expect(sawStar, "weekly cells of a small extract should include counts of 1 to 7") }
         }
     }
+
+    @Test func exportWritesTidyFilesAndADictionary() throws {
+        let dir = try ScratchDirectory()
+        let db = try ingested(dir)
+        let out = dir.path("export")
+        let run = try Binary.run(["export", "--db", db, "--output", out, "--publish"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = table(try Binary.run(["report", "--db", db, "--format", "csv"]).stdout)
+        let summary = table(try String(contentsOfFile: out + "/summary.csv", encoding: .utf8))
+        #expect(summary.rows.count == report.rows.count)
+        #expect(summary.rows.allSatisfy { $0["run_id"] == "1" && ($0["letters"] == "*" || Int($0["letters"]!)! % 5 == 0) })
+        let weekly = table(try String(contentsOfFile: out + "/weekly.csv", encoding: .utf8))
+        #expect(weekly.header.prefix(4) == ["run_id", "trust_code", "letter_type", "week"])
+        #expect(weekly.rows.count > summary.rows.count)
+        let dictionary = try String(contentsOfFile: out + "/data-dictionary.csv", encoding: .utf8)
+        for column in ["km_p50_hours", "within_limit_pct", "week"] { #expect(dictionary.contains(column)) }
+        #expect(table(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)).rows.count == 1)
+    }
 }
