@@ -83,4 +83,42 @@ import Testing
         for column in ["km_p50_hours", "within_limit_pct", "week"] { #expect(dictionary.contains(column)) }
         #expect(table(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)).rows.count == 1)
     }
+
+    @Test func compareFlagsARealSlowdownButNotTinyTrusts() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("c.sqlite")
+        func extract(_ name: String, days: Int, tag: String) throws -> String {
+            var lines = [canonicalHeader]
+            for i in 0..<300 {
+                let day = 2 + i % 20
+                lines.append(row("\(tag)\(i)", event: "2024-03-\(day < 10 ? "0" : "")\(day) 10:00:00",
+                                 received: Timestamps.iso(try Timestamps.parseArgument("2024-03-\(day < 10 ? "0" : "")\(day) 10:00:00") + Int64(days * 86_400 + i * 60))))
+            }
+            for i in 0..<3 { lines.append(row("\(tag)x\(i)", trust: "RXH", event: "2024-03-02 10:00:00", received: "2024-03-0\(3 + i) 10:00:00")) }
+            return try dir.write(name, lines.joined(separator: "\n") + "\n")
+        }
+        #expect(try Binary.run(["ingest", try extract("before.csv", days: 2, tag: "A"), "--db", db, "--quiet"]).status == 0)
+        #expect(try Binary.run(["ingest", try extract("after.csv", days: 9, tag: "B"), "--db", db, "--quiet"]).status == 0)
+        let exact = table(try Binary.run(["compare", "--db", db, "--format", "csv"]).stdout)
+        let rj1 = try #require(exact.rows.first { $0["trust_code"] == "RJ1" })
+        #expect(rj1["p50_flag"] == "worse")
+        #expect(rj1["compliance_flag"] == "worse")
+        #expect(rj1["flag"] == "worse")
+        #expect(rj1["within_limit_pct_before"] == "100.00" && rj1["within_limit_pct_after"] == "0.00")
+        let national = try #require(exact.rows.first { $0["trust_code"] == RunComparison.nationalCode })
+        #expect(national["letters_after"] == "303")
+        let published = table(try Binary.run(["compare", "--db", db, "--format", "csv", "--publish"]).stdout)
+        let rxh = try #require(published.rows.first { $0["trust_code"] == "RXH" })
+        #expect(rxh["letters_after"] == "*" && rxh["p50_hours_after"] == "" && rxh["flag"] == "")
+        #expect(published.rows.first { $0["trust_code"] == RunComparison.nationalCode }?["letters_after"] == "303")
+    }
+
+    @Test func noChangeIsFlaggedBetweenTwoSamplesOfOneDistribution() {
+        var rng = SplitMix64(seed: 4)
+        var a = LatencyHistogram(), b = LatencyHistogram()
+        for _ in 0..<5_000 { a.record(Int64(exp(rng.normal() + 10))); b.record(Int64(exp(rng.normal() + 10))) }
+        #expect(RunComparison.medianFlag(a, b) == "")
+        #expect(RunComparison.complianceFlag(within: 480, of: 1_000, within: 500, of: 1_000) == "")
+        #expect(RunComparison.complianceFlag(within: 400, of: 1_000, within: 500, of: 1_000) == "better")
+    }
 }

@@ -98,8 +98,14 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// `quantile_disc`; nil when empty. `perMille` is p × 1000, such as 500 for the median.
     public func percentile(perMille: Int) -> Double? {
         guard total > 0 else { return nil }
-        let rank = Swift.max(1, (UInt64(perMille) * total + 999) / 1000)
-        if rank >= total { return Double(maximum) }
+        return value(atRank: Swift.max(1, (UInt64(perMille) * total + 999) / 1000))
+    }
+
+    /// The `rank`-th smallest value (1-based, clamped to 1…total); nil when empty.
+    public func value(atRank requested: UInt64) -> Double? {
+        guard total > 0 else { return nil }
+        let rank = Swift.min(Swift.max(requested, 1), total)
+        if rank == total { return Double(maximum) }
         if rank == 1 { return Double(minimum) }
         var seen: UInt64 = 0
         for (i, c) in counts.enumerated() {
@@ -109,6 +115,16 @@ public struct LatencyHistogram: Sendable, Equatable {
             }
         }
         return Double(maximum)
+    }
+
+    /// A distribution-free 95% confidence interval for the median, from binomial order statistics
+    /// (normal approximation): the values at ranks n/2 ∓ 0.98·√n. Nil when empty.
+    public func medianInterval() -> (lower: Double, upper: Double)? {
+        guard total > 0 else { return nil }
+        let n = Double(total), half = 1.96 * n.squareRoot() / 2
+        guard let lo = value(atRank: UInt64(Swift.max(1, (n / 2 - half).rounded(.down)))),
+              let hi = value(atRank: UInt64(Swift.min(n, (n / 2 + half).rounded(.up) + 1))) else { return nil }
+        return (lo, hi)
     }
 
     // MARK: Stored form

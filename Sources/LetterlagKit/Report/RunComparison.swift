@@ -1,0 +1,109 @@
+import Foundation
+
+/// Compares two runs per trust × letter type, and nationally, flagging only changes larger than chance.
+///
+/// Medians: `worse` or `better` when the two runs' 95% confidence intervals for the median
+/// (binomial order statistics on each histogram) do not overlap. Compliance: when a
+/// two-proportion z-test gives |z| > 1.96. Both are conservative for large differences and
+/// quiet for the small trusts where noise dominates. `flag` is `worse` or `better` when every
+/// flagged metric agrees, `mixed` when they disagree, and empty when nothing is flagged.
+public struct RunComparison {
+    public struct Row: Sendable {
+        public var trust: String
+        public var type: LetterType
+        public var before: CellSummary
+        public var after: CellSummary
+        public var national: Bool { trust == RunComparison.nationalCode }
+    }
+
+    /// The trust code of national rows, which disclosure control leaves unsuppressed.
+    public static let nationalCode = "ENGLAND"
+
+    public let beforeRun: SummaryStore.Run
+    public let afterRun: SummaryStore.Run
+    public let rows: [Row]
+
+    public init(store: SummaryStore, run: Int64?, against: Int64?) throws {
+        let after = try store.run(run)
+        let before: SummaryStore.Run
+        if let against { before = try store.run(against) } else {
+            guard let previous = try store.runs().last(where: { $0.id < after.id }) else {
+                throw LetterlagError.noRuns("\(store.path): run \(after.id) has no earlier run to compare with; name one with --against")
+            }
+            before = previous
+        }
+        func whole(_ id: Int64) throws -> [String: (String, LetterType, CellSummary)] {
+            var groups: [String: (String, LetterType, CellSummary)] = [:]
+            for (cell, summary) in try store.weeklyCells(run: id) {
+                for trust in [cell.trust, Self.nationalCode] {
+                    let key = "\(trust)\u{1}\(cell.type.rawValue)"
+                    var entry = groups[key] ?? (trust, cell.type, CellSummary())
+                    entry.2.merge(summary)
+                    groups[key] = entry
+                }
+            }
+            return groups
+        }
+        let a = try whole(before.id), b = try whole(after.id)
+        rows = Set(a.keys).union(b.keys).map { key in
+            let (trust, type, _) = b[key] ?? a[key]!
+            return Row(trust: trust, type: type, before: a[key]?.2 ?? CellSummary(), after: b[key]?.2 ?? CellSummary())
+        }.sorted { ($0.national ? 1 : 0, $0.trust, $0.type.rawValue) < ($1.national ? 1 : 0, $1.trust, $1.type.rawValue) }
+        beforeRun = before
+        afterRun = after
+    }
+
+    /// `worse`, `better` or empty for the medians, by non-overlapping 95% intervals.
+    public static func medianFlag(_ before: LatencyHistogram, _ after: LatencyHistogram) -> String {
+        guard let x = before.medianInterval(), let y = after.medianInterval() else { return "" }
+        if y.lower > x.upper { return "worse" }
+        if y.upper < x.lower { return "better" }
+        return ""
+    }
+
+    /// `worse`, `better` or empty for compliance, by a two-proportion z-test at the 5% level.
+    public static func complianceFlag(within a: Int, of n: Int, within b: Int, of m: Int) -> String {
+        guard n > 0, m > 0 else { return "" }
+        let p1 = Double(a) / Double(n), p2 = Double(b) / Double(m)
+        let pooled = Double(a + b) / Double(n + m)
+        let se = (pooled * (1 - pooled) * (1 / Double(n) + 1 / Double(m))).squareRoot()
+        guard se > 0 else { return "" }
+        let z = (p2 - p1) / se
+        return z < -1.96 ? "worse" : z > 1.96 ? "better" : ""
+    }
+
+    public static let columns = ["trust_code", "letter_type", "letters_before", "letters_after", "p50_hours_before", "p50_hours_after",
+                                 "p50_flag", "within_limit_pct_before", "within_limit_pct_after", "compliance_flag", "flag"]
+
+    public func fields(_ row: Row, publish: Bool) -> [String] {
+        let f = FigureFormatter(publish: publish && !row.national)
+        let b = SummaryRow(trust: row.trust, type: row.type, summary: row.before)
+        let a = SummaryRow(trust: row.trust, type: row.type, summary: row.after)
+        // Under disclosure control a flag on 1 to 7 letters would itself disclose; it is not shown.
+        let tiny = f.publish && ([b.received, a.received, b.due, a.due].contains { (1...7).contains($0) })
+        let p50 = tiny ? "" : Self.medianFlag(row.before.delay, row.after.delay)
+        let compliance = tiny ? "" : Self.complianceFlag(within: b.withinLimit, of: b.due, within: a.withinLimit, of: a.due)
+        let flags = Set([p50, compliance].filter { !$0.isEmpty })
+        let flag = flags.count == 2 ? "mixed" : flags.first ?? ""
+        return [row.trust, row.type.name, f.count(b.letters), f.count(a.letters), f.hours(b.p50Hours, base: b.received),
+                f.hours(a.p50Hours, base: a.received), p50, f.percent(b.withinLimit, of: b.due), f.percent(a.withinLimit, of: a.due),
+                compliance, flag]
+    }
+
+    public func render(_ format: OutputFormat, publish: Bool) -> String {
+        switch format {
+        case .csv:
+            return Self.columns.joined(separator: ",") + "\n" + rows.map { fields($0, publish: publish).joined(separator: ",") + "\n" }.joined()
+        case .json:
+            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(Self.columns, fields($0, publish: publish).map(FigureFormatter.json))) }
+            let document: [String: Any] = ["before_run": beforeRun.id, "after_run": afterRun.id, "rows": objects]
+            let data = try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+            return String(decoding: data, as: UTF8.self) + "\n"
+        case .table:
+            var t = TextTable(header: ["trust", "letter type", "letters", "→", "median (h)", "→", "", "in limit %", "→", "", "flag"],
+                              leftAligned: [0, 1, 6, 9, 10])
+            for row in rows { t.rows.append(fields(row, publish: publish)) }
+            return "Run \(afterRun.id) (as of \(afterRun.asOf)) against run \(beforeRun.id) (as of \(beforeRun.asOf))\n" + t.render()
+        }
+    }
+}
