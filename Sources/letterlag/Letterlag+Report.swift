@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LetterlagKit
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -9,13 +10,35 @@ extension LetterlagCommand {
 
         @OptionGroup var database: DatabaseOptions
         @Option(name: .customLong("run"), help: "Run id (default: the latest run).") var runID: Int64?
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "table, csv, json or html.") var format = "table"
+        @Option(name: .shortAndLong, help: "Write to this file (required for html).") var output: String?
         @Flag(help: "Apply NHS disclosure control for publication.") var publish = false
+
+        func validate() throws {
+            guard format == "html" || OutputFormat(rawValue: format) != nil else {
+                throw ValidationError("--format must be table, csv, json or html")
+            }
+            if format == "html" && output == nil { throw ValidationError("--format html needs --output FILE") }
+        }
 
         func run() throws {
             let store = try SummaryStore(path: database.path)
             let chosen = try store.run(runID)
-            print(ReportRenderer(run: chosen, rows: try store.summary(run: chosen.id), publish: publish).render(format), terminator: "")
+            let rows = try store.summary(run: chosen.id)
+            let text: String
+            if format == "html" {
+                let weekly = TrendBuilder.build(try store.weeklyCells(run: chosen.id), by: .week)
+                text = HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id), publish: publish).render()
+            } else {
+                text = ReportRenderer(run: chosen, rows: rows, publish: publish).render(OutputFormat(rawValue: format)!)
+            }
+            if let output {
+                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw LetterlagError.badArgument("cannot write \(output): \(error.localizedDescription)")
+                }
+            } else {
+                print(text, terminator: "")
+            }
         }
     }
 

@@ -121,4 +121,20 @@ import Testing
         #expect(RunComparison.complianceFlag(within: 480, of: 1_000, within: 500, of: 1_000) == "")
         #expect(RunComparison.complianceFlag(within: 400, of: 1_000, within: 500, of: 1_000) == "better")
     }
+
+    @Test func theHTMLReportIsOneSelfContainedPageWithSVGCharts() throws {
+        let dir = try ScratchDirectory()
+        let db = try ingested(dir)
+        let page = dir.path("report.html")
+        let run = try Binary.run(["report", "--db", db, "--format", "html", "--output", page])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("</html>"))
+        #expect(!html.contains("<script") && !html.contains("src="))
+        let svgs = html.components(separatedBy: "<svg").count - 1
+        #expect(svgs == 8)  // per letter type: the trusts' medians, and the weekly trend
+        #expect(html.components(separatedBy: "<circle").count - 1 == 20)  // 5 trusts × 4 types
+        #expect(html.contains("3–4 day baseline") && html.contains("contract limit"))
+        #expect(try Binary.run(["report", "--db", db, "--format", "html"]).status != 0)
+    }
 }

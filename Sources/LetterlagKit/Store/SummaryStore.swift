@@ -312,6 +312,13 @@ public final class SummaryStore {
         }
     }
 
+    /// The contract limits a run was computed with.
+    public func limits(run: Int64) throws -> ContractLimits {
+        let json = try read { db in try String.fetchOne(db, sql: "SELECT limits_json FROM runs WHERE id = ?", arguments: [run]) }
+        guard let json else { throw LetterlagError.noRuns("\(path): there is no run \(run)") }
+        return try ContractLimits(json: Data(json.utf8))
+    }
+
     /// Reject counts of a run, by reason name.
     public func rejects(run: Int64) throws -> [(reason: String, count: Int)] {
         try read { db in

@@ -1,0 +1,140 @@
+import Foundation
+
+/// One self-contained HTML page with inline SVG charts: no scripts, fonts or files beside it.
+///
+/// For each letter type, every trust's median and p90 on a log scale against the 3–4 day
+/// baseline band and the contract limit; weekly medians of the worst trusts; and a compliance
+/// league table. Figures follow `--publish` when asked.
+public struct HTMLReport {
+    public let run: SummaryStore.Run
+    public let rows: [SummaryRow]
+    /// Weekly rows, for the trend charts.
+    public let weekly: [TrendBuilder.Row]
+    public let limits: ContractLimits
+    public let formatter: FigureFormatter
+
+    public init(run: SummaryStore.Run, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool) {
+        self.run = run
+        self.rows = rows
+        self.weekly = weekly
+        self.limits = limits
+        formatter = FigureFormatter(publish: publish)
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// The limit in hours in force at the as-of date for a type, if any.
+    func currentLimitHours(_ type: LetterType) -> Double? {
+        let day = CivilDate.parse(isoDate: String(run.asOf.prefix(10))) ?? 0
+        let s = limits.limitSeconds(type: type.rawValue, eventDay: day)
+        return s >= 0 ? Double(s) / 3600 : nil
+    }
+
+    static let ticks: [(Double, String)] = [(1, "1h"), (6, "6h"), (24, "1d"), (72, "3d"), (168, "7d"), (336, "14d"), (720, "30d"), (2160, "90d"), (8760, "1y")]
+
+    /// A dot plot: trusts down the side, hours along a log axis.
+    func dotPlot(_ type: LetterType) -> String {
+        let data = rows.filter { $0.type == type && $0.p50Hours != nil }.sorted { ($0.p50Hours ?? 0) > ($1.p50Hours ?? 0) }
+            .filter { !formatter.publish || $0.received > 7 }
+        guard !data.isEmpty else { return "<p>No received letters.</p>" }
+        let left = 70.0, width = 760.0, rowHeight = 18.0, top = 24.0
+        let height = top + Double(data.count) * rowHeight + 30
+        let maxHours = max(120, data.compactMap(\.p90Hours).max() ?? 120) * 1.3
+        func x(_ h: Double) -> Double { left + (log(max(h, 0.5)) - log(0.5)) / (log(maxHours) - log(0.5)) * (width - left - 10) }
+        var svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='\(type.name) median and p90 by trust'>"
+        svg += "<rect x='\(x(72))' y='\(top - 6)' width='\(x(96) - x(72))' height='\(Double(data.count) * rowHeight + 6)' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
+        if let limit = currentLimitHours(type) {
+            svg += "<line x1='\(x(limit))' x2='\(x(limit))' y1='\(top - 10)' y2='\(height - 26)' stroke='#c0392b' stroke-dasharray='4 3'/>"
+            svg += "<text x='\(x(limit) + 3)' y='\(top - 12)' font-size='11' fill='#c0392b'>contract limit</text>"
+        }
+        svg += "<text x='\(x(72))' y='\(top - 12)' font-size='11' fill='#2e7d32'>3–4 days</text>"
+        for (h, label) in Self.ticks where h < maxHours {
+            svg += "<line x1='\(x(h))' x2='\(x(h))' y1='\(top - 6)' y2='\(height - 26)' stroke='#ddd'/>"
+            svg += "<text x='\(x(h))' y='\(height - 12)' font-size='11' text-anchor='middle'>\(label)</text>"
+        }
+        for (i, r) in data.enumerated() {
+            let y = top + Double(i) * rowHeight + rowHeight / 2
+            svg += "<text x='\(left - 8)' y='\(y + 4)' font-size='11' text-anchor='end'>\(Self.escape(r.trust))</text>"
+            if let p90 = r.p90Hours, let p50 = r.p50Hours {
+                svg += "<line x1='\(x(p50))' x2='\(x(p90))' y1='\(y)' y2='\(y)' stroke='#7f8c8d' stroke-width='3'><title>p90 \(formatter.hours(p90, base: r.received)) h</title></line>"
+                svg += "<circle cx='\(x(p50))' cy='\(y)' r='5' fill='#1f4e79'><title>\(Self.escape(r.trust)) median \(formatter.hours(p50, base: r.received)) h</title></circle>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    /// Weekly medians of the trusts with the lowest compliance for a type.
+    func trendChart(_ type: LetterType, worst count: Int = 5) -> String {
+        let worst = rows.filter { $0.type == type && $0.withinLimitPercent != nil && (!formatter.publish || $0.received > 7) }
+            .sorted { ($0.withinLimitPercent ?? 0) < ($1.withinLimitPercent ?? 0) }.prefix(count).map(\.trust)
+        let series = worst.map { trust in
+            (trust, weekly.filter { $0.figures.trust == trust && $0.figures.type == type && $0.figures.p50Hours != nil
+                                    && (!formatter.publish || $0.figures.received > 7) })
+        }.filter { !$0.1.isEmpty }
+        guard !series.isEmpty else { return "<p>No weekly figures.</p>" }
+        let weeks = series.flatMap { $0.1.map(\.firstWeek) }
+        let first = weeks.min()!, last = max(weeks.max()!, first + 1)
+        let maxHours = max(120, series.flatMap { $0.1.compactMap(\.figures.p50Hours) }.max()! * 1.1)
+        let left = 50.0, width = 760.0, height = 260.0, top = 14.0, bottom = 30.0
+        func x(_ w: Int) -> Double { left + Double(w - first) / Double(last - first) * (width - left - 110) }
+        func y(_ h: Double) -> Double { top + (1 - h / maxHours) * (height - top - bottom) }
+        let colours = ["#c0392b", "#1f4e79", "#d68910", "#6c3483", "#117a65"]
+        var svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='weekly median \(type.name)'>"
+        svg += "<rect x='\(left)' y='\(y(96))' width='\(width - left - 110)' height='\(y(72) - y(96))' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
+        for h in stride(from: 0.0, through: maxHours, by: maxHours > 1000 ? 240 : maxHours > 400 ? 96 : 24) {
+            svg += "<line x1='\(left)' x2='\(width - 110)' y1='\(y(h))' y2='\(y(h))' stroke='#eee'/><text x='\(left - 6)' y='\(y(h) + 4)' font-size='10' text-anchor='end'>\(Int(h))h</text>"
+        }
+        for (i, (trust, points)) in series.enumerated() {
+            let path = points.map { "\(x($0.firstWeek)),\(y($0.figures.p50Hours!))" }.joined(separator: " ")
+            svg += "<polyline points='\(path)' fill='none' stroke='\(colours[i % colours.count])' stroke-width='2'/>"
+            svg += "<text x='\(width - 104)' y='\(top + 14 + Double(i) * 16)' font-size='12' fill='\(colours[i % colours.count])'>\(Self.escape(trust))</text>"
+        }
+        svg += "<text x='\(left)' y='\(height - 8)' font-size='11'>\(CivilDate.isoWeekLabel(ofWeek: first))</text>"
+        svg += "<text x='\(width - 110)' y='\(height - 8)' font-size='11' text-anchor='end'>\(CivilDate.isoWeekLabel(ofWeek: last))</text>"
+        return svg + "</svg>"
+    }
+
+    func league(_ type: LetterType) -> String {
+        let data = rows.filter { $0.type == type }.sorted { ($0.withinLimitPercent ?? -1) > ($1.withinLimitPercent ?? -1) }
+        var html = "<table><thead><tr><th>#</th><th>trust</th><th>letters</th><th>outstanding</th><th>median (h)</th><th>KM median (h)</th><th>× 3.5 d</th><th>in limit %</th><th>≤3 d %</th><th>≤4 d %</th></tr></thead><tbody>"
+        for (i, r) in data.enumerated() {
+            let f = formatter
+            let cells = [String(i + 1), Self.escape(r.trust), f.count(r.letters), f.count(r.outstanding), f.hours(r.p50Hours, base: r.received),
+                         f.hours(r.kmP50Hours, base: r.letters), f.ratio(r.p50VersusBaseline, base: r.received),
+                         f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d)]
+            html += "<tr>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    public func render() -> String {
+        var body = ""
+        for type in LetterType.allCases where rows.contains(where: { $0.type == type }) {
+            let limit = currentLimitHours(type).map { $0 >= 48 ? "\(Int($0 / 24)) days" : "\(Int($0)) hours" } ?? "none"
+            body += "<section><h2>\(type.name.replacingOccurrences(of: "_", with: " "))</h2>"
+            body += "<p>Contract limit for events on the as-of date: \(limit). Dots are medians, grey bars reach the 90th percentile; the green band is the 3–4 days GPs recall from forty years ago.</p>"
+            body += dotPlot(type)
+            body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
+            body += "<h3>Compliance league table</h3>" + league(type) + "</section>"
+        }
+        let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (no received_at in the extract)"
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>letterlag run \(run.id)</title>
+            <style>
+            body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 820px; color: #222; }
+            table { border-collapse: collapse; font-size: 13px; margin-bottom: 2em; }
+            th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; }
+            td:nth-child(2), th:nth-child(2) { text-align: left; }
+            section { margin-top: 2.5em; } svg { display: block; margin: 0.5em 0 1.5em; }
+            </style></head><body>
+            <h1>How long hospital letters take to reach GPs</h1>
+            <p>Run \(run.id), as of \(run.asOf): \(run.letters) letters; delay is \(delay).\(formatter.publish ? " Disclosure control applied: counts of 1–7 shown as *, others rounded to 5." : "")</p>
+            \(body)
+            </body></html>
+
+            """
+    }
+}
