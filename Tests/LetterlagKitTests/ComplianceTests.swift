@@ -79,3 +79,19 @@ import Foundation
         #expect(KaplanMeier.median(delays: histogram([10, 20]), censored: histogram([30, 40, 50])) == nil)
     }
 }
+
+@Suite struct WorkingDayDelayTests {
+    @Test func delaysAreCountedInWorkingDaysLeavingOutWeekendsAndBankHolidays() throws {
+        let dir = try ScratchDirectory()
+        let lines = [canonicalHeader,
+                     row("L1", event: "2024-03-01 16:00:00", received: "2024-03-04 09:00:00"),   // Fri → Mon: 1
+                     row("L2", event: "2024-03-28 16:00:00", received: "2024-04-02 09:00:00"),   // over Easter: 1
+                     row("L3", event: "2024-03-04 09:00:00", received: "2024-03-11 09:00:00")]   // a week: 5
+        let result = try ingest([try dir.write("w.csv", lines.joined(separator: "\n") + "\n")])
+        var merged = CellSummary()
+        for (_, cell) in result.cells { merged.merge(cell) }
+        #expect(merged.workingDays.percentile(perMille: 500) == 1)
+        #expect(merged.workingDays.maximum == 5)
+        #expect(merged.workingDays.total == 3)
+    }
+}

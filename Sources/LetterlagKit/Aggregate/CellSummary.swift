@@ -17,6 +17,8 @@ public struct CellSummary: Sendable, Equatable {
     public var delay = LatencyHistogram()
     /// Ages at the as-of time of letters still outstanding.
     public var outstandingAge = LatencyHistogram()
+    /// Delays of received letters in England and Wales working days (values are days, not seconds).
+    public var workingDays = LatencyHistogram()
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct CellSummary: Sendable, Equatable {
         within4d += o.within4d
         delay.merge(o.delay)
         outstandingAge.merge(o.outstandingAge)
+        workingDays.merge(o.workingDays)
     }
 }
 

@@ -26,6 +26,9 @@ public struct WorkerTally: RowSink, Sendable {
     var cellKeys: [UInt64] = []
     var counters: [Counters] = []
     var buckets = CountingTable(capacity: 1 << 16)
+    /// (cell, bucket of the delay in working days) → count.
+    var workingBuckets = CountingTable(capacity: 1 << 14)
+    let calendar = WorkingCalendar.shared
     var outstandingCell: [UInt32] = []
     var outstandingEvent: [Int64] = []
     var otherTrusts: [[UInt8]: Int] = [:]
@@ -148,6 +151,8 @@ public struct WorkerTally: RowSink, Sendable {
             if delay < counters[cell].minDelay { counters[cell].minDelay = delay }
             if delay > counters[cell].maxDelay { counters[cell].maxDelay = delay }
             buckets.add(UInt64(cell) << Self.bucketBits | UInt64(LatencyHistogram.bucket(of: delay)))
+            let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
+            workingBuckets.add(UInt64(cell) << Self.bucketBits | UInt64(LatencyHistogram.bucket(of: Int64(working))))
         } else {
             outstandingCell.append(UInt32(cell))
             outstandingEvent.append(row.event.utc)
@@ -158,6 +163,27 @@ public struct WorkerTally: RowSink, Sendable {
     @inline(__always)
     public mutating func reject(_ reason: RejectReason, line: Int) {
         rejects.add(reason, at: .init(chunk: chunk, line: line))
+    }
+
+    /// Walks a (cell, bucket) → count table grouped by cell and in bucket order, via a counting sort.
+    static func histograms(from table: CountingTable, cells: Int, _ body: (Int, Int, UInt64) -> Void) {
+        var perCell = [Int](repeating: 0, count: cells + 1)
+        table.forEach { key, _ in perCell[Int(key >> bucketBits) + 1] += 1 }
+        for i in 0..<cells { perCell[i + 1] += perCell[i] }
+        var cursor = perCell
+        var sorted = [UInt64](repeating: 0, count: table.count)
+        table.forEach { key, count in
+            let cell = Int(key >> bucketBits)
+            sorted[cursor[cell]] = (key & ((1 << bucketBits) - 1)) << 32 | UInt64(count)
+            cursor[cell] += 1
+        }
+        sorted.withUnsafeMutableBufferPointer { all in
+            for cell in 0..<cells {
+                var slice = UnsafeMutableBufferPointer(rebasing: all[perCell[cell]..<perCell[cell + 1]])
+                slice.sort()
+                for entry in slice { body(cell, Int(entry >> 32), entry & 0xFFFF_FFFF) }
+            }
+        }
     }
 
     /// This worker's cells as summaries, with outstanding letters judged at `asOf`.
@@ -180,23 +206,17 @@ public struct WorkerTally: RowSink, Sendable {
             result[i].due4d = Int(c.received)
             result[i].within4d = Int(c.within4d)
         }
-        // Group bucket entries by cell with a counting sort, then add them in bucket order.
-        var perCell = [Int](repeating: 0, count: cellKeys.count + 1)
-        buckets.forEach { key, _ in perCell[Int(key >> Self.bucketBits) + 1] += 1 }
-        for i in 1..<perCell.count { perCell[i] += perCell[i - 1] }
-        var cursor = perCell
-        var sorted = [UInt64](repeating: 0, count: buckets.count)
-        buckets.forEach { key, count in
-            let cell = Int(key >> Self.bucketBits)
-            sorted[cursor[cell]] = (key & ((1 << Self.bucketBits) - 1)) << 32 | UInt64(count)
-            cursor[cell] += 1
+        Self.histograms(from: buckets, cells: cellKeys.count) { cell, bucket, count in
+            result[cell].delay.add(bucket: bucket, count: count)
         }
-        for cell in 0..<cellKeys.count {
-            let slice = sorted[perCell[cell]..<perCell[cell + 1]].sorted()
-            for entry in slice { result[cell].delay.add(bucket: Int(entry >> 32), count: entry & 0xFFFF_FFFF) }
-            if counters[cell].received > 0 {
-                result[cell].delay.noteExtremes(minimum: counters[cell].minDelay, maximum: counters[cell].maxDelay)
-            }
+        Self.histograms(from: workingBuckets, cells: cellKeys.count) { cell, bucket, count in
+            result[cell].workingDays.add(bucket: bucket, count: count)
+        }
+        for cell in 0..<cellKeys.count where counters[cell].received > 0 {
+            result[cell].delay.noteExtremes(minimum: counters[cell].minDelay, maximum: counters[cell].maxDelay)
+            let buckets = result[cell].workingDays.buckets
+            result[cell].workingDays.noteExtremes(minimum: LatencyHistogram.range(of: Int(buckets.first!)).lower,
+                                                  maximum: LatencyHistogram.range(of: Int(buckets.last!)).lower)
         }
         for (cell32, event) in zip(outstandingCell, outstandingEvent) {
             let cell = Int(cell32)

@@ -48,6 +48,7 @@ public struct ReportRenderer {
             object["p50_vs_baseline"] = FigureFormatter.json(formatter.ratio(r.p50VersusBaseline, base: r.received))
             object["oldest_outstanding_hours"] = FigureFormatter.json(formatter.hours(r.oldestOutstandingHours, base: r.outstanding))
             object["km_p50_hours"] = FigureFormatter.json(formatter.hours(r.kmP50Hours, base: r.letters))
+            object["p50_working_days"] = FigureFormatter.json(formatter.hours(r.p50WorkingDays, base: r.received))
             return object
         }
         let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo,
@@ -66,12 +67,12 @@ public struct ReportRenderer {
     }
 
     public func table() -> String {
-        var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)", "KM median (h)",
+        var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)", "KM median (h)", "median (wd)",
                                    "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1])
         for r in worstFirst {
             let f = fields(r)
             t.rows.append([f[0], f[1], f[2], f[4], formatter.hours(r.oldestOutstandingHours.map { $0 / 24 }, base: r.outstanding),
-                           f[5], formatter.hours(r.kmP50Hours, base: r.letters), formatter.ratio(r.p50VersusBaseline, base: r.received), f[6], f[8], f[12], f[13], f[14]])
+                           f[5], formatter.hours(r.kmP50Hours, base: r.letters), formatter.hours(r.p50WorkingDays, base: r.received), formatter.ratio(r.p50VersusBaseline, base: r.received), f[6], f[8], f[12], f[13], f[14]])
         }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (this extract has no received_at)"
         return "Run \(run.id), as of \(run.asOf); delay is \(delay). Worst first.\n" + t.render()

@@ -15,7 +15,7 @@ public struct TrendRenderer {
     public var columns: [String] {
         ["trust_code", "letter_type", period.rawValue, "letters", "received", "outstanding", "p50_hours", "p90_hours",
          "within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "due", "within_limit", "p95_hours",
-         "p99_hours", "max_hours", "oldest_outstanding_hours", "km_p50_hours"]
+         "p99_hours", "max_hours", "oldest_outstanding_hours", "km_p50_hours", "p50_working_days"]
     }
 
     func fields(_ row: TrendBuilder.Row) -> [String] {
@@ -25,7 +25,7 @@ public struct TrendRenderer {
                 f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d),
                 f.ratio(r.p50VersusBaseline, base: r.received), f.count(r.due), f.count(r.withinLimit),
                 f.hours(r.p95Hours, base: r.received), f.hours(r.p99Hours, base: r.received), f.hours(r.maxHours, base: r.received),
-                f.hours(r.oldestOutstandingHours, base: r.outstanding), f.hours(r.kmP50Hours, base: r.letters)]
+                f.hours(r.oldestOutstandingHours, base: r.outstanding), f.hours(r.kmP50Hours, base: r.letters), f.hours(r.p50WorkingDays, base: r.received)]
     }
 
     public func render(_ format: OutputFormat) -> String {

@@ -19,6 +19,8 @@ public struct SummaryRow: Sendable, Equatable {
     public var oldestOutstandingHours: Double?
     /// The censoring-aware median (Kaplan–Meier), counting outstanding letters as censored at their age.
     public var kmP50Hours: Double?
+    /// The median delay in England and Wales working days (weekends and bank holidays left out).
+    public var p50WorkingDays: Double?
 
     /// The 3–4 day historical baseline, as its midpoint in hours.
     public static let baselineHours = 84.0
@@ -43,6 +45,7 @@ public struct SummaryRow: Sendable, Equatable {
         maxHours = s.delay.isEmpty ? nil : Double(s.delay.maximum) / 3600
         oldestOutstandingHours = s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600
         kmP50Hours = hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge))
+        p50WorkingDays = s.workingDays.percentile(perMille: 500)
     }
 
     static func percent(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) * 100 / Double(whole) : nil }

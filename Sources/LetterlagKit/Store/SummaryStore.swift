@@ -146,6 +146,13 @@ public final class SummaryStore {
                 ALTER TABLE summary ADD COLUMN km_p50_hours REAL;
                 """)
         }
+        m.registerMigration("v5: working days") { db in
+            try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN p50_working_days REAL;
+                ALTER TABLE weekly ADD COLUMN working_days_hist BLOB;
+                ALTER TABLE summary ADD COLUMN p50_working_days REAL;
+                """)
+        }
         return m
     }
 
@@ -192,7 +199,7 @@ public final class SummaryStore {
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
                 let weekly = BulkInsert(try db.makeStatement(sql: """
-                    INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 var whole: [String: [LetterType: CellSummary]] = [:]
                 for id in result.cells.keys.sorted() {
@@ -208,10 +215,12 @@ public final class SummaryStore {
                     weekly.bind(cell.delay.encoded())
                     weekly.bind(cell.outstandingAge.encoded())
                     weekly.bind(row.kmP50Hours)
+                    weekly.bind(row.p50WorkingDays)
+                    weekly.bind(cell.workingDays.encoded())
                     try weekly.step(db)
                 }
                 let summary = BulkInsert(try db.makeStatement(sql: """
-                    INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 for (trust, types) in whole {
                     for (type, cell) in types {
@@ -220,7 +229,7 @@ public final class SummaryStore {
                         summary.bind(trust)
                         summary.bind(type.name)
                         summary.bind(figuresOf: row)
-                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours] {
+                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
                             summary.bind(value)
                         }
                         try summary.step(db)
@@ -307,6 +316,9 @@ public final class SummaryStore {
                 s.within4d = r["within_4d"]
                 s.delay = delay
                 s.outstandingAge = ages
+                if let blob = r["working_days_hist"] as Data?, let working = LatencyHistogram(encoded: [UInt8](blob)) {
+                    s.workingDays = working
+                }
                 return (CellID(trust: r["trust_code"], type: type, week: CivilDate.weekIndex(days: monday)), s)
             }
         }
@@ -354,5 +366,6 @@ extension SummaryRow {
         maxHours = r["max_hours"]
         oldestOutstandingHours = r["oldest_outstanding_hours"]
         kmP50Hours = r["km_p50_hours"]
+        p50WorkingDays = r["p50_working_days"]
     }
 }
