@@ -12,7 +12,12 @@ database; `notebooks-export/render` runs it against a freshly generated demo dat
 import pandas as pd
 import matplotlib.pyplot as plt
 
-db = sqlite3.connect(os.environ.get("LETTERLAG_DB", "letterlag.sqlite"))
+# LETTERLAG_DB, else the database `letterlag demo` makes, else letterlag's own default.
+candidates = [os.environ.get("LETTERLAG_DB"), "demo/letterlag-demo.sqlite", "../demo/letterlag-demo.sqlite", "letterlag.sqlite"]
+path = next((p for p in candidates if p and os.path.exists(p)), None)
+if path is None:
+    raise FileNotFoundError("no summary database: set LETTERLAG_DB, or run `letterlag demo` first")
+db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 runs = pd.read_sql("SELECT id, as_of, letters, rows_rejected FROM runs ORDER BY id", db)
 latest = int(runs.id.max())
 runs"""),

@@ -9,10 +9,9 @@ extension LetterlagCommand {
         static let configuration = CommandConfiguration(abstract: "One row per trust × letter type for a run (the latest by default).")
 
         @OptionGroup var database: DatabaseOptions
-        @Option(name: .customLong("run"), help: "Run id (default: the latest run).") var runID: Int64?
+        @OptionGroup var selection: RunOptions
         @Option(help: "table, csv, json or html.") var format = "table"
         @Option(name: .shortAndLong, help: "Write to this file (required for html).") var output: String?
-        @Flag(help: "Apply NHS disclosure control for publication.") var publish = false
 
         func validate() throws {
             guard format == "html" || OutputFormat(rawValue: format) != nil else {
@@ -23,14 +22,14 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(path: database.path)
-            let chosen = try store.run(runID)
+            let chosen = try store.run(selection.runID)
             let rows = try store.summary(run: chosen.id)
             let text: String
             if format == "html" {
                 let weekly = TrendBuilder.build(try store.weeklyCells(run: chosen.id), by: .week)
-                text = HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id), publish: publish).render()
+                text = HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id), publish: selection.publish).render()
             } else {
-                text = ReportRenderer(run: chosen, rows: rows, publish: publish).render(OutputFormat(rawValue: format)!)
+                text = ReportRenderer(run: chosen, rows: rows, publish: selection.publish).render(OutputFormat(rawValue: format)!)
             }
             if let output {
                 do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {

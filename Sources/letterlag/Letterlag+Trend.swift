@@ -9,12 +9,11 @@ extension LetterlagCommand {
             abstract: "One row per trust × letter type × week, month or quarter, re-aggregated from the stored weeks.")
 
         @OptionGroup var database: DatabaseOptions
-        @Option(name: .customLong("run"), help: "Run id (default: the latest run).") var runID: Int64?
+        @OptionGroup var selection: RunOptions
         @Option(help: "Only this trust code.") var trust: String?
         @Option(help: "Only this letter type.") var type: String?
         @Option(help: "week, month or quarter.") var by: TrendPeriod = .week
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
-        @Flag(help: "Apply NHS disclosure control for publication.") var publish = false
 
         func validate() throws {
             if let type, LetterType(name: type) == nil {
@@ -24,10 +23,10 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(path: database.path)
-            let chosen = try store.run(runID)
+            let chosen = try store.run(selection.runID)
             let cells = try store.weeklyCells(run: chosen.id, trust: trust, type: type.flatMap(LetterType.init(name:)))
             let rows = TrendBuilder.build(cells, by: by)
-            print(TrendRenderer(rows: rows, period: by, publish: publish).render(format), terminator: "")
+            print(TrendRenderer(rows: rows, period: by, publish: selection.publish).render(format), terminator: "")
         }
     }
 }

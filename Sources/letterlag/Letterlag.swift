@@ -37,3 +37,12 @@ struct DatabaseOptions: ParsableArguments {
 
     var path: String { SummaryStore.defaultPath(db) }
 }
+
+/// Which run a reporting command reads, and whether its output is for publication.
+struct RunOptions: ParsableArguments {
+    @Option(name: .customLong("run"), help: "Run id (default: the latest run).")
+    var runID: Int64?
+
+    @Flag(help: "Apply NHS disclosure control for publication.")
+    var publish = false
+}
