@@ -68,3 +68,18 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct ManyWayMergeTests {
+    @Test func mergingManyAtOnceEqualsMergingPairwise() {
+        var rng = SplitMix64(seed: 12)
+        let parts = (0..<40).map { i -> LatencyHistogram in
+            var h = LatencyHistogram()
+            for _ in 0..<(i * 37 % 500) { h.record(Int64(rng.next() % 5_000_000)) }
+            return h
+        }
+        var pairwise = LatencyHistogram()
+        parts.forEach { pairwise.merge($0) }
+        #expect(LatencyHistogram.merged(parts) == pairwise)
+        #expect(LatencyHistogram.merged([]) == LatencyHistogram())
+    }
+}

@@ -22,6 +22,26 @@ public struct CellSummary: Sendable, Equatable {
 
     public init() {}
 
+    /// Many summaries merged at once; histograms merge in one pass each (see `LatencyHistogram.merged`).
+    public static func merged(_ parts: [CellSummary]) -> CellSummary {
+        var total = CellSummary()
+        for p in parts {
+            total.letters += p.letters
+            total.received += p.received
+            total.outstanding += p.outstanding
+            total.due += p.due
+            total.withinLimit += p.withinLimit
+            total.due3d += p.due3d
+            total.within3d += p.within3d
+            total.due4d += p.due4d
+            total.within4d += p.within4d
+        }
+        total.delay = LatencyHistogram.merged(parts.map(\.delay))
+        total.outstandingAge = LatencyHistogram.merged(parts.map(\.outstandingAge))
+        total.workingDays = LatencyHistogram.merged(parts.map(\.workingDays))
+        return total
+    }
+
     public mutating func merge(_ o: CellSummary) {
         letters += o.letters
         received += o.received

@@ -94,6 +94,25 @@ public struct LatencyHistogram: Sendable, Equatable {
         noteExtremes(minimum: other.minimum, maximum: other.maximum)
     }
 
+    /// Many histograms merged at once through a dense scratch array, which is linear in their
+    /// entries; merging them pairwise would copy the growing result at every step.
+    public static func merged(_ parts: [LatencyHistogram]) -> LatencyHistogram {
+        let top = parts.compactMap { $0.buckets.last }.max().map { Int($0) } ?? -1
+        guard top >= 0 else { return LatencyHistogram() }
+        var dense = [UInt64](repeating: 0, count: top + 1)
+        var result = LatencyHistogram()
+        for part in parts {
+            for (b, c) in zip(part.buckets, part.counts) { dense[Int(b)] += c }
+            result.total += part.total
+            result.noteExtremes(minimum: part.minimum, maximum: part.maximum)
+        }
+        for (i, c) in dense.enumerated() where c > 0 {
+            result.buckets.append(Int32(i))
+            result.counts.append(c)
+        }
+        return result
+    }
+
     /// The nearest-rank percentile in seconds: the ⌈p·n⌉-th smallest value, as DuckDB's
     /// `quantile_disc`; nil when empty. `perMille` is p × 1000, such as 500 for the median.
     public func percentile(perMille: Int) -> Double? {

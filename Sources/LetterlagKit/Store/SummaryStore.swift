@@ -201,10 +201,10 @@ public final class SummaryStore {
                 let weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                var whole: [String: [LetterType: CellSummary]] = [:]
+                var weeks: [String: [LetterType: [CellSummary]]] = [:]
                 for id in result.cells.keys.sorted() {
                     let cell = result.cells[id]!
-                    whole[id.trust, default: [:]][id.type, default: CellSummary()].merge(cell)
+                    weeks[id.trust, default: [:]][id.type, default: []].append(cell)
                     let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
                     weekly.bind(run)
                     weekly.bind(id.trust)
@@ -222,8 +222,9 @@ public final class SummaryStore {
                 let summary = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                for (trust, types) in whole {
-                    for (type, cell) in types {
+                for (trust, types) in weeks {
+                    for (type, cells) in types {
+                        let cell = CellSummary.merged(cells)
                         let row = SummaryRow(trust: trust, type: type, summary: cell)
                         summary.bind(run)
                         summary.bind(trust)
