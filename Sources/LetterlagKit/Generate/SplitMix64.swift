@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable random number generator (SplitMix64), so `generate` is repeatable.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -21,11 +23,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     @inline(__always)
     public mutating func normal() -> Double {
         let u = max(unit(), 1e-300), v = unit()
-        return (-2 * _log(u)).squareRoot() * _cos(2 * .pi * v)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
 
-import Foundation
-
-@inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }

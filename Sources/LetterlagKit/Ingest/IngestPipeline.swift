@@ -14,7 +14,6 @@ public struct IngestPipeline {
     struct Chunk {
         var buffer: Int
         var length: Int
-        var file: Int
         var seq: Int
         var layout: ExtractLayout
     }
@@ -134,7 +133,7 @@ public struct IngestPipeline {
                 shared.lock.lock()
                 shared.chunkFile.append(fileIndex)
                 shared.lock.unlock()
-                work.push(Chunk(buffer: current, length: length, file: fileIndex, seq: seq, layout: layout!))
+                work.push(Chunk(buffer: current, length: length, seq: seq, layout: layout!))
                 seq += 1
             }
             while true {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where each canonical column sits in one file, read from its header line.
 ///
 /// Columns that are not canonical (patient identifiers among them) get no slot, so their
@@ -50,5 +52,3 @@ public final class ExtractLayout: Sendable {
         typeSpellings = spellings
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a chunk of whole CSV rows into fields and validates them, per RFC 4180.
 ///
 /// This is the hot path: it walks bytes in place, records only the fields that map to
@@ -17,8 +19,8 @@ public struct RowParser: Sendable {
 
     /// Parses every row in `chunk` and returns the number of physical lines it spans.
     ///
-    /// `isFinal` says whether the chunk ends the file, so an open quote at its end is a
-    /// damaged row rather than a row continued in the next chunk.
+    /// The chunk must hold whole rows (`RowBoundary` cuts them so), so a quote still open at its
+    /// end can only be a damaged last row of the file: it is set aside as `unterminated_quote`.
     @discardableResult
     public func parse<Sink: RowSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Int {
         guard let p = chunk.baseAddress, chunk.count > 0 else { return 0 }
@@ -164,5 +166,3 @@ public struct RowParser: Sendable {
                               event: event, sent: sent, arrival: received), line: line)
     }
 }
-
-import Foundation
