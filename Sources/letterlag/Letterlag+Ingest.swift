@@ -39,11 +39,28 @@ extension LetterlagCommand {
             if let mapping { options.mapping = try ColumnMapping.load(path: mapping) }
             var logger = Logger(label: "letterlag")
             if quiet { logger.logLevel = .error }
+            // A progress line only for a person at a terminal: never in cron logs or with --quiet.
+            let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+            if showProgress {
+                options.progress = { p in FileHandle.standardError.write(Data("\r\u{1B}[K\(p.line)".utf8)) }
+            }
+
             var ingest = NightlyIngest(options: options, databasePath: database.path, logger: logger)
             ingest.replace = replace
             ingest.lockWait = wait
-            let outcome = try ingest.run()
+            let outcome: NightlyIngest.Outcome
+            do {
+                outcome = try ingest.run()
+                clearProgress(showProgress)
+            } catch {
+                clearProgress(showProgress)
+                throw error
+            }
             if !quiet { print(outcome.summary, terminator: "") }
+        }
+
+        private func clearProgress(_ shown: Bool) {
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }
     }
 }

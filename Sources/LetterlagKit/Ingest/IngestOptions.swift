@@ -13,6 +13,9 @@ public struct IngestOptions: Sendable {
     public var chunkSize: Int
     /// The largest share of rows, in percent, that may be set aside before the run fails.
     public var maxRejectedPercent: Double
+    /// Called from the reading thread at most every `progressInterval` seconds; nil for none.
+    public var progress: (@Sendable (IngestProgress) -> Void)?
+    public var progressInterval: Double = 0.25
 
     public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 inflater: InflaterKind = .isal, limits: ContractLimits = .standard, mapping: ColumnMapping = .init(),

@@ -52,6 +52,8 @@ public struct IngestPipeline {
         var chunkFile: [Int] = []
         var layouts: [ExtractLayout] = []
         var fileBytes: [Int] = []
+        /// Rows parsed so far, for progress; updated once per chunk.
+        var rowsSoFar = 0
     }
 
     /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
@@ -107,7 +109,9 @@ public struct IngestPipeline {
                 let buffer = UnsafeRawBufferPointer(rebasing: pool.buffers[chunk.buffer][0..<chunk.length])
                 let lines = parser.parse(buffer.bindMemory(to: UInt8.self), into: &tally)
                 let rejected = tally.rejects.total - before.1
-                counts.append(ChunkCount(seq: chunk.seq, lines: lines, rows: tally.accepted - before.0 + rejected, rejected: rejected))
+                let rows = tally.accepted - before.0 + rejected
+                counts.append(ChunkCount(seq: chunk.seq, lines: lines, rows: rows, rejected: rejected))
+                if options.progress != nil { shared.lock.withLock { shared.rowsSoFar += rows } }
                 free.push(chunk.buffer)
             }
             shared.lock.lock()
@@ -124,6 +128,11 @@ public struct IngestPipeline {
                                 work: WorkQueue<Chunk>, shared: Shared) throws {
         var seq = 0
         var current = free.pop()!
+        let started = DispatchTime.now().uptimeNanoseconds
+        var nextReport = started
+        var bytesBefore = 0
+        let bytesTotal = options.progress == nil ? 0
+            : options.files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         for (fileIndex, path) in options.files.enumerated() {
             var source = try ExtractReader.open(path: path, inflater: options.inflater)
             var layout: ExtractLayout?
@@ -137,6 +146,12 @@ public struct IngestPipeline {
                 seq += 1
             }
             while true {
+                if let progress = options.progress, DispatchTime.now().uptimeNanoseconds >= nextReport {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    nextReport = now + UInt64(options.progressInterval * 1e9)
+                    progress(IngestProgress(bytesRead: bytesBefore + source.bytesConsumed, bytesTotal: bytesTotal,
+                                            rows: shared.lock.withLock { shared.rowsSoFar }, seconds: Double(now - started) / 1e9))
+                }
                 let buffer = pool.buffers[current]
                 let room = buffer.count - filled
                 let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
@@ -183,6 +198,7 @@ public struct IngestPipeline {
             }
             shared.lock.lock()
             shared.fileBytes.append(source.bytesConsumed)
+            bytesBefore += source.bytesConsumed
             shared.lock.unlock()
         }
         free.push(current)
