@@ -22,6 +22,18 @@ public struct CellSummary: Sendable, Equatable {
 
     public init() {}
 
+    /// Cells grouped under one or more keys each, every group merged in one pass.
+    ///
+    /// The one way weekly cells become windows: whole runs, trend periods, national rows.
+    public static func grouped<Key: Hashable>(_ cells: some Sequence<(CellID, CellSummary)>,
+                                              by keys: (CellID) -> [Key]) -> [Key: CellSummary] {
+        var groups: [Key: [CellSummary]] = [:]
+        for (id, cell) in cells {
+            for key in keys(id) { groups[key, default: []].append(cell) }
+        }
+        return groups.mapValues(merged)
+    }
+
     /// Many summaries merged at once; histograms merge in one pass each (see `LatencyHistogram.merged`).
     public static func merged(_ parts: [CellSummary]) -> CellSummary {
         var total = CellSummary()
@@ -59,6 +71,17 @@ public struct CellSummary: Sendable, Equatable {
 }
 
 /// Identifies a cell: trust, letter type and the Monday-based week index of the event's local date.
+/// A trust and letter type: the key of whole-run and national figures.
+public struct TrustType: Hashable, Sendable {
+    public var trust: String
+    public var type: LetterType
+
+    public init(trust: String, type: LetterType) {
+        self.trust = trust
+        self.type = type
+    }
+}
+
 public struct CellID: Hashable, Sendable, Comparable {
     public var trust: String
     public var type: LetterType

@@ -60,12 +60,13 @@ public struct IngestPipeline {
     /// the first in file order counts and the others are set aside as duplicates.
     public func run() throws -> IngestResult {
         var clock = PhaseClock()
-        let first = try pass(heldBack: nil)
+        var shared = try pass(heldBack: nil)
         clock.mark("read and parse")
-        let repeated = DuplicateFinder.repeated(in: first.tallies.map(\.fingerprints))
+        let repeated = DuplicateFinder.repeated(in: shared.tallies.map(\.fingerprints))
         clock.mark("duplicate check")
-        var shared = first
         if !repeated.isEmpty {
+            // Free the first pass's tables before the second builds its own.
+            shared.tallies.removeAll()
             shared = try pass(heldBack: repeated)
             clock.mark("second pass for duplicates")
         }
@@ -146,8 +147,7 @@ public struct IngestPipeline {
                 seq += 1
             }
             while true {
-                if let progress = options.progress, DispatchTime.now().uptimeNanoseconds >= nextReport {
-                    let now = DispatchTime.now().uptimeNanoseconds
+                if let progress = options.progress, case let now = DispatchTime.now().uptimeNanoseconds, now >= nextReport {
                     nextReport = now + UInt64(options.progressInterval * 1e9)
                     progress(IngestProgress(bytesRead: bytesBefore + source.bytesConsumed, bytesTotal: bytesTotal,
                                             rows: shared.lock.withLock { shared.rowsSoFar }, seconds: Double(now - started) / 1e9))
@@ -198,8 +198,8 @@ public struct IngestPipeline {
             }
             shared.lock.lock()
             shared.fileBytes.append(source.bytesConsumed)
-            bytesBefore += source.bytesConsumed
             shared.lock.unlock()
+            bytesBefore += source.bytesConsumed
         }
         free.push(current)
     }

@@ -53,9 +53,8 @@ public struct NightlyIngest {
             throw LetterlagError.badArgument("the same content is named twice among the files; each file may be ingested once per run")
         }
         let earlier = try store.runs(holding: keys)
-        if let first = earlier.first, !replace {
-            let index = try keys.firstIndex { try !store.runs(holding: [$0]).isEmpty } ?? 0
-            throw LetterlagError.alreadyIngested(path: options.files[index], runID: first)
+        if !replace, let index = keys.firstIndex(where: { earlier[$0] != nil }) {
+            throw LetterlagError.alreadyIngested(path: options.files[index], runID: earlier[keys[index]]!)
         }
         let result = try IngestPipeline(options: options).run()
         let finished = Date()
@@ -66,7 +65,7 @@ public struct NightlyIngest {
         phases.append("store \(String(format: "%.3f", Date().timeIntervalSince(storeStart))) s")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
         if !earlier.isEmpty {
-            logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(earlier.map(String.init).joined(separator: ","))"])
+            logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(Set(earlier.values).sorted().map(String.init).joined(separator: ","))"])
         }
         logger.info("ingest stored", metadata: ["run": "\(id)", "rows": "\(result.rowsRead)", "rejected": "\(result.rowsRejected)",
                                                 "seconds": "\(String(format: "%.2f", elapsed))"])

@@ -32,22 +32,14 @@ public struct RunComparison {
             }
             before = previous
         }
-        func whole(_ id: Int64) throws -> [String: (String, LetterType, CellSummary)] {
-            var groups: [String: (String, LetterType, CellSummary)] = [:]
-            for (cell, summary) in try store.weeklyCells(run: id) {
-                for trust in [cell.trust, Self.nationalCode] {
-                    let key = "\(trust)\u{1}\(cell.type.rawValue)"
-                    var entry = groups[key] ?? (trust, cell.type, CellSummary())
-                    entry.2.merge(summary)
-                    groups[key] = entry
-                }
+        func whole(_ id: Int64) throws -> [TrustType: CellSummary] {
+            try CellSummary.grouped(store.weeklyCells(run: id)) { cell in
+                [TrustType(trust: cell.trust, type: cell.type), TrustType(trust: Self.nationalCode, type: cell.type)]
             }
-            return groups
         }
         let a = try whole(before.id), b = try whole(after.id)
         rows = Set(a.keys).union(b.keys).map { key in
-            let (trust, type, _) = b[key] ?? a[key]!
-            return Row(trust: trust, type: type, before: a[key]?.2 ?? CellSummary(), after: b[key]?.2 ?? CellSummary())
+            Row(trust: key.trust, type: key.type, before: a[key] ?? CellSummary(), after: b[key] ?? CellSummary())
         }.sorted { ($0.national ? 1 : 0, $0.trust, $0.type.rawValue) < ($1.national ? 1 : 0, $1.trust, $1.type.rawValue) }
         beforeRun = before
         afterRun = after

@@ -30,16 +30,11 @@ public struct TrendBuilder {
 
     public static func build(_ cells: [(CellID, CellSummary)], by period: TrendPeriod) -> [Row] {
         struct Key: Hashable { var trust: String; var type: LetterType; var period: String }
-        var groups: [Key: (first: Int, summary: CellSummary)] = [:]
-        for (id, cell) in cells {
-            let key = Key(trust: id.trust, type: id.type, period: period.label(ofWeek: id.week))
-            var group = groups[key] ?? (id.week, CellSummary())
-            group.first = min(group.first, id.week)
-            group.summary.merge(cell)
-            groups[key] = group
-        }
-        return groups.map { key, group in
-            Row(period: key.period, firstWeek: group.first, figures: SummaryRow(trust: key.trust, type: key.type, summary: group.summary))
+        func key(_ id: CellID) -> Key { Key(trust: id.trust, type: id.type, period: period.label(ofWeek: id.week)) }
+        var firstWeek: [Key: Int] = [:]
+        for (id, _) in cells { firstWeek[key(id)] = min(firstWeek[key(id)] ?? id.week, id.week) }
+        return CellSummary.grouped(cells) { [key($0)] }.map { key, summary in
+            Row(period: key.period, firstWeek: firstWeek[key]!, figures: SummaryRow(trust: key.trust, type: key.type, summary: summary))
         }.sorted { a, b in
             (a.figures.trust, a.figures.type.rawValue, a.firstWeek) < (b.figures.trust, b.figures.type.rawValue, b.firstWeek)
         }

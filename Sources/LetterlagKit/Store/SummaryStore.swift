@@ -156,11 +156,14 @@ public final class SummaryStore {
         return m
     }
 
-    /// The runs that already hold any of these content keys.
-    public func runs(holding keys: [String]) throws -> [Int64] {
+    /// For each of these content keys already stored, the earliest run holding it.
+    public func runs(holding keys: [String]) throws -> [String: Int64] {
         try read { db in
-            try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
-                               arguments: StatementArguments(keys))
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT content_key, min(run_id) AS run FROM run_files
+                WHERE content_key IN (\(keys.map { _ in "?" }.joined(separator: ","))) GROUP BY content_key
+                """, arguments: StatementArguments(keys))
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["content_key"], $0["run"]) })
         }
     }
 
@@ -201,10 +204,8 @@ public final class SummaryStore {
                 let weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                var weeks: [String: [LetterType: [CellSummary]]] = [:]
                 for id in result.cells.keys.sorted() {
                     let cell = result.cells[id]!
-                    weeks[id.trust, default: [:]][id.type, default: []].append(cell)
                     let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
                     weekly.bind(run)
                     weekly.bind(id.trust)
@@ -222,19 +223,17 @@ public final class SummaryStore {
                 let summary = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                for (trust, types) in weeks {
-                    for (type, cells) in types {
-                        let cell = CellSummary.merged(cells)
-                        let row = SummaryRow(trust: trust, type: type, summary: cell)
-                        summary.bind(run)
-                        summary.bind(trust)
-                        summary.bind(type.name)
-                        summary.bind(figuresOf: row)
-                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
-                            summary.bind(value)
-                        }
-                        try summary.step(db)
+                let wholeRun = CellSummary.grouped(result.cells.lazy.map { ($0.key, $0.value) }) { [TrustType(trust: $0.trust, type: $0.type)] }
+                for (key, cell) in wholeRun {
+                    let row = SummaryRow(trust: key.trust, type: key.type, summary: cell)
+                    summary.bind(run)
+                    summary.bind(key.trust)
+                    summary.bind(key.type.name)
+                    summary.bind(figuresOf: row)
+                    for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
+                        summary.bind(value)
                     }
+                    try summary.step(db)
                 }
                 return run
             }
