@@ -14,7 +14,7 @@ import Testing
                      row("L6", event: "2024-03-19 12:00:00"),                                     // outstanding 1 d: due nowhere
         ]
         let result = try ingest([try dir.write("c.csv", lines.joined(separator: "\n") + "\n")], asOf: "2024-03-20 12:00:00")
-        let s = try #require(wholeRun(result)["RJ1/clinic_letter"])
+        let s = try #require(try wholeRun(result)["RJ1/clinic_letter"])
         #expect(s.letters == 6)
         #expect(s.received == 3)
         #expect(s.outstanding == 3)
@@ -89,7 +89,7 @@ import Foundation
                      row("L3", event: "2024-03-04 09:00:00", received: "2024-03-11 09:00:00")]   // a week: 5
         let result = try ingest([try dir.write("w.csv", lines.joined(separator: "\n") + "\n")])
         var merged = CellSummary()
-        for (_, cell) in result.cells { merged.merge(cell) }
+        for (_, cell) in try result.cells { merged.merge(cell) }
         #expect(merged.workingDays.percentile(perMille: 500) == 1)
         #expect(merged.workingDays.maximum == 5)
         #expect(merged.workingDays.total == 3)

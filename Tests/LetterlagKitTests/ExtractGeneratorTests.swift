@@ -41,7 +41,7 @@ import Testing
         #expect(rows.allSatisfy { $0[3].range(of: #"^[A-Z]\d{5}$"#, options: .regularExpression) != nil })
         #expect(rows.allSatisfy { $0[2].isEmpty || ($0[2].count == 5 && $0[2].hasPrefix($0[1])) })
         let result = try ingest([dir.path("x.csv")])
-        let rowsByType = wholeRun(result).values
+        let rowsByType = try wholeRun(result).values
         let clinic = rowsByType.filter { $0.type == .clinicLetter }.compactMap(\.p50Hours)
         let discharge = rowsByType.filter { $0.type == .dischargeSummary }.compactMap(\.p50Hours)
         #expect(clinic.min()! > discharge.max()! / 2)          // clinic letters take days, discharges hours

@@ -43,9 +43,9 @@ func ingest(_ files: [String], asOf: String? = nil, inflater: InflaterKind = .is
 }
 
 /// Whole-run figures per trust × type, merged from the weekly cells.
-func wholeRun(_ result: IngestResult) -> [String: SummaryRow] {
+func wholeRun(_ result: IngestResult) throws -> [String: SummaryRow] {
     var merged: [String: (String, LetterType, CellSummary)] = [:]
-    for (id, cell) in result.cells {
+    for (id, cell) in try result.cells {
         let key = "\(id.trust)/\(id.type.name)"
         var entry = merged[key] ?? (id.trust, id.type, CellSummary())
         entry.2.merge(cell)

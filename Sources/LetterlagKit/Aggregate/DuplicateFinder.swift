@@ -2,9 +2,9 @@ import Foundation
 
 /// Finds letter-id fingerprints that occur more than once in a run.
 ///
-/// Fingerprints are 64-bit hashes, uniformly spread, so a counting scatter on their top bits
-/// splits them into small groups that sort in cache; this is several times faster than one
-/// big sort. A fingerprint found twice only marks rows for a second, exact look.
+/// Fingerprints are 64-bit hashes, uniformly spread, so workers spill them by their top bits
+/// into partitions small enough to check in cache, and partitions are checked in parallel.
+/// A fingerprint found twice only marks rows for a second, exact look.
 public enum DuplicateFinder {
     /// FNV-1a over the bytes, then a MurmurHash3 finaliser so the top bits are well mixed.
     @inline(__always)
@@ -20,59 +20,66 @@ public enum DuplicateFinder {
 
     /// The fingerprints that appear more than once across all the lists.
     public static func repeated(in lists: [[UInt64]]) -> Set<UInt64> {
-        let total = lists.reduce(0) { $0 + $1.count }
-        guard total > 1 else { return [] }
-        let bits = max(1, min(16, (total / 2048).bitWidth - (total / 2048).leadingZeroBitCount))
-        let groups = 1 << bits
-        let shift = UInt64(64 - bits)
-        var starts = [Int](repeating: 0, count: groups + 1)
-        for list in lists { for f in list { starts[Int(f >> shift) + 1] += 1 } }
-        for g in 0..<groups { starts[g + 1] += starts[g] }
-        var cursor = starts
-        var scattered = [UInt64](repeating: 0, count: total)
-        for list in lists {
-            for f in list {
-                let g = Int(f >> shift)
-                scattered[cursor[g]] = f
-                cursor[g] += 1
-            }
-        }
+        repeats(in: lists.flatMap { $0 })
+    }
+
+    /// The fingerprints spilled to `partitions` of the files that appear more than once.
+    static func repeated(in spills: [SpillFile], partitions: Range<Int>, workers: Int) throws -> Set<UInt64> {
         let found = FoundSet()
-        let bounds = starts
-        scattered.withUnsafeMutableBufferPointer { all in
-            let base = UnsafeMutableBufferPointerBox(all)
-            DispatchQueue.concurrentPerform(iterations: min(groups, 64)) { slice in
-                var local: [UInt64] = []
-                var g = slice
-                while g < groups {
-                    var part = UnsafeMutableBufferPointer(rebasing: base.buffer[bounds[g]..<bounds[g + 1]])
-                    part.sort()
-                    var i = 1
-                    while i < part.count {
-                        if part[i] == part[i - 1] && (local.last != part[i]) { local.append(part[i]) }
-                        i += 1
-                    }
-                    g += 64
+        let next = PartitionCounter(partitions.lowerBound)
+        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
+            var values: [UInt64] = []
+            while case let p = next.take(), p < partitions.upperBound {
+                values.removeAll(keepingCapacity: true)
+                do {
+                    for spill in spills { try spill.read(partition: p, into: &values) }
+                } catch {
+                    found.fail(error)
+                    return
                 }
-                if !local.isEmpty { found.add(local) }
+                let repeats = Self.repeats(in: values)
+                if !repeats.isEmpty { found.add(repeats) }
             }
         }
-        return found.values
+        return try found.result()
+    }
+
+    /// The values that occur more than once, by an open-addressing set sized to the input.
+    static func repeats(in values: [UInt64]) -> Set<UInt64> {
+        var size = 16
+        while size < values.count * 2 { size <<= 1 }
+        let mask = size - 1
+        var table = [UInt64](repeating: 0, count: size)
+        var zeros = 0
+        var result = Set<UInt64>()
+        table.withUnsafeMutableBufferPointer { slots in
+            for v in values {
+                if v == 0 { zeros += 1; continue }
+                // The top bits chose the partition, so the low bits pick the slot.
+                var i = Int(truncatingIfNeeded: (v &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+                while true {
+                    let k = slots[i]
+                    if k == 0 { slots[i] = v; break }
+                    if k == v { result.insert(v); break }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+        if zeros > 1 { result.insert(0) }
+        return result
     }
 
     private final class FoundSet: @unchecked Sendable {
         private let lock = NSLock()
-        private(set) var values = Set<UInt64>()
-        func add(_ list: [UInt64]) {
-            lock.lock()
-            values.formUnion(list)
-            lock.unlock()
+        private var values = Set<UInt64>()
+        private var failure: Error?
+        func add(_ found: Set<UInt64>) { lock.withLock { values.formUnion(found) } }
+        func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
+        func result() throws -> Set<UInt64> {
+            try lock.withLock {
+                if let failure { throw failure }
+                return values
+            }
         }
-    }
-
-    /// Shares a buffer with concurrent workers that each touch a disjoint range of it.
-    private struct UnsafeMutableBufferPointerBox: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<UInt64>
-        init(_ buffer: UnsafeMutableBufferPointer<UInt64>) { self.buffer = buffer }
     }
 }

@@ -19,7 +19,7 @@ public struct IngestOptions: Sendable {
 
     public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 inflater: InflaterKind = .isal, limits: ContractLimits = .standard, mapping: ColumnMapping = .init(),
-                chunkSize: Int = 4 << 20, maxRejectedPercent: Double = 1) {
+                chunkSize: Int = 2 << 20, maxRejectedPercent: Double = 1) {
         self.files = files
         self.asOf = asOf
         self.workers = max(1, workers)
@@ -46,7 +46,8 @@ public struct IngestResult: Sendable {
         public var line: Int
     }
 
-    public var cells: [CellID: CellSummary]
+    /// The run's cells, assembled from the spill files on demand.
+    public var assembler: CellAssembler
     public var asOf: Int64
     public var asOfFromExtract: Bool
     /// `received`, or `sent` when the extract has no `received_at` column.
@@ -62,7 +63,12 @@ public struct IngestResult: Sendable {
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
     public var rowsRejected: Int { rejectCounts.values.reduce(0, +) }
     public var letters: Int { rowsRead - rowsRejected }
-    public var trusts: Int { Set(cells.keys.map(\.trust)).count }
+    public var trusts: Int { assembler.trustCount }
+
+    /// Every weekly cell at once; for tests and small runs, since it holds every histogram in memory.
+    public var cells: [CellID: CellSummary] {
+        get throws { try assembler.allCells() }
+    }
 }
 
 /// Measures consecutive phases of a run.

@@ -2,37 +2,32 @@ import Foundation
 
 /// Streams extracts through inflate → split → parse → aggregate on concurrent workers.
 ///
-/// One thread reads and inflates into a fixed pool of large buffers and cuts them at row
-/// boundaries; `workers` Dispatch workers parse and aggregate chunks into private tallies,
-/// which merge once at the end. Memory is the buffer pool plus the tallies, whatever the
-/// file size.
+/// Reading threads (one per file, up to the worker count) inflate into a fixed pool of large
+/// buffers and cut them at row boundaries; `workers` Dispatch workers parse and aggregate
+/// chunks into private tallies that spill per-row records to temporary files. Memory is the
+/// buffer pool, the spill blocks and one counter set per cell, whatever the file size.
 public struct IngestPipeline {
     public let options: IngestOptions
 
     public init(options: IngestOptions) { self.options = options }
 
+    /// A chunk's id is its file's index in the high 32 bits and its place in the file below,
+    /// so ids sort in file order however the reading threads interleave.
     struct Chunk {
         var buffer: Int
         var length: Int
-        var seq: Int
+        var id: Int
         var layout: ExtractLayout
     }
 
+    static func file(ofChunk id: Int) -> Int { id >> 32 }
+
     /// Per chunk: physical lines and rows, recorded by the worker that parsed it.
     struct ChunkCount {
-        var seq: Int
+        var id: Int
         var lines: Int
         var rows: Int
         var rejected: Int
-    }
-
-    /// One slot per worker for its summaries, each written by one thread only.
-    final class SummaryParts: @unchecked Sendable {
-        private let lock = NSLock()
-        private var maps: [[CellID: CellSummary]]
-        init(count: Int) { maps = Array(repeating: [:], count: count) }
-        func set(_ i: Int, _ map: [CellID: CellSummary]) { lock.withLock { maps[i] = map } }
-        var all: [[CellID: CellSummary]] { lock.withLock { maps } }
     }
 
     /// The fixed set of chunk buffers; an index into it is handed between threads, never a copy.
@@ -49,11 +44,17 @@ public struct IngestPipeline {
         var failure: Error?
         var tallies: [WorkerTally] = []
         var counts: [ChunkCount] = []
-        var chunkFile: [Int] = []
         var layouts: [ExtractLayout] = []
-        var fileBytes: [Int] = []
-        /// Rows parsed so far, for progress; updated once per chunk.
+        var fileBytes: [Int]
+        let registry = CellRegistry()
+        /// Compressed bytes and rows read so far, for progress.
+        var bytesSoFar = 0
         var rowsSoFar = 0
+        var nextReport: UInt64 = 0
+
+        init(files: Int) { fileBytes = Array(repeating: 0, count: files) }
+
+        func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
     }
 
     /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
@@ -62,10 +63,11 @@ public struct IngestPipeline {
         var clock = PhaseClock()
         var shared = try pass(heldBack: nil)
         clock.mark("read and parse")
-        let repeated = DuplicateFinder.repeated(in: shared.tallies.map(\.fingerprints))
+        let fingerprints = WorkerTally.partitions..<(2 * WorkerTally.partitions)
+        let repeated = try DuplicateFinder.repeated(in: shared.tallies.map(\.spill), partitions: fingerprints, workers: options.workers)
         clock.mark("duplicate check")
         if !repeated.isEmpty {
-            // Free the first pass's tables before the second builds its own.
+            // Free the first pass's tallies and spill files before the second makes its own.
             shared.tallies.removeAll()
             shared = try pass(heldBack: repeated)
             clock.mark("second pass for duplicates")
@@ -78,130 +80,148 @@ public struct IngestPipeline {
 
     private func pass(heldBack: Set<UInt64>?) throws -> Shared {
         let options = self.options
-        let poolSize = options.workers + 2
+        let readers = min(options.files.count, options.workers)
+        let poolSize = options.workers + readers + 1
         let pool = BufferPool(count: poolSize, size: options.chunkSize)
         let free = WorkQueue<Int>()
         for i in 0..<poolSize { free.push(i) }
         let work = WorkQueue<Chunk>()
-        let shared = Shared()
-        let producerDone = DispatchSemaphore(value: 0)
+        let shared = Shared(files: options.files.count)
+        let nextFile = PartitionCounter(0)
+        let readersDone = DispatchGroup()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let bytesTotal = options.progress == nil ? 0
+            : options.files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
 
-        let producer = Thread {
-            do {
-                try Self.produce(options: options, pool: pool, free: free, work: work, shared: shared)
-            } catch {
-                shared.lock.lock()
-                shared.failure = error
-                shared.lock.unlock()
+        for _ in 0..<readers {
+            readersDone.enter()
+            let reader = Thread {
+                while case let file = nextFile.take(), file < options.files.count {
+                    do {
+                        try Self.read(file: file, options: options, pool: pool, free: free, work: work, shared: shared,
+                                      started: started, bytesTotal: bytesTotal)
+                    } catch {
+                        shared.fail(error)
+                        nextFile.stop()
+                    }
+                }
+                readersDone.leave()
             }
-            work.close()
-            producerDone.signal()
+            reader.stackSize = 1 << 20
+            reader.start()
         }
-        producer.stackSize = 1 << 20
-        producer.start()
+        DispatchQueue.global().async {
+            readersDone.wait()
+            work.close()
+        }
 
         DispatchQueue.concurrentPerform(iterations: options.workers) { _ in
-            var tally = WorkerTally(limits: options.limits, heldBack: heldBack)
+            var tally: WorkerTally
+            do {
+                tally = WorkerTally(limits: options.limits, registry: shared.registry,
+                                    spill: try SpillFile(partitions: 2 * WorkerTally.partitions), heldBack: heldBack)
+            } catch {
+                shared.fail(error)
+                while let chunk = work.pop() { free.push(chunk.buffer) }
+                return
+            }
             var counts: [ChunkCount] = []
             while let chunk = work.pop() {
-                tally.chunk = chunk.seq
+                tally.chunk = chunk.id
                 let before = (tally.accepted, tally.rejects.total)
                 let parser = RowParser(layout: chunk.layout, asOf: options.asOf)
                 let buffer = UnsafeRawBufferPointer(rebasing: pool.buffers[chunk.buffer][0..<chunk.length])
                 let lines = parser.parse(buffer.bindMemory(to: UInt8.self), into: &tally)
                 let rejected = tally.rejects.total - before.1
                 let rows = tally.accepted - before.0 + rejected
-                counts.append(ChunkCount(seq: chunk.seq, lines: lines, rows: rows, rejected: rejected))
+                counts.append(ChunkCount(id: chunk.id, lines: lines, rows: rows, rejected: rejected))
                 if options.progress != nil { shared.lock.withLock { shared.rowsSoFar += rows } }
                 free.push(chunk.buffer)
             }
+            do { try tally.spill.finish() } catch { shared.fail(error) }
+            if let failure = tally.failure { shared.fail(failure) }
             shared.lock.lock()
             shared.tallies.append(tally)
             shared.counts.append(contentsOf: counts)
             shared.lock.unlock()
         }
-        producerDone.wait()
+        readersDone.wait()
         if let failure = shared.failure { throw failure }
         return shared
     }
 
-    private static func produce(options: IngestOptions, pool: BufferPool, free: WorkQueue<Int>,
-                                work: WorkQueue<Chunk>, shared: Shared) throws {
-        var seq = 0
+    /// Inflates one file into chunks of whole rows and queues them for the workers.
+    private static func read(file fileIndex: Int, options: IngestOptions, pool: BufferPool, free: WorkQueue<Int>,
+                             work: WorkQueue<Chunk>, shared: Shared, started: UInt64, bytesTotal: Int) throws {
+        let path = options.files[fileIndex]
         var current = free.pop()!
-        let started = DispatchTime.now().uptimeNanoseconds
-        var nextReport = started
-        var bytesBefore = 0
-        let bytesTotal = options.progress == nil ? 0
-            : options.files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
-        for (fileIndex, path) in options.files.enumerated() {
-            var source = try ExtractReader.open(path: path, inflater: options.inflater)
-            var layout: ExtractLayout?
-            var filled = 0
-            var decompressed = 0
-            func emit(_ length: Int) {
-                shared.lock.lock()
-                shared.chunkFile.append(fileIndex)
-                shared.lock.unlock()
-                work.push(Chunk(buffer: current, length: length, seq: seq, layout: layout!))
-                seq += 1
-            }
-            while true {
-                if let progress = options.progress, case let now = DispatchTime.now().uptimeNanoseconds, now >= nextReport {
-                    nextReport = now + UInt64(options.progressInterval * 1e9)
-                    progress(IngestProgress(bytesRead: bytesBefore + source.bytesConsumed, bytesTotal: bytesTotal,
-                                            rows: shared.lock.withLock { shared.rowsSoFar }, seconds: Double(now - started) / 1e9))
-                }
-                let buffer = pool.buffers[current]
-                let room = buffer.count - filled
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                filled += n
-                decompressed += n
-                let atEnd = n < room
-                if layout == nil {
-                    let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-                    let newline = head.firstIndex(of: 0x0A)
-                    if newline == nil && !atEnd {
-                        throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "header line is longer than \(buffer.count) bytes")
-                    }
-                    let headerEnd = newline.map { $0 + 1 } ?? filled
-                    let fields = RowBoundary.headerFields(UnsafeRawBufferPointer(rebasing: buffer[0..<headerEnd]))
-                    if filled == 0 || (fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
-                        throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "file is empty: there is no header line")
-                    }
-                    layout = try ExtractLayout(header: fields, mapping: options.mapping, path: path)
-                    shared.lock.lock()
-                    shared.layouts.append(layout!)
-                    shared.lock.unlock()
-                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + headerEnd, byteCount: filled - headerEnd)
-                    filled -= headerEnd
-                    // Fill the room the header left before looking for a cut.
-                    if !atEnd { continue }
-                }
-                if atEnd {
-                    if filled > 0 {
-                        emit(filled)
-                        current = free.pop()!
-                    }
-                    break
-                }
-                let cut = RowBoundary.wholeRows(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
-                if cut == 0 {
-                    throw LetterlagError.unreadableFile(path: path, place: "decompressed byte \(decompressed - filled)",
-                        reason: "a row is longer than \(buffer.count) bytes (an unclosed quote?)")
-                }
-                let next = free.pop()!
-                pool.buffers[next].baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut)
-                emit(cut)
-                current = next
-                filled -= cut
-            }
-            shared.lock.lock()
-            shared.fileBytes.append(source.bytesConsumed)
-            shared.lock.unlock()
-            bytesBefore += source.bytesConsumed
+        defer { free.push(current) }
+        var index = 0
+        var source = try ExtractReader.open(path: path, inflater: options.inflater)
+        var layout: ExtractLayout?
+        var filled = 0
+        var decompressed = 0
+        var reported = 0
+        func emit(_ length: Int, next: Int) {
+            work.push(Chunk(buffer: current, length: length, id: fileIndex << 32 | index, layout: layout!))
+            index += 1
+            current = next
         }
-        free.push(current)
+        while true {
+            if let progress = options.progress {
+                let now = DispatchTime.now().uptimeNanoseconds
+                let report: IngestProgress? = shared.lock.withLock {
+                    shared.bytesSoFar += source.bytesConsumed - reported
+                    guard now >= shared.nextReport else { return nil }
+                    shared.nextReport = now + UInt64(options.progressInterval * 1e9)
+                    return IngestProgress(bytesRead: shared.bytesSoFar, bytesTotal: bytesTotal, rows: shared.rowsSoFar,
+                                          seconds: Double(now - started) / 1e9)
+                }
+                reported = source.bytesConsumed
+                if let report { progress(report) }
+            }
+            let buffer = pool.buffers[current]
+            let room = buffer.count - filled
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            filled += n
+            decompressed += n
+            let atEnd = n < room
+            if layout == nil {
+                let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+                let newline = head.firstIndex(of: 0x0A)
+                if newline == nil && !atEnd {
+                    throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "header line is longer than \(buffer.count) bytes")
+                }
+                let headerEnd = newline.map { $0 + 1 } ?? filled
+                let fields = RowBoundary.headerFields(UnsafeRawBufferPointer(rebasing: buffer[0..<headerEnd]))
+                if filled == 0 || (fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
+                    throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "file is empty: there is no header line")
+                }
+                layout = try ExtractLayout(header: fields, mapping: options.mapping, path: path)
+                shared.lock.withLock { shared.layouts.append(layout!) }
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + headerEnd, byteCount: filled - headerEnd)
+                filled -= headerEnd
+                // Fill the room the header left before looking for a cut.
+                if !atEnd { continue }
+            }
+            if atEnd {
+                if filled > 0 { emit(filled, next: free.pop()!) }
+                break
+            }
+            let cut = RowBoundary.wholeRows(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            if cut == 0 {
+                throw LetterlagError.unreadableFile(path: path, place: "decompressed byte \(decompressed - filled)",
+                    reason: "a row is longer than \(buffer.count) bytes (an unclosed quote?)")
+            }
+            let next = free.pop()!
+            pool.buffers[next].baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut)
+            emit(cut, next: next)
+            filled -= cut
+        }
+        shared.lock.withLock {
+            shared.fileBytes[fileIndex] = source.bytesConsumed
+            shared.bytesSoFar += source.bytesConsumed - reported
+        }
     }
 
     private func finish(_ shared: Shared) throws -> IngestResult {
@@ -212,18 +232,19 @@ public struct IngestPipeline {
         else {
             throw LetterlagError.badArgument("some files have a received_at column and some do not; ingest them as separate runs")
         }
-        let counts = shared.counts.sorted { $0.seq < $1.seq }
+        let counts = shared.counts.sorted { $0.id < $1.id }
         // The first line of each chunk: line 1 is the header, so a file's first chunk starts at line 2.
-        var firstLine = [Int](repeating: 0, count: counts.count)
+        var firstLine: [Int: Int] = [:]
+        firstLine.reserveCapacity(counts.count)
         var files = options.files.enumerated().map { i, path in
-            IngestResult.FileStats(path: path, bytes: i < shared.fileBytes.count ? shared.fileBytes[i] : 0, rowsRead: 0, rowsRejected: 0)
+            IngestResult.FileStats(path: path, bytes: shared.fileBytes[i], rowsRead: 0, rowsRejected: 0)
         }
         var previousFile = -1
         var line = 0
         for c in counts {
-            let file = shared.chunkFile[c.seq]
+            let file = Self.file(ofChunk: c.id)
             if file != previousFile { line = 2; previousFile = file }
-            firstLine[c.seq] = line
+            firstLine[c.id] = line
             line += c.lines
             files[file].rowsRead += c.rows
             files[file].rowsRejected += c.rejected
@@ -238,16 +259,19 @@ public struct IngestPipeline {
         // Held rows: the first with each letter id counts, in file order; the rest are duplicates.
         let held = tallies.flatMap(\.held).sorted { $0.place < $1.place }
         if !held.isEmpty {
-            var resolved = WorkerTally(limits: options.limits)
+            var resolved = WorkerTally(limits: options.limits, registry: shared.registry,
+                                       spill: try SpillFile(partitions: 2 * WorkerTally.partitions))
             var seen = Set<[UInt8]>()
             for row in held {
                 if seen.insert(row.id).inserted {
                     resolved.aggregate(row)
                 } else {
                     rejects.add(.duplicateLetterID, at: row.place)
-                    files[shared.chunkFile[row.place.chunk]].rowsRejected += 1
+                    files[Self.file(ofChunk: row.place.chunk)].rowsRejected += 1
                 }
             }
+            try resolved.spill.finish()
+            if let failure = resolved.failure { throw failure }
             latest = max(latest, resolved.latest)
             tallies.append(resolved)
         }
@@ -256,27 +280,18 @@ public struct IngestPipeline {
             throw LetterlagError.tooManyRejected(rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
         }
         let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
-        // Each worker's cells are summarised on its own core, then merged into the largest.
-        let parts = SummaryParts(count: tallies.count)
-        let frozen = tallies
-        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
-            parts.set(i, frozen[i].summaries(asOf: asOf))
-        }
-        var maps = parts.all.sorted { $0.count > $1.count }
-        var cells = maps.isEmpty ? [:] : maps.removeFirst()
-        for map in maps {
-            for (id, s) in map { cells[id, default: CellSummary()].merge(s) }
-        }
+        let cells = CellAssembler(registry: shared.registry, tallies: tallies, asOf: asOf, limits: options.limits,
+                                  workers: options.workers)
         var examples: [IngestResult.RejectExample] = []
         var rejectCounts: [RejectReason: Int] = [:]
         for reason in RejectReason.allCases where rejects.counts[reason.rawValue] > 0 {
             rejectCounts[reason] = rejects.counts[reason.rawValue]
             for place in rejects.examples[reason.rawValue] {
-                examples.append(.init(reason: reason, file: options.files[shared.chunkFile[place.chunk]],
-                                      line: firstLine[place.chunk] + place.line))
+                examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)],
+                                      line: firstLine[place.chunk, default: 2] + place.line))
             }
         }
-        return IngestResult(cells: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
+        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
                             rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
     }
 }

@@ -11,6 +11,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
     case noRuns(String)
     case alreadyIngested(path: String, runID: Int64)
     case busy(String)
+    /// Temporary space for the run's per-row records could not be created, written or read.
+    case spill(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case let .alreadyIngested(path, id):
             "\(path): this content was already ingested in run \(id); use --replace to replace that run"
         case let .busy(m): m
+        case let .spill(m): m
         }
     }
 
@@ -37,6 +40,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case .database, .busy: 5
         case .noRuns: 6
         case .alreadyIngested: 7
+        case .spill: 8
         }
     }
 }

@@ -204,26 +204,29 @@ public final class SummaryStore {
                 let weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                for id in result.cells.keys.sorted() {
-                    let cell = result.cells[id]!
-                    let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
-                    weekly.bind(run)
-                    weekly.bind(id.trust)
-                    weekly.bind(id.type.name)
-                    weekly.bind(CivilDate.isoWeekLabel(ofWeek: id.week))
-                    weekly.bind(CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week)))
-                    weekly.bind(figuresOf: row)
-                    weekly.bind(cell.delay.encoded())
-                    weekly.bind(cell.outstandingAge.encoded())
-                    weekly.bind(row.kmP50Hours)
-                    weekly.bind(row.p50WorkingDays)
-                    weekly.bind(cell.workingDays.encoded())
-                    try weekly.step(db)
+                // Weekly cells arrive a partition at a time; whole-run figures merge as they pass.
+                var wholeRun: [TrustType: CellSummary] = [:]
+                try result.assembler.forEachBatch { batch in
+                    for (id, cell) in batch {
+                        let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
+                        weekly.bind(run)
+                        weekly.bind(id.trust)
+                        weekly.bind(id.type.name)
+                        weekly.bind(CivilDate.isoWeekLabel(ofWeek: id.week))
+                        weekly.bind(CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week)))
+                        weekly.bind(figuresOf: row)
+                        weekly.bind(cell.delay.encoded())
+                        weekly.bind(cell.outstandingAge.encoded())
+                        weekly.bind(row.kmP50Hours)
+                        weekly.bind(row.p50WorkingDays)
+                        weekly.bind(cell.workingDays.encoded())
+                        try weekly.step(db)
+                        wholeRun[TrustType(trust: id.trust, type: id.type), default: CellSummary()].merge(cell)
+                    }
                 }
                 let summary = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                let wholeRun = CellSummary.grouped(result.cells.lazy.map { ($0.key, $0.value) }) { [TrustType(trust: $0.trust, type: $0.type)] }
                 for (key, cell) in wholeRun {
                     let row = SummaryRow(trust: key.trust, type: key.type, summary: cell)
                     summary.bind(run)

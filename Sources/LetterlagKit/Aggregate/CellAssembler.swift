@@ -1,0 +1,179 @@
+import Foundation
+
+/// Turns a finished pass (each worker's cell counters and spilled records) into cell summaries,
+/// one spill partition at a time, so only a partition's records are ever in memory per thread.
+///
+/// Cell `c` spills to partition `c mod 256`, so a partition holds whole cells, and its cells
+/// number densely as `c >> 8`: grouping needs a counting sort, not a hash table.
+public final class CellAssembler: @unchecked Sendable {
+    let registry: CellRegistry
+    let keys: [UInt64]
+    let counters: [[WorkerTally.Counters]]
+    let spills: [SpillFile]
+    let limits: ContractLimits
+    let workers: Int
+    /// The instant outstanding letters are judged at.
+    public let asOf: Int64
+
+    init(registry: CellRegistry, tallies: [WorkerTally], asOf: Int64, limits: ContractLimits, workers: Int) {
+        self.registry = registry
+        keys = registry.keys
+        counters = tallies.map(\.counters)
+        spills = tallies.map(\.spill)
+        self.asOf = asOf
+        self.limits = limits
+        self.workers = max(1, workers)
+    }
+
+    /// How many cells the run has.
+    public var cellCount: Int { keys.count }
+
+    /// How many distinct trusts the run's cells name.
+    public var trustCount: Int { Set(keys.map { $0 >> 32 }).count }
+
+    /// Calls `body` on the calling thread with each partition's cells, while other threads
+    /// assemble the next partitions; at most `workers + 1` partitions are held at once.
+    public func forEachBatch(_ body: ([(CellID, CellSummary)]) throws -> Void) throws {
+        let results = WorkQueue<Result<[(CellID, CellSummary)], Error>>()
+        let slots = DispatchSemaphore(value: workers + 1)
+        let next = PartitionCounter(0)
+        let workers = self.workers
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    slots.wait()
+                    let p = next.take()
+                    guard p < WorkerTally.partitions else {
+                        slots.signal()
+                        return
+                    }
+                    results.push(Result { try self.cells(inPartition: p) })
+                }
+            }
+            results.close()
+        }
+        var failure: Error?
+        while let result = results.pop() {
+            slots.signal()
+            guard failure == nil else { continue }
+            do {
+                try body(try result.get())
+            } catch {
+                failure = error
+                next.stop()
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.
+    public func allCells() throws -> [CellID: CellSummary] {
+        var all: [CellID: CellSummary] = [:]
+        try forEachBatch { batch in
+            for (id, cell) in batch { all[id] = cell }
+        }
+        return all
+    }
+
+    /// The cells whose records are in partition `p`.
+    func cells(inPartition p: Int) throws -> [(CellID, CellSummary)] {
+        let width = WorkerTally.partitions
+        let bits = WorkerTally.partitionBits
+        let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
+        guard localCount > 0 else { return [] }
+        var records: [UInt64] = []
+        records.reserveCapacity(spills.reduce(0) { $0 + $1.count(of: p) })
+        for spill in spills { try spill.read(partition: p, into: &records) }
+
+        var starts = [Int](repeating: 0, count: localCount + 1)
+        for r in records { starts[(CellRecord.cell(r) >> bits) + 1] += 1 }
+        for i in 0..<localCount { starts[i + 1] += starts[i] }
+        var grouped = [UInt64](repeating: 0, count: records.count)
+        var cursor = starts
+        for r in records {
+            let local = CellRecord.cell(r) >> bits
+            grouped[cursor[local]] = r
+            cursor[local] += 1
+        }
+        records = []
+
+        let bucketCount = LatencyHistogram.bucket(of: .max) + 1
+        var delays = [UInt64](repeating: 0, count: bucketCount)
+        var working = [UInt64](repeating: 0, count: bucketCount)
+        var offsets: [Int] = []
+        var out: [(CellID, CellSummary)] = []
+        out.reserveCapacity(localCount)
+        for local in 0..<localCount {
+            let cell = local << bits | p
+            let key = keys[cell]
+            let id = registry.cellID(ofKey: key)
+            var c = WorkerTally.Counters()
+            for part in counters where cell < part.count {
+                let w = part[cell]
+                c.letters += w.letters
+                c.received += w.received
+                c.dueReceived += w.dueReceived
+                c.withinLimit += w.withinLimit
+                c.within3d += w.within3d
+                c.within4d += w.within4d
+                c.minDelay = min(c.minDelay, w.minDelay)
+                c.maxDelay = max(c.maxDelay, w.maxDelay)
+            }
+            var s = CellSummary()
+            s.letters = Int(c.letters)
+            s.received = Int(c.received)
+            s.due = Int(c.dueReceived)
+            s.withinLimit = Int(c.withinLimit)
+            s.due3d = Int(c.received)
+            s.within3d = Int(c.within3d)
+            s.due4d = Int(c.received)
+            s.within4d = Int(c.within4d)
+
+            var delayRange = (Int.max, -1), workingRange = (Int.max, -1)
+            offsets.removeAll(keepingCapacity: true)
+            for r in grouped[starts[local]..<starts[local + 1]] {
+                let v = CellRecord.value(r)
+                switch CellRecord.kind(r) {
+                case CellRecord.delay:
+                    delays[v] += 1
+                    delayRange = (min(delayRange.0, v), max(delayRange.1, v))
+                case CellRecord.workingDays:
+                    working[v] += 1
+                    workingRange = (min(workingRange.0, v), max(workingRange.1, v))
+                default:
+                    offsets.append(v)
+                }
+            }
+            Self.drain(&delays, delayRange, into: &s.delay)
+            Self.drain(&working, workingRange, into: &s.workingDays)
+            if c.received > 0 {
+                s.delay.noteExtremes(minimum: c.minDelay, maximum: c.maxDelay)
+                s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: workingRange.0).lower,
+                                           maximum: LatencyHistogram.range(of: workingRange.1).lower)
+            }
+            // Latest events first, so ages arrive in ascending order.
+            offsets.sort(by: >)
+            for offset in offsets {
+                let event = CellRecord.event(ofOffset: offset, week: id.week)
+                let age = asOf - event
+                s.outstanding += 1
+                s.outstandingAge.record(age)
+                let limit = limits.limitSeconds(type: id.type.rawValue, eventDay: LondonClock.shared.localDay(fromUTC: event))
+                if limit >= 0 && age >= limit { s.due += 1 }
+                if age >= WorkerTally.threeDays { s.due3d += 1 }
+                if age >= WorkerTally.fourDays { s.due4d += 1 }
+            }
+            out.append((id, s))
+        }
+        return out
+    }
+
+    /// Moves the counts in `range` of a dense bucket array into a histogram, leaving the array zero.
+    private static func drain(_ dense: inout [UInt64], _ range: (Int, Int), into histogram: inout LatencyHistogram) {
+        guard range.1 >= range.0 else { return }
+        for b in range.0...range.1 where dense[b] > 0 {
+            histogram.add(bucket: b, count: dense[b])
+            dense[b] = 0
+        }
+    }
+}
