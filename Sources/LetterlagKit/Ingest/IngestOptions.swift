@@ -56,8 +56,9 @@ public struct IngestResult: Sendable {
     public var rejectCounts: [RejectReason: Int]
     public var rejectExamples: [RejectExample]
     public var limits: ContractLimits
-    /// Wall-clock seconds of each phase, in order, for logs and benchmarks.
-    public var phases: [(name: String, seconds: Double)] = []
+    /// Wall-clock seconds of each phase, in order, and the process's peak resident memory
+    /// (MiB) at its end, for logs and benchmarks.
+    public var phases: [(name: String, seconds: Double, peakMiB: Double)] = []
 
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
@@ -71,14 +72,21 @@ public struct IngestResult: Sendable {
     }
 }
 
-/// Measures consecutive phases of a run.
+/// Measures consecutive phases of a run, and the peak resident memory by the end of each.
 struct PhaseClock {
     private var last = DispatchTime.now().uptimeNanoseconds
-    private(set) var phases: [(name: String, seconds: Double)] = []
+    private(set) var phases: [(name: String, seconds: Double, peakMiB: Double)] = []
 
     mutating func mark(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        phases.append((name, Double(now - last) / 1e9))
+        phases.append((name, Double(now - last) / 1e9, Self.peakMiB()))
         last = now
+    }
+
+    /// The process's peak resident set so far (`ru_maxrss` is in KiB on Linux).
+    static func peakMiB() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }

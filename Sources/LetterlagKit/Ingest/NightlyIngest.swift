@@ -61,8 +61,8 @@ public struct NightlyIngest {
         let elapsed = finished.timeIntervalSince(started)
         let storeStart = Date()
         let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started, finishedAt: finished, elapsed: elapsed)
-        var phases = result.phases.map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }
-        phases.append("store \(String(format: "%.3f", Date().timeIntervalSince(storeStart))) s")
+        var phases = result.phases.map { "\($0.name) \(String(format: "%.3f s (peak %.0f MiB)", $0.seconds, $0.peakMiB))" }
+        phases.append("store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
         if !earlier.isEmpty {
             logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(Set(earlier.values).sorted().map(String.init).joined(separator: ","))"])

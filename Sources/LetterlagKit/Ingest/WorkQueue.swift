@@ -1,12 +1,12 @@
+import DequeModule
 import Foundation
 
 /// A blocking first-in first-out queue between the inflating thread and the workers.
 ///
-/// Bounded by construction: items are buffer indexes from a fixed pool, so at most the
-/// pool's size is ever in flight and memory does not grow with the file.
+/// Bounded by its users: items are buffer indexes from a fixed pool, or batches limited by a
+/// semaphore, so memory does not grow with the file. A popped item is released at once.
 final class WorkQueue<Item>: @unchecked Sendable {
-    private var items: [Item] = []
-    private var head = 0
+    private var items = Deque<Item>()
     private var closed = false
     private let condition = NSCondition()
 
@@ -21,15 +21,8 @@ final class WorkQueue<Item>: @unchecked Sendable {
     func pop() -> Item? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return item
+        while items.isEmpty && !closed { condition.wait() }
+        return items.popFirst()
     }
 
     func close() {
