@@ -132,16 +132,14 @@ public final class CellAssembler: @unchecked Sendable {
             var delayRange = (Int.max, -1), workingRange = (Int.max, -1)
             offsets.removeAll(keepingCapacity: true)
             for r in grouped[starts[local]..<starts[local + 1]] {
-                let v = CellRecord.value(r)
-                switch CellRecord.kind(r) {
-                case CellRecord.delay:
-                    delays[v] += 1
-                    delayRange = (min(delayRange.0, v), max(delayRange.1, v))
-                case CellRecord.workingDays:
-                    working[v] += 1
-                    workingRange = (min(workingRange.0, v), max(workingRange.1, v))
-                default:
-                    offsets.append(v)
+                if CellRecord.kind(r) == CellRecord.received {
+                    let d = CellRecord.delayBucket(r), w = CellRecord.workingBucket(r)
+                    delays[d] += 1
+                    delayRange = (min(delayRange.0, d), max(delayRange.1, d))
+                    working[w] += 1
+                    workingRange = (min(workingRange.0, w), max(workingRange.1, w))
+                } else {
+                    offsets.append(CellRecord.offset(r))
                 }
             }
             Self.drain(&delays, delayRange, into: &s.delay)

@@ -1,28 +1,37 @@
-/// One row's contribution to a cell's histograms, packed into 8 bytes for the spill file.
+/// One accepted row's contribution to its cell's histograms, packed into 8 bytes for the spill file.
 ///
-/// Layout: cell number (32 bits) | kind (4 bits) | value (28 bits). A received letter gives a
-/// delay record and a working-days record, each holding a histogram bucket; an outstanding
-/// letter gives one record holding its event instant as seconds after its week's London
-/// Monday midnight, plus one hour, which always fits in 20 bits and keeps ages exact.
+/// Layout: cell number (32 bits) | kind (2 bits) | 6 unused bits | value (24 bits). A received
+/// letter's value holds its delay bucket (high 12 bits) and working-days bucket (low 12 bits);
+/// an outstanding letter's holds its event instant as seconds after its week's London Monday
+/// midnight, plus one hour, which always fits in 20 bits and keeps its age exact.
 enum CellRecord {
-    static let delay: UInt64 = 0
-    static let workingDays: UInt64 = 1
-    static let outstanding: UInt64 = 2
-    static let valueBits: UInt64 = 28
+    static let received: UInt64 = 0
+    static let outstanding: UInt64 = 1
 
     @inline(__always)
-    static func make(cell: UInt32, kind: UInt64, value: Int) -> UInt64 {
-        UInt64(cell) << 32 | kind << valueBits | UInt64(value)
+    static func received(cell: UInt32, delayBucket: Int, workingBucket: Int) -> UInt64 {
+        UInt64(cell) << 32 | UInt64(delayBucket) << 12 | UInt64(workingBucket)
+    }
+
+    @inline(__always)
+    static func outstanding(cell: UInt32, offset: Int) -> UInt64 {
+        UInt64(cell) << 32 | outstanding << 30 | UInt64(offset)
     }
 
     @inline(__always)
     static func cell(_ record: UInt64) -> Int { Int(record >> 32) }
 
     @inline(__always)
-    static func kind(_ record: UInt64) -> UInt64 { (record >> valueBits) & 0xF }
+    static func kind(_ record: UInt64) -> UInt64 { (record >> 30) & 0x3 }
 
     @inline(__always)
-    static func value(_ record: UInt64) -> Int { Int(record & ((1 << valueBits) - 1)) }
+    static func delayBucket(_ record: UInt64) -> Int { Int((record >> 12) & 0xFFF) }
+
+    @inline(__always)
+    static func workingBucket(_ record: UInt64) -> Int { Int(record & 0xFFF) }
+
+    @inline(__always)
+    static func offset(_ record: UInt64) -> Int { Int(record & 0xFF_FFFF) }
 
     /// The London wall-clock second (as if UTC) at which `week` starts: its Monday, 00:00.
     @inline(__always)

@@ -149,11 +149,11 @@ public struct WorkerTally: RowSink {
             if delay < counters[cell].minDelay { counters[cell].minDelay = delay }
             if delay > counters[cell].maxDelay { counters[cell].maxDelay = delay }
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
-            spill.append(CellRecord.make(cell: UInt32(cell), kind: CellRecord.delay, value: LatencyHistogram.bucket(of: delay)), to: partition)
-            spill.append(CellRecord.make(cell: UInt32(cell), kind: CellRecord.workingDays, value: LatencyHistogram.bucket(of: Int64(working))), to: partition)
+            spill.append(CellRecord.received(cell: UInt32(cell), delayBucket: LatencyHistogram.bucket(of: delay),
+                                             workingBucket: LatencyHistogram.bucket(of: Int64(working))), to: partition)
         } else {
-            spill.append(CellRecord.make(cell: UInt32(cell), kind: CellRecord.outstanding,
-                                         value: CellRecord.offset(ofEvent: row.event.utc, week: week)), to: partition)
+            spill.append(CellRecord.outstanding(cell: UInt32(cell), offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
+                         to: partition)
         }
         if latestHere > latest { latest = latestHere }
     }

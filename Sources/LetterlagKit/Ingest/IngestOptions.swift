@@ -19,7 +19,7 @@ public struct IngestOptions: Sendable {
 
     public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 inflater: InflaterKind = .isal, limits: ContractLimits = .standard, mapping: ColumnMapping = .init(),
-                chunkSize: Int = 2 << 20, maxRejectedPercent: Double = 1) {
+                chunkSize: Int = 1 << 20, maxRejectedPercent: Double = 1) {
         self.files = files
         self.asOf = asOf
         self.workers = max(1, workers)

@@ -153,6 +153,49 @@ public final class SummaryStore {
                 ALTER TABLE summary ADD COLUMN p50_working_days REAL;
                 """)
         }
+        m.registerMigration("v6: weekly as a rowid table") { db in
+            // Weekly cells arrive from ingest in partition order, not key order; a rowid table
+            // appends them and keeps the key in a small index, where the clustered WITHOUT ROWID
+            // table split pages all over its whole size on every run.
+            try db.execute(sql: """
+                DROP VIEW weekly_trend;
+                CREATE TABLE weekly_v6 (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    week TEXT NOT NULL,
+                    week_start TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    delay_hist BLOB NOT NULL,
+                    outstanding_hist BLOB NOT NULL,
+                    km_p50_hours REAL,
+                    p50_working_days REAL,
+                    working_days_hist BLOB,
+                    PRIMARY KEY (run_id, trust_code, letter_type, week_start)
+                );
+                INSERT INTO weekly_v6 SELECT * FROM weekly;
+                DROP TABLE weekly;
+                ALTER TABLE weekly_v6 RENAME TO weekly;
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline
+                    FROM weekly;
+                """)
+        }
         return m
     }
 
