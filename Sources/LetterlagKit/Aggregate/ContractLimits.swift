@@ -18,9 +18,11 @@ public struct ContractLimits: Sendable, Equatable {
 
     /// Per letter type, periods sorted by start day.
     public private(set) var periods: [LetterType: [Period]]
-    /// Flattened for the hot path: per type, (startDay, limitSeconds) sorted by day.
-    private var days: [[Int]] = []
-    private var seconds: [[Int64]] = []
+    /// Flattened for the hot path, with no nested arrays to retain per row: type `t`'s periods,
+    /// sorted by start day, are entries `first[t]..<first[t + 1]`.
+    private var first: [Int] = [0]
+    private var days: [Int] = []
+    private var seconds: [Int64] = []
 
     public static let standard = try! ContractLimits(periods: [
         .dischargeSummary: [Period(from: "2016-04-01", hours: 24)],
@@ -43,8 +45,9 @@ public struct ContractLimits: Sendable, Equatable {
             }
             list.sort { $0.0 < $1.0 }
             self.periods[type] = list.map(\.1)
-            days.append(list.map(\.0))
-            seconds.append(list.map { Int64(($0.1.hours * 3600).rounded()) })
+            days.append(contentsOf: list.map(\.0))
+            seconds.append(contentsOf: list.map { Int64(($0.1.hours * 3600).rounded()) })
+            first.append(days.count)
         }
     }
 
@@ -76,10 +79,10 @@ public struct ContractLimits: Sendable, Equatable {
     /// The limit in seconds for a letter of `type` whose event fell on local day `day`, or -1 when none applies.
     @inline(__always)
     public func limitSeconds(type: Int, eventDay day: Int) -> Int64 {
-        let d = days[type]
-        var i = d.count - 1
-        while i >= 0 {
-            if day >= d[i] { return seconds[type][i] }
+        let start = first[type]
+        var i = first[type + 1] - 1
+        while i >= start {
+            if day >= days[i] { return seconds[i] }
             i -= 1
         }
         return -1

@@ -6,11 +6,29 @@ import Foundation
 /// into partitions small enough to check in cache, and partitions are checked in parallel.
 /// A fingerprint found twice only marks rows for a second, exact look.
 public enum DuplicateFinder {
-    /// FNV-1a over the bytes, then a MurmurHash3 finaliser so the top bits are well mixed.
+    /// Eight bytes at a time (the last word overlapping the one before), mixed by multiply and
+    /// rotate with the length, then a MurmurHash3 finaliser so the top bits are well mixed.
     @inline(__always)
     public static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let n = bytes.count
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(n)
+        @inline(__always) func mix(_ word: UInt64) {
+            h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+            h = (h << 29) | (h >> 35)
+        }
+        if n >= 8, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i + 8 < n {
+                mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            mix(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        } else {
+            var word: UInt64 = 0
+            for (i, b) in bytes.enumerated() { word |= UInt64(b) << UInt64(8 * i) }
+            mix(word)
+        }
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33

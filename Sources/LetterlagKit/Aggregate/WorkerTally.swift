@@ -134,20 +134,22 @@ public struct WorkerTally: RowSink {
         let partition = cell & (Self.partitions - 1)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
-        counters[cell].letters &+= 1
+        // One read and one write of the cell's counters, rather than a checked access per field.
+        var c = counters[cell]
+        c.letters &+= 1
         if row.arrival.status == .ok {
             latestHere = max(latestHere, row.arrival.utc)
             let delay = row.arrival.utc - row.event.utc
             let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
-            counters[cell].received &+= 1
+            c.received &+= 1
             if limit >= 0 {
-                counters[cell].dueReceived &+= 1
-                if delay <= limit { counters[cell].withinLimit &+= 1 }
+                c.dueReceived &+= 1
+                if delay <= limit { c.withinLimit &+= 1 }
             }
-            if delay <= Self.threeDays { counters[cell].within3d &+= 1 }
-            if delay <= Self.fourDays { counters[cell].within4d &+= 1 }
-            if delay < counters[cell].minDelay { counters[cell].minDelay = delay }
-            if delay > counters[cell].maxDelay { counters[cell].maxDelay = delay }
+            if delay <= Self.threeDays { c.within3d &+= 1 }
+            if delay <= Self.fourDays { c.within4d &+= 1 }
+            c.minDelay = min(c.minDelay, delay)
+            c.maxDelay = max(c.maxDelay, delay)
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
             spill.append(CellRecord.received(cell: UInt32(cell), delayBucket: LatencyHistogram.bucket(of: delay),
                                              workingBucket: LatencyHistogram.bucket(of: Int64(working))), to: partition)
@@ -155,6 +157,7 @@ public struct WorkerTally: RowSink {
             spill.append(CellRecord.outstanding(cell: UInt32(cell), offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
                          to: partition)
         }
+        counters[cell] = c
         if latestHere > latest { latest = latestHere }
     }
 
