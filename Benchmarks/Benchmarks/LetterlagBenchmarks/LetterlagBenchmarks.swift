@@ -58,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
         let layout = try ExtractLayout(header: fields, mapping: ColumnMapping(), path: "bench")
         let parser = RowParser(layout: layout, asOf: nil)
         benchmark.startMeasurement()
-        var tally = WorkerTally(limits: .standard)
+        var tally = try WorkerTally(limits: .standard)
         csv.withUnsafeBufferPointer { all in
             _ = parser.parse(UnsafeBufferPointer(rebasing: all[header...]), into: &tally)
         }
