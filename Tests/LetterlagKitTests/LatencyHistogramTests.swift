@@ -56,6 +56,29 @@ import Testing
         #expect(a == all)
     }
 
+    @Test func mergingInPlaceEqualsRecordingWhetherOrNotBucketsAreNew() {
+        var rng = SplitMix64(seed: 21)
+        // A wide histogram, a narrow one inside its buckets (the in-place path), and one with new
+        // buckets below, between and above (the growing path), merged in both orders.
+        var wide = LatencyHistogram(), inside = LatencyHistogram(), outside = LatencyHistogram(), all = LatencyHistogram()
+        var wideValues: [Int64] = []
+        for _ in 0..<5_000 {
+            let v = Int64(200 + rng.next() % 100_000)
+            wide.record(v); all.record(v); wideValues.append(v)
+        }
+        for i in 0..<300 { let v = wideValues[i * 7]; inside.record(v); all.record(v) }
+        for v: Int64 in [0, 3, 150, 5_000_000, 90_000_000] { outside.record(v); all.record(v) }
+        var a = wide
+        a.merge(inside)
+        a.merge(outside)
+        #expect(a == all)
+        var b = outside
+        b.merge(inside)
+        b.merge(wide)
+        #expect(b == all)
+        #expect(a.buckets == a.buckets.sorted() && Set(a.buckets).count == a.buckets.count)
+    }
+
     @Test func encodedFormRoundTrips() throws {
         var h = LatencyHistogram()
         var rng = SplitMix64(seed: 3)

@@ -31,15 +31,22 @@ public final class CellAssembler: @unchecked Sendable {
     /// How many distinct trusts the run's cells name.
     public var trustCount: Int { Set(keys.map { $0 >> 32 }).count }
 
-    /// Calls `body` on the calling thread with each partition's cells, while other threads
-    /// assemble the next partitions; at most `workers + 1` partitions are held at once.
-    public func forEachBatch(_ body: ([(CellID, CellSummary)]) throws -> Void) throws {
-        let results = WorkQueue<Result<[(CellID, CellSummary)], Error>>()
+    /// Calls `body` on the calling thread with each partition's cells, each turned into a `Row`
+    /// by `prepare` on the assembling threads, and returns the whole-run figures per trust ×
+    /// letter type, also merged on those threads; at most `workers + 1` batches are held at once.
+    ///
+    /// The calling thread is left only `body`, which is the one part that cannot run in parallel
+    /// when it writes to SQLite.
+    @discardableResult
+    public func forEachBatch<Row: Sendable>(prepare: @escaping @Sendable (CellID, CellSummary) -> Row,
+                                            _ body: ([Row]) throws -> Void) throws -> [TrustType: CellSummary] {
+        let results = WorkQueue<Result<[Row], Error>>()
         let slots = DispatchSemaphore(value: workers + 1)
         let next = PartitionCounter(0)
         let workers = self.workers
+        let wholeRun = WholeRunSums(keys: keys, registry: registry)
         DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in WorkerPriority.asWorker {
                 while true {
                     slots.wait()
                     let p = next.take()
@@ -47,9 +54,13 @@ public final class CellAssembler: @unchecked Sendable {
                         slots.signal()
                         return
                     }
-                    results.push(Result { try self.cells(inPartition: p) })
+                    results.push(Result {
+                        let cells = try self.cells(inPartition: p)
+                        for (key, id, cell) in cells { wholeRun.add(key, cell, id: id) }
+                        return cells.map { prepare($0.1, $0.2) }
+                    })
                 }
-            }
+            } }
             results.close()
         }
         var failure: Error?
@@ -64,19 +75,58 @@ public final class CellAssembler: @unchecked Sendable {
             }
         }
         if let failure { throw failure }
+        return wholeRun.result()
+    }
+
+    /// Per trust × letter type, the sum of its weekly cells, merged by several threads at once,
+    /// each entry under its own lock.
+    private final class WholeRunSums: @unchecked Sendable {
+        private let slot: [UInt64: Int]
+        private let ids: [TrustType]
+        private let sums: UnsafeMutableBufferPointer<CellSummary>
+        private let locks: [NSLock]
+
+        init(keys: [UInt64], registry: CellRegistry) {
+            var slot: [UInt64: Int] = [:]
+            var ids: [TrustType] = []
+            for key in keys where slot[key >> 28] == nil {
+                slot[key >> 28] = ids.count
+                let id = registry.cellID(ofKey: key)
+                ids.append(TrustType(trust: id.trust, type: id.type))
+            }
+            self.slot = slot
+            self.ids = ids
+            sums = .allocate(capacity: ids.count)
+            _ = sums.initialize(from: repeatElement(CellSummary(), count: ids.count))
+            locks = ids.map { _ in NSLock() }
+        }
+
+        deinit {
+            sums.baseAddress?.deinitialize(count: sums.count)
+            sums.deallocate()
+        }
+
+        func add(_ key: UInt64, _ cell: CellSummary, id: CellID) {
+            let i = slot[key >> 28]!
+            locks[i].withLock { sums[i].merge(cell) }
+        }
+
+        func result() -> [TrustType: CellSummary] {
+            Dictionary(uniqueKeysWithValues: zip(ids, sums))
+        }
     }
 
     /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.
     public func allCells() throws -> [CellID: CellSummary] {
         var all: [CellID: CellSummary] = [:]
-        try forEachBatch { batch in
+        try forEachBatch(prepare: { ($0, $1) }) { batch in
             for (id, cell) in batch { all[id] = cell }
         }
         return all
     }
 
-    /// The cells whose records are in partition `p`.
-    func cells(inPartition p: Int) throws -> [(CellID, CellSummary)] {
+    /// The cells whose records are in partition `p`, with their keys.
+    func cells(inPartition p: Int) throws -> [(UInt64, CellID, CellSummary)] {
         let width = WorkerTally.partitions
         let bits = WorkerTally.partitionBits
         let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
@@ -101,7 +151,7 @@ public final class CellAssembler: @unchecked Sendable {
         var delays = [UInt64](repeating: 0, count: bucketCount)
         var working = [UInt64](repeating: 0, count: bucketCount)
         var offsets: [Int] = []
-        var out: [(CellID, CellSummary)] = []
+        var out: [(UInt64, CellID, CellSummary)] = []
         out.reserveCapacity(localCount)
         for local in 0..<localCount {
             let cell = local << bits | p
@@ -161,7 +211,7 @@ public final class CellAssembler: @unchecked Sendable {
                 if age >= WorkerTally.threeDays { s.due3d += 1 }
                 if age >= WorkerTally.fourDays { s.due4d += 1 }
             }
-            out.append((id, s))
+            out.append((key, id, s))
         }
         return out
     }
@@ -169,9 +219,16 @@ public final class CellAssembler: @unchecked Sendable {
     /// Moves the counts in `range` of a dense bucket array into a histogram, leaving the array zero.
     private static func drain(_ dense: inout [UInt64], _ range: (Int, Int), into histogram: inout LatencyHistogram) {
         guard range.1 >= range.0 else { return }
+        var occupied = 0
+        for b in range.0...range.1 where dense[b] > 0 { occupied += 1 }
+        var buckets: [Int32] = [], counts: [UInt64] = []
+        buckets.reserveCapacity(occupied)
+        counts.reserveCapacity(occupied)
         for b in range.0...range.1 where dense[b] > 0 {
-            histogram.add(bucket: b, count: dense[b])
+            buckets.append(Int32(b))
+            counts.append(dense[b])
             dense[b] = 0
         }
+        histogram = LatencyHistogram(ascendingBuckets: buckets, counts: counts)
     }
 }

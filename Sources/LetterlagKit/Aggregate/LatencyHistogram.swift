@@ -72,26 +72,48 @@ public struct LatencyHistogram: Sendable, Equatable {
         maximum = Swift.max(maximum, hi)
     }
 
+    /// Adds `other` in place. When every bucket of `other` is already here, as for a week merged
+    /// into a whole run, nothing is allocated; otherwise the arrays grow once and merge from the back.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
         guard total > 0 else { self = other; return }
-        var b: [Int32] = [], c: [UInt64] = []
-        b.reserveCapacity(buckets.count + other.buckets.count)
-        c.reserveCapacity(buckets.count + other.buckets.count)
-        var i = 0, j = 0
-        while i < buckets.count || j < other.buckets.count {
-            if j == other.buckets.count || (i < buckets.count && buckets[i] < other.buckets[j]) {
-                b.append(buckets[i]); c.append(counts[i]); i += 1
-            } else if i == buckets.count || other.buckets[j] < buckets[i] {
-                b.append(other.buckets[j]); c.append(other.counts[j]); j += 1
-            } else {
-                b.append(buckets[i]); c.append(counts[i] + other.counts[j]); i += 1; j += 1
+        let n = buckets.count, m = other.buckets.count
+        var union = n, i = 0, j = 0
+        while j < m {
+            if i == n || other.buckets[j] < buckets[i] { union += 1; j += 1 }
+            else if other.buckets[j] == buckets[i] { i += 1; j += 1 }
+            else { i += 1 }
+        }
+        if union == n {
+            i = 0
+            for j in 0..<m {
+                while buckets[i] < other.buckets[j] { i += 1 }
+                counts[i] += other.counts[j]
+            }
+        } else {
+            buckets.append(contentsOf: repeatElement(0, count: union - n))
+            counts.append(contentsOf: repeatElement(0, count: union - n))
+            var a = n - 1, b = m - 1, out = union - 1
+            while b >= 0 {
+                if a >= 0 && buckets[a] > other.buckets[b] {
+                    buckets[out] = buckets[a]; counts[out] = counts[a]; a -= 1
+                } else if a >= 0 && buckets[a] == other.buckets[b] {
+                    buckets[out] = buckets[a]; counts[out] = counts[a] + other.counts[b]; a -= 1; b -= 1
+                } else {
+                    buckets[out] = other.buckets[b]; counts[out] = other.counts[b]; b -= 1
+                }
+                out -= 1
             }
         }
-        buckets = b
-        counts = c
         total += other.total
         noteExtremes(minimum: other.minimum, maximum: other.maximum)
+    }
+
+    /// Builds a histogram from buckets already in ascending order, without per-bucket growth.
+    init(ascendingBuckets: [Int32], counts: [UInt64]) {
+        buckets = ascendingBuckets
+        self.counts = counts
+        total = counts.reduce(0, +)
     }
 
     /// Many histograms merged at once through a dense scratch array, which is linear in their

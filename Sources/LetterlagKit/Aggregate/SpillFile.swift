@@ -16,10 +16,11 @@ final class SpillFile: @unchecked Sendable {
     let partitions: Int
     let directory: String
     private let fd: Int32
-    /// Per partition, its open block; `fill` counts the values in each.
+    /// Per partition, its open block; `fill` counts the values in each. Freed by `finish`.
     let open: UnsafeMutablePointer<UInt64>
     let fill: UnsafeMutablePointer<Int32>
     private let staging: UnsafeMutablePointer<UInt64>
+    private var released = false
     private var stagedPartitions: [Int] = []
     /// Per partition, the block numbers on disk that hold its values, in order.
     private var blocks: [[UInt32]]
@@ -49,6 +50,12 @@ final class SpillFile: @unchecked Sendable {
 
     deinit {
         close(fd)
+        releaseBuffers()
+    }
+
+    private func releaseBuffers() {
+        guard !released else { return }
+        released = true
         open.deallocate()
         fill.deallocate()
         staging.deallocate()
@@ -100,7 +107,7 @@ final class SpillFile: @unchecked Sendable {
         stagedPartitions.removeAll(keepingCapacity: true)
     }
 
-    /// Writes every partly filled block; call once, after the last append.
+    /// Writes every partly filled block and frees the in-memory blocks; call once, after the last append.
     func finish() throws {
         for p in 0..<partitions where fill[p] > 0 {
             let n = Int(fill[p])
@@ -113,6 +120,7 @@ final class SpillFile: @unchecked Sendable {
             fill[p] = 0
         }
         writeStaged()
+        releaseBuffers()
         if let failure { throw failure }
     }
 

@@ -115,7 +115,7 @@ public struct IngestPipeline {
             work.close()
         }
 
-        DispatchQueue.concurrentPerform(iterations: options.workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: options.workers) { _ in WorkerPriority.asWorker {
             var tally: WorkerTally
             do {
                 tally = WorkerTally(limits: options.limits, registry: shared.registry,
@@ -144,7 +144,7 @@ public struct IngestPipeline {
             shared.tallies.append(tally)
             shared.counts.append(contentsOf: counts)
             shared.lock.unlock()
-        }
+        } }
         readersDone.wait()
         if let failure = shared.failure { throw failure }
         return shared

@@ -247,24 +247,22 @@ public final class SummaryStore {
                 let weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
-                // Weekly cells arrive a partition at a time; whole-run figures merge as they pass.
-                var wholeRun: [TrustType: CellSummary] = [:]
-                try result.assembler.forEachBatch { batch in
-                    for (id, cell) in batch {
-                        let row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
+                // Weekly cells arrive a partition at a time, their figures and histogram bytes made on
+                // the assembling threads, so this thread only binds and steps.
+                let wholeRun = try result.assembler.forEachBatch(prepare: WeeklyRow.init) { batch in
+                    for w in batch {
                         weekly.bind(run)
-                        weekly.bind(id.trust)
-                        weekly.bind(id.type.name)
-                        weekly.bind(CivilDate.isoWeekLabel(ofWeek: id.week))
-                        weekly.bind(CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week)))
-                        weekly.bind(figuresOf: row)
-                        weekly.bind(cell.delay.encoded())
-                        weekly.bind(cell.outstandingAge.encoded())
-                        weekly.bind(row.kmP50Hours)
-                        weekly.bind(row.p50WorkingDays)
-                        weekly.bind(cell.workingDays.encoded())
+                        weekly.bind(w.row.trust)
+                        weekly.bind(w.row.type.name)
+                        weekly.bind(w.week)
+                        weekly.bind(w.weekStart)
+                        weekly.bind(figuresOf: w.row)
+                        weekly.bind(w.delay)
+                        weekly.bind(w.ages)
+                        weekly.bind(w.row.kmP50Hours)
+                        weekly.bind(w.row.p50WorkingDays)
+                        weekly.bind(w.workingDays)
                         try weekly.step(db)
-                        wholeRun[TrustType(trust: id.trust, type: id.type), default: CellSummary()].merge(cell)
                     }
                 }
                 let summary = BulkInsert(try db.makeStatement(sql: """
@@ -288,6 +286,25 @@ public final class SummaryStore {
         }
     }
 
+
+    /// One weekly row, ready to bind.
+    struct WeeklyRow: Sendable {
+        var row: SummaryRow
+        var week: String
+        var weekStart: String
+        var delay: [UInt8]
+        var ages: [UInt8]
+        var workingDays: [UInt8]
+
+        init(id: CellID, cell: CellSummary) {
+            row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
+            week = CivilDate.isoWeekLabel(ofWeek: id.week)
+            weekStart = CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))
+            delay = cell.delay.encoded()
+            ages = cell.outstandingAge.encoded()
+            workingDays = cell.workingDays.encoded()
+        }
+    }
 
     // MARK: Reading
 
