@@ -24,11 +24,13 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CMalloc"),
         .target(
             name: "LetterlagKit",
             dependencies: [
                 "CIsal",
                 "CZlib",
+                "CMalloc",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,8 +3,8 @@ import Foundation
 /// Turns a finished pass (each worker's cell counters and spilled records) into cell summaries,
 /// one spill partition at a time, so only a partition's records are ever in memory per thread.
 ///
-/// Cell `c` spills to partition `c mod 256`, so a partition holds whole cells, and its cells
-/// number densely as `c >> 8`: grouping needs a counting sort, not a hash table.
+/// Cell `c` spills to partition `c mod n` (n a power of two), so a partition holds whole cells,
+/// and its cells number densely as `c / n`: grouping needs a counting sort, not a hash table.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     let keys: [UInt64]
@@ -12,6 +12,8 @@ public final class CellAssembler: @unchecked Sendable {
     let spills: [SpillFile]
     let limits: ContractLimits
     let workers: Int
+    /// Cell `c`'s records are in partition `c mod partitions` of every spill file.
+    let partitions: Int
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
 
@@ -20,6 +22,7 @@ public final class CellAssembler: @unchecked Sendable {
         keys = registry.keys
         counters = tallies.map(\.counters)
         spills = tallies.map(\.spill)
+        partitions = tallies.first?.recordPartitions ?? WorkerTally.defaultPartitions
         self.asOf = asOf
         self.limits = limits
         self.workers = max(1, workers)
@@ -44,19 +47,19 @@ public final class CellAssembler: @unchecked Sendable {
         let slots = DispatchSemaphore(value: workers + 1)
         let next = PartitionCounter(0)
         let workers = self.workers
-        let wholeRun = WholeRunSums(keys: keys, registry: registry)
+        let wholeRun = WholeRunTotals(keys: keys, registry: registry)
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in WorkerPriority.asWorker {
                 while true {
                     slots.wait()
                     let p = next.take()
-                    guard p < WorkerTally.partitions else {
+                    guard p < self.partitions else {
                         slots.signal()
                         return
                     }
                     results.push(Result {
                         let cells = try self.cells(inPartition: p)
-                        for (key, id, cell) in cells { wholeRun.add(key, cell, id: id) }
+                        for (key, _, cell) in cells { wholeRun.add(key, cell) }
                         return cells.map { prepare($0.1, $0.2) }
                     })
                 }
@@ -78,44 +81,6 @@ public final class CellAssembler: @unchecked Sendable {
         return wholeRun.result()
     }
 
-    /// Per trust × letter type, the sum of its weekly cells, merged by several threads at once,
-    /// each entry under its own lock.
-    private final class WholeRunSums: @unchecked Sendable {
-        private let slot: [UInt64: Int]
-        private let ids: [TrustType]
-        private let sums: UnsafeMutableBufferPointer<CellSummary>
-        private let locks: [NSLock]
-
-        init(keys: [UInt64], registry: CellRegistry) {
-            var slot: [UInt64: Int] = [:]
-            var ids: [TrustType] = []
-            for key in keys where slot[key >> 28] == nil {
-                slot[key >> 28] = ids.count
-                let id = registry.cellID(ofKey: key)
-                ids.append(TrustType(trust: id.trust, type: id.type))
-            }
-            self.slot = slot
-            self.ids = ids
-            sums = .allocate(capacity: ids.count)
-            _ = sums.initialize(from: repeatElement(CellSummary(), count: ids.count))
-            locks = ids.map { _ in NSLock() }
-        }
-
-        deinit {
-            sums.baseAddress?.deinitialize(count: sums.count)
-            sums.deallocate()
-        }
-
-        func add(_ key: UInt64, _ cell: CellSummary, id: CellID) {
-            let i = slot[key >> 28]!
-            locks[i].withLock { sums[i].merge(cell) }
-        }
-
-        func result() -> [TrustType: CellSummary] {
-            Dictionary(uniqueKeysWithValues: zip(ids, sums))
-        }
-    }
-
     /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.
     public func allCells() throws -> [CellID: CellSummary] {
         var all: [CellID: CellSummary] = [:]
@@ -127,8 +92,8 @@ public final class CellAssembler: @unchecked Sendable {
 
     /// The cells whose records are in partition `p`, with their keys.
     func cells(inPartition p: Int) throws -> [(UInt64, CellID, CellSummary)] {
-        let width = WorkerTally.partitions
-        let bits = WorkerTally.partitionBits
+        let width = partitions
+        let bits = partitions.trailingZeroBitCount
         let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
         guard localCount > 0 else { return [] }
         var records: [UInt64] = []

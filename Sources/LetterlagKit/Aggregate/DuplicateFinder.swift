@@ -62,10 +62,10 @@ public enum DuplicateFinder {
         return try found.result()
     }
 
-    /// The values that occur more than once, by an open-addressing set sized to the input.
+    /// The values that occur more than once, by an open-addressing set at most three quarters full.
     static func repeats(in values: [UInt64]) -> Set<UInt64> {
         var size = 16
-        while size < values.count * 2 { size <<= 1 }
+        while size * 3 < values.count * 4 { size <<= 1 }
         let mask = size - 1
         var table = [UInt64](repeating: 0, count: size)
         var zeros = 0

@@ -8,9 +8,8 @@
 public struct WorkerTally: RowSink {
     static let threeDays: Int64 = 3 * 86_400
     static let fourDays: Int64 = 4 * 86_400
-    /// Spill partitions for cell records; the same number again follow for fingerprints.
-    static let partitions = 256
-    static let partitionBits = 8
+    /// Spill partitions for cell records unless the extract is large; as many again follow for fingerprints.
+    static let defaultPartitions = 256
 
     struct Counters: Sendable {
         var letters: UInt32 = 0
@@ -25,7 +24,11 @@ public struct WorkerTally: RowSink {
 
     let limits: ContractLimits
     let registry: CellRegistry
+    /// Its first half of partitions holds cell records (cell `c` in partition `c mod n`), the
+    /// second fingerprints (by their top bits).
     let spill: SpillFile
+    let recordPartitions: Int
+    private let fingerprintShift: UInt64
     /// Cell key → the registry's number for it.
     var cells = CountingTable(capacity: 4096)
     /// By cell number; shorter than the registry when this worker has not seen the later cells.
@@ -59,11 +62,14 @@ public struct WorkerTally: RowSink {
         self.registry = registry
         self.spill = spill
         self.heldBack = heldBack
+        recordPartitions = spill.partitions / 2
+        precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0, "partitions must be a power of two")
+        fingerprintShift = UInt64(64 - recordPartitions.trailingZeroBitCount)
     }
 
     /// A tally with its own registry and spill file, for benchmarks and tests that drive `RowParser` directly.
     public init(limits: ContractLimits) throws {
-        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: 2 * Self.partitions))
+        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: 2 * Self.defaultPartitions))
     }
 
     @inline(__always)
@@ -93,7 +99,7 @@ public struct WorkerTally: RowSink {
                 return
             }
         } else {
-            spill.append(fingerprint, to: Self.partitions + Int(fingerprint >> UInt64(64 - Self.partitionBits)))
+            spill.append(fingerprint, to: recordPartitions + Int(fingerprint >> fingerprintShift))
         }
         aggregate(row)
     }
@@ -131,7 +137,7 @@ public struct WorkerTally: RowSink {
         let eventDay = row.event.localDay
         let week = CivilDate.weekIndex(days: eventDay)
         let cell = cellNumber(CellRegistry.key(trust: trustIndex(row.trustCode), type: row.letterType, week: week))
-        let partition = cell & (Self.partitions - 1)
+        let partition = cell & (recordPartitions - 1)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
         // One read and one write of the cell's counters, rather than a checked access per field.

@@ -17,6 +17,17 @@ public struct IngestOptions: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     public var progressInterval: Double = 0.25
 
+    /// Spill partitions for cell records, and as many for fingerprints: 256, or 512 above an
+    /// estimated 40 million rows (gzip counted as 4 bytes of CSV per byte, 100 bytes a row), so a
+    /// partition read back stays a few MB while each worker's open blocks (4 KiB a partition) stay small.
+    public var recordPartitions: Int {
+        let bytes = files.reduce(0) { total, path in
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            return total + size * (path.hasSuffix(".gz") ? 4 : 1)
+        }
+        return bytes / 100 > 40_000_000 ? 512 : WorkerTally.defaultPartitions
+    }
+
     public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 inflater: InflaterKind = .isal, limits: ContractLimits = .standard, mapping: ColumnMapping = .init(),
                 chunkSize: Int = 1 << 20, maxRejectedPercent: Double = 1) {

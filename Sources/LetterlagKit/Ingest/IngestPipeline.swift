@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 
 /// Streams extracts through inflate → split → parse → aggregate on concurrent workers.
@@ -8,8 +9,13 @@ import Foundation
 /// buffer pool, the spill blocks and one counter set per cell, whatever the file size.
 public struct IngestPipeline {
     public let options: IngestOptions
+    /// Fixed once per run, so every spill file and the duplicate check agree on it.
+    let recordPartitions: Int
 
-    public init(options: IngestOptions) { self.options = options }
+    public init(options: IngestOptions) {
+        self.options = options
+        recordPartitions = options.recordPartitions
+    }
 
     /// A chunk's id is its file's index in the high 32 bits and its place in the file below,
     /// so ids sort in file order however the reading threads interleave.
@@ -60,10 +66,11 @@ public struct IngestPipeline {
     /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
     /// the first in file order counts and the others are set aside as duplicates.
     public func run() throws -> IngestResult {
+        Self.returnFreedMemoryPromptly()
         var clock = PhaseClock()
         var shared = try pass(heldBack: nil)
         clock.mark("read and parse")
-        let fingerprints = WorkerTally.partitions..<(2 * WorkerTally.partitions)
+        let fingerprints = recordPartitions..<(2 * recordPartitions)
         let repeated = try DuplicateFinder.repeated(in: shared.tallies.map(\.spill), partitions: fingerprints, workers: options.workers)
         clock.mark("duplicate check")
         if !repeated.isEmpty {
@@ -78,8 +85,19 @@ public struct IngestPipeline {
         return result
     }
 
+    /// glibc raises its mmap threshold each time a large block is freed, after which the run's
+    /// multi-megabyte buffers come from arenas that are never given back; a fixed 128 KiB
+    /// threshold returns them at once. Measured: peak 74 → 63 MiB at 100M rows, no slower.
+    static func returnFreedMemoryPromptly() {
+        #if os(Linux)
+        _ = mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        _ = mallopt(M_TRIM_THRESHOLD, 128 << 10)
+        #endif
+    }
+
     private func pass(heldBack: Set<UInt64>?) throws -> Shared {
         let options = self.options
+        let recordPartitions = self.recordPartitions
         let readers = min(options.files.count, options.workers)
         let poolSize = options.workers + readers + 1
         let pool = BufferPool(count: poolSize, size: options.chunkSize)
@@ -119,7 +137,7 @@ public struct IngestPipeline {
             var tally: WorkerTally
             do {
                 tally = WorkerTally(limits: options.limits, registry: shared.registry,
-                                    spill: try SpillFile(partitions: 2 * WorkerTally.partitions), heldBack: heldBack)
+                                    spill: try SpillFile(partitions: 2 * recordPartitions), heldBack: heldBack)
             } catch {
                 shared.fail(error)
                 while let chunk = work.pop() { free.push(chunk.buffer) }
@@ -260,7 +278,7 @@ public struct IngestPipeline {
         let held = tallies.flatMap(\.held).sorted { $0.place < $1.place }
         if !held.isEmpty {
             var resolved = WorkerTally(limits: options.limits, registry: shared.registry,
-                                       spill: try SpillFile(partitions: 2 * WorkerTally.partitions))
+                                       spill: try SpillFile(partitions: 2 * recordPartitions))
             var seen = Set<[UInt8]>()
             for row in held {
                 if seen.insert(row.id).inserted {
