@@ -53,14 +53,42 @@ struct BoundedMemoryTests {
         #expect(worst.0 >= 0 && worst.1 < 1 << 20)
     }
 
-    @Test func aReceivedRecordKeepsBothBucketsAndItsCell() {
+    @Test func aReceivedRecordKeepsBothBucketsItsFlagsAndItsCell() {
         let top = LatencyHistogram.bucket(of: .max)
+        let allFlags = CellRecord.due | CellRecord.withinLimit | CellRecord.within3d | CellRecord.within4d
         for (d, w) in [(0, 0), (top, top), (1_234, 7), (5, 3_000)] {
-            let r = CellRecord.received(cell: .max, delayBucket: d, workingBucket: w)
-            #expect(CellRecord.kind(r) == CellRecord.received)
-            #expect(CellRecord.delayBucket(r) == d && CellRecord.workingBucket(r) == w)
-            #expect(CellRecord.cell(r) == Int(UInt32.max))
+            for flags in [0, CellRecord.due, CellRecord.within4d, allFlags] {
+                let r = CellRecord.received(cell: .max, delayBucket: d, workingBucket: w, flags: flags)
+                #expect(CellRecord.kind(r) == CellRecord.received)
+                #expect(CellRecord.delayBucket(r) == d && CellRecord.workingBucket(r) == w)
+                #expect(CellRecord.cell(r) == Int(UInt32.max))
+                #expect(r & allFlags == flags)
+            }
         }
+    }
+
+    @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {
+        var index = CellIndex()
+        var expected: [Int: [Int: Int]] = [:]
+        var state: UInt64 = 7
+        // Weeks over 20 years, arriving in random order, so spans widen both ways, move and get compacted.
+        let pairs = [CellIndex.pair(trust: 0, type: 0), CellIndex.pair(trust: 27 * 1296 + 19 * 36 + 10, type: 3),
+                     CellIndex.pair(trust: 46_656 + 4, type: 1), CellIndex.pair(trust: 5, type: 2)]
+        for cell in 0..<5_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let pair = pairs[Int(state >> 62)]
+            let week = Int((state >> 20) % 1_043) - 300
+            if expected[pair]?[week] != nil { continue }
+            #expect(index.cell(pair: pair, week: week) == -1)
+            index.insert(pair: pair, week: week, cell: cell)
+            expected[pair, default: [:]][week] = cell
+        }
+        for (pair, weeks) in expected {
+            for (week, cell) in weeks { #expect(index.cell(pair: pair, week: week) == cell) }
+            #expect(index.cell(pair: pair, week: -2_000) == -1 && index.cell(pair: pair, week: 2_000) == -1)
+        }
+        #expect(index.cell(pair: CellIndex.pair(trust: 9, type: 0), week: 0) == -1)
+        #expect(index.cell(pair: CellIndex.pair(trust: 90_000, type: 0), week: 0) == -1)
     }
 
     @Test func severalFilesReadAtOnceGiveTheFiguresOfOneFileAndPlaceBadRowsInTheirOwnFile() throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns a finished pass (each worker's cell counters and spilled records) into cell summaries,
+/// Turns a finished pass (each worker's delay extremes and spilled records) into cell summaries,
 /// one spill partition at a time, so only a partition's records are ever in memory per thread.
 ///
 /// Cell `c` spills to partition `c mod n` (n a power of two), so a partition holds whole cells,
@@ -8,7 +8,7 @@ import Foundation
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     let keys: [UInt64]
-    let counters: [[WorkerTally.Counters]]
+    let extremes: [[WorkerTally.DelayExtremes]]
     let spills: [SpillFile]
     let limits: ContractLimits
     let workers: Int
@@ -20,7 +20,7 @@ public final class CellAssembler: @unchecked Sendable {
     init(registry: CellRegistry, tallies: [WorkerTally], asOf: Int64, limits: ContractLimits, workers: Int) {
         self.registry = registry
         keys = registry.keys
-        counters = tallies.map(\.counters)
+        extremes = tallies.map(\.extremes)
         spills = tallies.map(\.spill)
         partitions = tallies.first?.recordPartitions ?? WorkerTally.defaultPartitions
         self.asOf = asOf
@@ -122,32 +122,22 @@ public final class CellAssembler: @unchecked Sendable {
             let cell = local << bits | p
             let key = keys[cell]
             let id = registry.cellID(ofKey: key)
-            var c = WorkerTally.Counters()
-            for part in counters where cell < part.count {
-                let w = part[cell]
-                c.letters += w.letters
-                c.received += w.received
-                c.dueReceived += w.dueReceived
-                c.withinLimit += w.withinLimit
-                c.within3d += w.within3d
-                c.within4d += w.within4d
-                c.minDelay = min(c.minDelay, w.minDelay)
-                c.maxDelay = max(c.maxDelay, w.maxDelay)
+            var e = WorkerTally.DelayExtremes()
+            for part in extremes where cell < part.count {
+                e.shortest = min(e.shortest, part[cell].shortest)
+                e.longest = max(e.longest, part[cell].longest)
             }
             var s = CellSummary()
-            s.letters = Int(c.letters)
-            s.received = Int(c.received)
-            s.due = Int(c.dueReceived)
-            s.withinLimit = Int(c.withinLimit)
-            s.due3d = Int(c.received)
-            s.within3d = Int(c.within3d)
-            s.due4d = Int(c.received)
-            s.within4d = Int(c.within4d)
-
             var delayRange = (Int.max, -1), workingRange = (Int.max, -1)
+            var received = 0, due = 0, withinLimit = 0, within3d = 0, within4d = 0
             offsets.removeAll(keepingCapacity: true)
             for r in grouped[starts[local]..<starts[local + 1]] {
                 if CellRecord.kind(r) == CellRecord.received {
+                    received += 1
+                    if r & CellRecord.due != 0 { due += 1 }
+                    if r & CellRecord.withinLimit != 0 { withinLimit += 1 }
+                    if r & CellRecord.within3d != 0 { within3d += 1 }
+                    if r & CellRecord.within4d != 0 { within4d += 1 }
                     let d = CellRecord.delayBucket(r), w = CellRecord.workingBucket(r)
                     delays[d] += 1
                     delayRange = (min(delayRange.0, d), max(delayRange.1, d))
@@ -157,10 +147,18 @@ public final class CellAssembler: @unchecked Sendable {
                     offsets.append(CellRecord.offset(r))
                 }
             }
+            s.letters = starts[local + 1] - starts[local]
+            s.received = received
+            s.due = due
+            s.withinLimit = withinLimit
+            s.due3d = received
+            s.within3d = within3d
+            s.due4d = received
+            s.within4d = within4d
             Self.drain(&delays, delayRange, into: &s.delay)
             Self.drain(&working, workingRange, into: &s.workingDays)
-            if c.received > 0 {
-                s.delay.noteExtremes(minimum: c.minDelay, maximum: c.maxDelay)
+            if received > 0 {
+                s.delay.noteExtremes(minimum: Int64(e.shortest), maximum: Int64(e.longest))
                 s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: workingRange.0).lower,
                                            maximum: LatencyHistogram.range(of: workingRange.1).lower)
             }

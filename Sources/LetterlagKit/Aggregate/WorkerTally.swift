@@ -1,9 +1,9 @@
 /// One worker's running totals; workers share only the cell numbering, and merge once at the end.
 ///
-/// Per row it finds the cell (trust × type × week) in a small flat hash table and bumps that
-/// cell's integer counters; everything that grows with the rows (histogram buckets, outstanding
-/// letters' event instants, letter-id fingerprints) goes to the worker's spill file, so memory
-/// is bounded by the number of cells, not rows. Outstanding letters are judged later, because
+/// Per row it finds the cell (trust × type × week) by direct indexing and keeps that cell's
+/// shortest and longest exact delay; everything else (a record of the delay and working-day
+/// buckets with the limit flags, outstanding letters' event instants, letter-id fingerprints)
+/// goes to the worker's spill file, so memory is about 14 bytes a cell, however many rows. Outstanding letters are judged later, because
 /// their age depends on the as-of time, which by default is the latest timestamp in the extract.
 public struct WorkerTally: RowSink {
     static let threeDays: Int64 = 3 * 86_400
@@ -11,15 +11,10 @@ public struct WorkerTally: RowSink {
     /// Spill partitions for cell records unless the extract is large; as many again follow for fingerprints.
     static let defaultPartitions = 256
 
-    struct Counters: Sendable {
-        var letters: UInt32 = 0
-        var received: UInt32 = 0
-        var dueReceived: UInt32 = 0
-        var withinLimit: UInt32 = 0
-        var within3d: UInt32 = 0
-        var within4d: UInt32 = 0
-        var minDelay: Int64 = .max
-        var maxDelay: Int64 = .min
+    /// A cell's shortest and longest delay in seconds; delays beyond 136 years read as 136 years.
+    struct DelayExtremes: Sendable {
+        var shortest: UInt32 = .max
+        var longest: UInt32 = 0
     }
 
     let limits: ContractLimits
@@ -29,10 +24,10 @@ public struct WorkerTally: RowSink {
     let spill: SpillFile
     let recordPartitions: Int
     private let fingerprintShift: UInt64
-    /// Cell key → the registry's number for it.
-    var cells = CountingTable(capacity: 4096)
+    /// Trust × type × week → the registry's number for it.
+    var cells = CellIndex()
     /// By cell number; shorter than the registry when this worker has not seen the later cells.
-    var counters: [Counters] = []
+    var extremes: [DelayExtremes] = []
     let calendar = WorkingCalendar.shared
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
@@ -114,20 +109,24 @@ public struct WorkerTally: RowSink {
     }
 
     @inline(__always)
-    mutating func cellNumber(_ key: UInt64) -> Int {
-        var inserted = false
-        let slot = cells.slot(for: key, inserted: &inserted)
-        if !inserted { return Int(cells.value(at: slot)) }
-        return newCell(key, slot: slot)
+    mutating func cellNumber(trust: Int, type: Int, week: Int) -> Int {
+        let pair = CellIndex.pair(trust: trust, type: type)
+        let cell = cells.cell(pair: pair, week: week)
+        if cell >= 0 { return cell }
+        return newCell(trust: trust, type: type, week: week)
     }
 
     @inline(never)
-    mutating func newCell(_ key: UInt64, slot: Int) -> Int {
+    mutating func newCell(trust: Int, type: Int, week: Int) -> Int {
         var number: UInt32 = 0
-        do { number = try registry.number(of: key) } catch { if failure == nil { failure = error } }
-        cells.setValue(number, at: slot)
-        if Int(number) >= counters.count {
-            counters.append(contentsOf: repeatElement(Counters(), count: max(Int(number) + 1, registry.count) - counters.count))
+        do {
+            number = try registry.number(of: CellRegistry.key(trust: trust, type: type, week: week))
+        } catch {
+            if failure == nil { failure = error }
+        }
+        cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
+        if Int(number) >= extremes.count {
+            extremes.append(contentsOf: repeatElement(DelayExtremes(), count: max(Int(number) + 1, registry.count) - extremes.count))
         }
         return Int(number)
     }
@@ -136,34 +135,34 @@ public struct WorkerTally: RowSink {
     mutating func aggregate(_ row: ParsedRow) {
         let eventDay = row.event.localDay
         let week = CivilDate.weekIndex(days: eventDay)
-        let cell = cellNumber(CellRegistry.key(trust: trustIndex(row.trustCode), type: row.letterType, week: week))
+        let cell = cellNumber(trust: trustIndex(row.trustCode), type: row.letterType, week: week)
         let partition = cell & (recordPartitions - 1)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
-        // One read and one write of the cell's counters, rather than a checked access per field.
-        var c = counters[cell]
-        c.letters &+= 1
         if row.arrival.status == .ok {
             latestHere = max(latestHere, row.arrival.utc)
             let delay = row.arrival.utc - row.event.utc
             let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
-            c.received &+= 1
+            var flags: UInt64 = 0
             if limit >= 0 {
-                c.dueReceived &+= 1
-                if delay <= limit { c.withinLimit &+= 1 }
+                flags |= CellRecord.due
+                if delay <= limit { flags |= CellRecord.withinLimit }
             }
-            if delay <= Self.threeDays { c.within3d &+= 1 }
-            if delay <= Self.fourDays { c.within4d &+= 1 }
-            c.minDelay = min(c.minDelay, delay)
-            c.maxDelay = max(c.maxDelay, delay)
+            if delay <= Self.threeDays { flags |= CellRecord.within3d }
+            if delay <= Self.fourDays { flags |= CellRecord.within4d }
+            let exact = UInt32(clamping: delay)
+            var e = extremes[cell]
+            e.shortest = min(e.shortest, exact)
+            e.longest = max(e.longest, exact)
+            extremes[cell] = e
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
             spill.append(CellRecord.received(cell: UInt32(cell), delayBucket: LatencyHistogram.bucket(of: delay),
-                                             workingBucket: LatencyHistogram.bucket(of: Int64(working))), to: partition)
+                                             workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
+                         to: partition)
         } else {
             spill.append(CellRecord.outstanding(cell: UInt32(cell), offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
                          to: partition)
         }
-        counters[cell] = c
         if latestHere > latest { latest = latestHere }
     }
 
