@@ -25,12 +25,14 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "CMalloc"),
+        .target(name: "CByteScan"),
         .target(
             name: "LetterlagKit",
             dependencies: [
                 "CIsal",
                 "CZlib",
                 "CMalloc",
+                "CByteScan",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,33 @@ import Testing
 @testable import LetterlagKit
 
 @Suite struct RowParserTests {
+    @Test func theByteScannerFindsEverySpecialByteAtAnyLengthAndAlignment() {
+        var state: UInt64 = 3
+        let alphabet: [UInt8] = Array("ab,\n\"1 ".utf8)
+        let bytes: [UInt8] = (0..<300).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 60 < 11 ? 0x41 : alphabet[Int(state >> 33) % alphabet.count]
+        }
+        bytes.withUnsafeBufferPointer { all in
+            for offset in [0, 1, 7, 63] {
+                for count in [0, 1, 63, 64, 65, 127, 128, 200, 300 - offset] {
+                    let chunk = UnsafeBufferPointer(rebasing: all[offset..<(offset + count)])
+                    let naive = chunk.indices.filter { [0x2C, 0x0A, 0x22].contains(chunk[$0]) } + [count]
+                    var scanner = SpecialByteScanner(chunk.baseAddress!, count: count)
+                    var found: [Int] = []
+                    var position = 0
+                    while true {
+                        let next = scanner.next(from: position)
+                        found.append(next)
+                        if next >= count { break }
+                        position = next + 1
+                    }
+                    #expect(found == naive, "offset \(offset), count \(count)")
+                }
+            }
+        }
+    }
+
     @Test func quotedFieldsWithCommasDoubledQuotesAndNewlinesParse() throws {
         let dir = try ScratchDirectory()
         let text = """

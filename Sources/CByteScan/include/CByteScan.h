@@ -1,0 +1,30 @@
+#ifndef CBYTESCAN_H
+#define CBYTESCAN_H
+// The CSV field scan's inner step, which needs SSE2's byte-mask instruction that Swift does not expose.
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/// Bit i is set when p[i] is a comma, a line feed or a double quote; reads exactly p[0..<64].
+static inline uint64_t letterlag_csv_specials64(const uint8_t *p) {
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+    uint64_t mask = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                                   _mm_cmpeq_epi8(v, quote));
+        mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(hit) << (16 * k);
+    }
+    return mask;
+#else
+    uint64_t mask = 0;
+    for (int i = 0; i < 64; i++) {
+        uint8_t b = p[i];
+        if (b == ',' || b == '\n' || b == '"') mask |= (uint64_t)1 << i;
+    }
+    return mask;
+#endif
+}
+#endif
