@@ -9,6 +9,7 @@ final class CellRegistry: @unchecked Sendable {
     /// Trust codes of three characters from 0-9 and A-Z are numbered by value, below this.
     static let fastTrustCodes = 36 * 36 * 36
 
+    private static let base36Digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
     private let lock = NSLock()
     private var numbers: [UInt64: UInt32] = [:]
     private var keyList: [UInt64] = []
@@ -54,8 +55,8 @@ final class CellRegistry: @unchecked Sendable {
 
     func trustName(_ index: Int) -> String {
         if index >= Self.fastTrustCodes { return lock.withLock { otherTrustNames[index - Self.fastTrustCodes] } }
-        let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        return String([digits[index / 1296], digits[(index / 36) % 36], digits[index % 36]])
+        let digits = Self.base36Digits
+        return String(decoding: [digits[index / 1296], digits[(index / 36) % 36], digits[index % 36]], as: UTF8.self)
     }
 
     /// The cell a key names.
