@@ -182,16 +182,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// Moves the counts in `range` of a dense bucket array into a histogram, leaving the array zero.
     private static func drain(_ dense: inout [UInt64], _ range: (Int, Int), into histogram: inout LatencyHistogram) {
         guard range.1 >= range.0 else { return }
-        var occupied = 0
-        for b in range.0...range.1 where dense[b] > 0 { occupied += 1 }
-        var buckets: [Int32] = [], counts: [UInt64] = []
-        buckets.reserveCapacity(occupied)
-        counts.reserveCapacity(occupied)
-        for b in range.0...range.1 where dense[b] > 0 {
-            buckets.append(Int32(b))
-            counts.append(dense[b])
-            dense[b] = 0
-        }
-        histogram = LatencyHistogram(ascendingBuckets: buckets, counts: counts)
+        histogram = LatencyHistogram(dense: dense[range.0...range.1], firstBucket: range.0)
+        for b in range.0...range.1 { dense[b] = 0 }
     }
 }

@@ -109,11 +109,18 @@ public struct LatencyHistogram: Sendable, Equatable {
         noteExtremes(minimum: other.minimum, maximum: other.maximum)
     }
 
-    /// Builds a histogram from buckets already in ascending order, without per-bucket growth.
-    init(ascendingBuckets: [Int32], counts: [UInt64]) {
-        buckets = ascendingBuckets
-        self.counts = counts
-        total = counts.reduce(0, +)
+    /// Builds a histogram from dense counts, `dense[i]` being bucket `firstBucket + i`'s, skipping
+    /// zeros; the arrays are sized exactly, with no per-bucket growth. Extremes are left to the caller.
+    init<Dense: Collection>(dense: Dense, firstBucket: Int) where Dense.Element: UnsignedInteger {
+        var occupied = 0
+        for c in dense where c > 0 { occupied += 1 }
+        buckets.reserveCapacity(occupied)
+        counts.reserveCapacity(occupied)
+        for (i, c) in dense.enumerated() where c > 0 {
+            buckets.append(Int32(firstBucket + i))
+            counts.append(UInt64(c))
+            total += UInt64(c)
+        }
     }
 
     /// Many histograms merged at once through a dense scratch array, which is linear in their
@@ -122,16 +129,11 @@ public struct LatencyHistogram: Sendable, Equatable {
         let top = parts.compactMap { $0.buckets.last }.max().map { Int($0) } ?? -1
         guard top >= 0 else { return LatencyHistogram() }
         var dense = [UInt64](repeating: 0, count: top + 1)
-        var result = LatencyHistogram()
         for part in parts {
             for (b, c) in zip(part.buckets, part.counts) { dense[Int(b)] += c }
-            result.total += part.total
-            result.noteExtremes(minimum: part.minimum, maximum: part.maximum)
         }
-        for (i, c) in dense.enumerated() where c > 0 {
-            result.buckets.append(Int32(i))
-            result.counts.append(c)
-        }
+        var result = LatencyHistogram(dense: dense, firstBucket: 0)
+        for part in parts { result.noteExtremes(minimum: part.minimum, maximum: part.maximum) }
         return result
     }
 

@@ -37,12 +37,7 @@ final class WholeRunTotals: @unchecked Sendable {
         }
 
         var histogram: LatencyHistogram {
-            var buckets: [Int32] = [], values: [UInt64] = []
-            for (i, c) in counts.enumerated() where c > 0 {
-                buckets.append(Int32(low + i))
-                values.append(UInt64(c))
-            }
-            var h = LatencyHistogram(ascendingBuckets: buckets, counts: values)
+            var h = LatencyHistogram(dense: counts, firstBucket: low)
             if !h.isEmpty { h.noteExtremes(minimum: minimum, maximum: maximum) }
             return h
         }
