@@ -3,8 +3,9 @@
 /// Per row it finds the cell (trust × type × week) by direct indexing and keeps that cell's
 /// shortest and longest exact delay; everything else (a record of the delay and working-day
 /// buckets with the limit flags, outstanding letters' event instants, letter-id fingerprints)
-/// goes to the worker's spill file, so memory is about 14 bytes a cell, however many rows. Outstanding letters are judged later, because
-/// their age depends on the as-of time, which by default is the latest timestamp in the extract.
+/// goes to the worker's spill file, so memory is about 14 bytes a cell, however many rows.
+/// Outstanding letters are judged later, because their age depends on the as-of time, which by
+/// default is the latest timestamp in the extract.
 public struct WorkerTally: RowSink {
     static let threeDays: Int64 = 3 * 86_400
     static let fourDays: Int64 = 4 * 86_400

@@ -21,11 +21,13 @@ public struct IngestOptions: Sendable {
     /// estimated 40 million rows (gzip counted as 4 bytes of CSV per byte, 100 bytes a row), so a
     /// partition read back stays a few MB while each worker's open blocks (4 KiB a partition) stay small.
     public var recordPartitions: Int {
-        let bytes = files.reduce(0) { total, path in
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return total + size * (path.hasSuffix(".gz") ? 4 : 1)
-        }
+        let bytes = files.reduce(0) { $0 + Self.sizeOnDisk($1) * ($1.hasSuffix(".gz") ? 4 : 1) }
         return bytes / 100 > 40_000_000 ? 512 : WorkerTally.defaultPartitions
+    }
+
+    /// A file's size in bytes, or 0 when it cannot be read (opening it reports that properly).
+    static func sizeOnDisk(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
     public init(files: [String], asOf: Int64? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,

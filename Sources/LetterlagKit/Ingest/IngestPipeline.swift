@@ -6,7 +6,7 @@ import Foundation
 /// Reading threads (one per file, up to the worker count) inflate into a fixed pool of large
 /// buffers and cut them at row boundaries; `workers` Dispatch workers parse and aggregate
 /// chunks into private tallies that spill per-row records to temporary files. Memory is the
-/// buffer pool, the spill blocks and one counter set per cell, whatever the file size.
+/// buffer pool, the spill blocks and a few bytes per trust × type × week cell, whatever the file size.
 public struct IngestPipeline {
     public let options: IngestOptions
     /// Fixed once per run, so every spill file and the duplicate check agree on it.
@@ -108,8 +108,7 @@ public struct IngestPipeline {
         let nextFile = PartitionCounter(0)
         let readersDone = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
-        let bytesTotal = options.progress == nil ? 0
-            : options.files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let bytesTotal = options.progress == nil ? 0 : options.files.reduce(0) { $0 + IngestOptions.sizeOnDisk($1) }
 
         for _ in 0..<readers {
             readersDone.enter()
