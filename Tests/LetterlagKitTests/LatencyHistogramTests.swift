@@ -105,4 +105,31 @@ import Foundation
         #expect(LatencyHistogram.merged(parts) == pairwise)
         #expect(LatencyHistogram.merged([]) == LatencyHistogram())
     }
+
+    @Test func denseBucketsDrainToTheSameHistogramAndStartAgainEmpty() {
+        var rng = SplitMix64(seed: 5)
+        let dense = DenseBuckets()
+        #expect(dense.occupiedRange == nil)
+        #expect(dense.drain() == LatencyHistogram())
+        let top = LatencyHistogram.bucket(of: .max)
+        for round in 0..<3 {
+            // Word edges, the first and last bucket, and a spread that differs each round.
+            var values: [Int64] = [0, 63, 64, 127, 128, Int64.max]
+            for _ in 0..<(200 * (round + 1)) { values.append(Int64(rng.next() % 9_000_000)) }
+            var expected = LatencyHistogram()
+            for v in values {
+                dense.add(LatencyHistogram.bucket(of: v))
+                expected.add(bucket: LatencyHistogram.bucket(of: v), count: 1)
+            }
+            #expect(dense.occupiedRange?.lowest == 0)
+            #expect(dense.occupiedRange?.highest == top)
+            #expect(dense.drain() == expected)
+            #expect(dense.occupiedRange == nil)
+        }
+        dense.add(300)
+        #expect(dense.occupiedRange?.lowest == 300 && dense.occupiedRange?.highest == 300)
+        var one = LatencyHistogram()
+        one.add(bucket: 300, count: 1)
+        #expect(dense.drain() == one)
+    }
 }

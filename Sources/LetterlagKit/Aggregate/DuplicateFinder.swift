@@ -38,7 +38,8 @@ public enum DuplicateFinder {
 
     /// The fingerprints that appear more than once across all the lists.
     public static func repeated(in lists: [[UInt64]]) -> Set<UInt64> {
-        repeats(in: lists.flatMap { $0 })
+        var table: [UInt64] = []
+        return repeats(in: lists.flatMap { $0 }, table: &table)
     }
 
     /// The fingerprints spilled to `partitions` of the files that appear more than once.
@@ -47,6 +48,7 @@ public enum DuplicateFinder {
         let next = PartitionCounter(partitions.lowerBound)
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             var values: [UInt64] = []
+            var table: [UInt64] = []
             while case let p = next.take(), p < partitions.upperBound {
                 values.removeAll(keepingCapacity: true)
                 do {
@@ -55,7 +57,7 @@ public enum DuplicateFinder {
                     found.fail(error)
                     return
                 }
-                let repeats = Self.repeats(in: values)
+                let repeats = Self.repeats(in: values, table: &table)
                 if !repeats.isEmpty { found.add(repeats) }
             }
         }
@@ -63,11 +65,15 @@ public enum DuplicateFinder {
     }
 
     /// The values that occur more than once, by an open-addressing set at most three quarters full.
-    static func repeats(in values: [UInt64]) -> Set<UInt64> {
+    ///
+    /// `table` is the caller's to keep from call to call: allocated afresh each time, its pages
+    /// would be mapped, faulted in and unmapped for every partition.
+    static func repeats(in values: [UInt64], table: inout [UInt64]) -> Set<UInt64> {
         var size = 16
         while size * 3 < values.count * 4 { size <<= 1 }
         let mask = size - 1
-        var table = [UInt64](repeating: 0, count: size)
+        table.removeAll(keepingCapacity: true)
+        table.append(contentsOf: repeatElement(0, count: size))
         var zeros = 0
         var result = Set<UInt64>()
         table.withUnsafeMutableBufferPointer { slots in

@@ -123,6 +123,13 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
     }
 
+    /// Takes occupied buckets in ascending order with their non-zero counts. Extremes are left to the caller.
+    init(ascendingBuckets: [Int32], counts: [UInt64]) {
+        buckets = ascendingBuckets
+        self.counts = counts
+        total = counts.reduce(0, +)
+    }
+
     /// Many histograms merged at once through a dense scratch array, which is linear in their
     /// entries; merging them pairwise would copy the growing result at every step.
     public static func merged(_ parts: [LatencyHistogram]) -> LatencyHistogram {

@@ -1,0 +1,57 @@
+/// One cell's bucket counts while it is assembled: a count per bucket and a bit per occupied
+/// bucket, so turning them into a histogram visits only the occupied buckets, however wide the
+/// cell's range; a cell holds a few hundred letters spread over up to a thousand buckets.
+/// Raw storage, because an array re-checks its uniqueness on every count added.
+final class DenseBuckets {
+    private let counts: UnsafeMutableBufferPointer<UInt64>
+    private let occupied: UnsafeMutableBufferPointer<UInt64>
+
+    init() {
+        let buckets = LatencyHistogram.bucket(of: .max) + 1
+        counts = .allocate(capacity: buckets)
+        counts.initialize(repeating: 0)
+        occupied = .allocate(capacity: (buckets + 63) / 64)
+        occupied.initialize(repeating: 0)
+    }
+
+    deinit {
+        counts.deallocate()
+        occupied.deallocate()
+    }
+
+    @inline(__always)
+    func add(_ bucket: Int) {
+        counts[bucket] += 1
+        occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
+    }
+
+    /// The lowest and highest occupied buckets, or nil when none is.
+    var occupiedRange: (lowest: Int, highest: Int)? {
+        guard let first = occupied.firstIndex(where: { $0 != 0 }), let last = occupied.lastIndex(where: { $0 != 0 })
+        else { return nil }
+        return (first << 6 | occupied[first].trailingZeroBitCount, last << 6 | (63 - occupied[last].leadingZeroBitCount))
+    }
+
+    /// The counts as a histogram, leaving every count zero for the next cell; extremes are left to the caller.
+    func drain() -> LatencyHistogram {
+        var n = 0
+        for word in occupied { n += word.nonzeroBitCount }
+        guard n > 0 else { return LatencyHistogram() }
+        var buckets: [Int32] = []
+        var values: [UInt64] = []
+        buckets.reserveCapacity(n)
+        values.reserveCapacity(n)
+        for w in occupied.indices where occupied[w] != 0 {
+            var bits = occupied[w]
+            while bits != 0 {
+                let b = w << 6 | bits.trailingZeroBitCount
+                buckets.append(Int32(b))
+                values.append(counts[b])
+                counts[b] = 0
+                bits &= bits - 1
+            }
+            occupied[w] = 0
+        }
+        return LatencyHistogram(ascendingBuckets: buckets, counts: values)
+    }
+}
