@@ -30,6 +30,29 @@ import Testing
         }
     }
 
+    @Test func letterTypesMatchOnlyTheirExactSpellingAtEveryLength() {
+        let spellings = ["ae_discharge", "clinic_letter", "discharge_summary", "dna_notification", "DS", "OPCLINIC", "AE-DISCH9", "a_long_mapped_code_of_thirty_bytes"]
+        let matcher = LetterTypeMatcher(spellings.enumerated().map { (Array($1.utf8), $0) })
+        func type(_ text: String) -> Int {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBufferPointer { matcher.type(of: $0) }
+        }
+        for (i, spelling) in spellings.enumerated() {
+            #expect(type(spelling) == i)
+            var bytes = Array(spelling.utf8)
+            // One byte changed anywhere, one dropped from either end, one added: never a match.
+            for k in bytes.indices {
+                let saved = bytes[k]
+                bytes[k] = saved == 0x78 ? 0x79 : 0x78
+                #expect(bytes.withUnsafeBufferPointer { matcher.type(of: $0) } == -1)
+                bytes[k] = saved
+            }
+            #expect(type(String(spelling.dropLast())) == -1 && type(String(spelling.dropFirst())) == -1)
+            #expect(type(spelling + "x") == -1 && type(spelling.uppercased() == spelling ? spelling.lowercased() : spelling.uppercased()) == -1)
+        }
+        #expect(type("") == -1)
+    }
+
     @Test func quotedFieldsWithCommasDoubledQuotesAndNewlinesParse() throws {
         let dir = try ScratchDirectory()
         let text = """

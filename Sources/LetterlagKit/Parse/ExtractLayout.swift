@@ -13,6 +13,7 @@ public final class ExtractLayout: Sendable {
     public let hasSent: Bool
     /// Letter-type spellings accepted in this file, canonical names and mapped codes.
     public let typeSpellings: [([UInt8], Int)]
+    let letterTypes: LetterTypeMatcher
 
     /// Builds the layout of `header`, the header line's field names (BOM already removed).
     public init(header: [String], mapping: ColumnMapping, path: String) throws {
@@ -50,5 +51,6 @@ public final class ExtractLayout: Sendable {
         var spellings = LetterType.allCases.map { (Array($0.name.utf8), $0.rawValue) }
         for (code, type) in mapping.letterTypes { spellings.append((Array(code.utf8), type.rawValue)) }
         typeSpellings = spellings
+        letterTypes = LetterTypeMatcher(spellings)
     }
 }

@@ -10,9 +10,11 @@ public struct RowParser: Sendable {
     public let timestamps: TimestampParser
     /// The as-of instant given on the command line, or nil when it is taken from the extract.
     public let asOf: Int64?
+    private let letterTypes: LetterTypeMatcher
 
     public init(layout: ExtractLayout, timestamps: TimestampParser = TimestampParser(), asOf: Int64?) {
         self.layout = layout
+        letterTypes = layout.letterTypes
         self.timestamps = timestamps
         self.asOf = asOf
     }
@@ -113,14 +115,7 @@ public struct RowParser: Sendable {
             sink.reject(.requiredFieldEmpty, line: line)
             return
         }
-        let typeField = field(.letterType)
-        var type = -1
-        for (spelling, index) in layout.typeSpellings where spelling.count == typeField.count {
-            if spelling.withUnsafeBufferPointer({ memcmp($0.baseAddress!, typeField.baseAddress!, typeField.count) == 0 }) {
-                type = index
-                break
-            }
-        }
+        let type = letterTypes.type(of: field(.letterType))
         if type < 0 { sink.reject(.unknownLetterType, line: line); return }
         let event = timestamps.parse(p, b[CanonicalColumn.eventAt.rawValue * 2], b[CanonicalColumn.eventAt.rawValue * 2 + 1])
         let sent = timestamps.parse(p, b[CanonicalColumn.sentAt.rawValue * 2], b[CanonicalColumn.sentAt.rawValue * 2 + 1])
