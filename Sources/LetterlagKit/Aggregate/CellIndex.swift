@@ -1,18 +1,9 @@
-/// One worker's map from trust × letter type × event week to the run's cell number, by direct
-/// indexing, with the cell's shortest and longest delay beside the number.
+/// One worker's map from trust × letter type × event week to the run's cell number, by direct indexing.
 ///
 /// Each trust × type owns a run of consecutive weeks in one flat array, widened when an earlier
-/// or later week appears, so a lookup is three array reads and a cell costs about 18 bytes, where
-/// a hash table took 24–32; that keeps an extract spanning years of weeks inside the memory bound.
-/// The extremes sit in the slot because rows arrive in no order of cell: a second array by cell
-/// number cost a second cache miss per row.
+/// or later week appears, so a lookup is three array reads and a cell costs about 6 bytes, where
+/// a hash table took 12–24; that keeps an extract spanning years of weeks inside the memory bound.
 struct CellIndex: Sendable {
-    struct Slot: Sendable {
-        /// The cell number + 1; 0 while the week has no cell.
-        var cellPlus1: UInt32 = 0
-        var extremes = WorkerTally.DelayExtremes()
-    }
-
     /// A trust × type's weeks: `weeks` slots from `start`, the first for `firstWeek`.
     struct Span: Sendable {
         var firstWeek: Int
@@ -23,8 +14,8 @@ struct CellIndex: Sendable {
     /// By pair (trust number × 4 + type): 1 + the index of its span, or 0 for none yet.
     private var spanOf: [UInt32] = []
     private var spans: [Span] = []
-    /// One slot for each week of each span.
-    private var slots: [Slot] = []
+    /// Cell number + 1 for each week of each span; 0 where the week has no cell yet.
+    private var slots: [UInt32] = []
     /// Slots left behind when spans moved; reclaimed once they are half the array.
     private var abandoned = 0
 
@@ -32,49 +23,19 @@ struct CellIndex: Sendable {
     static func pair(trust: Int, type: Int) -> Int { trust << 2 | type }
 
     /// The cell number, or -1 when this index has not been told it.
-    func cell(pair: Int, week: Int) -> Int {
-        let slot = slot(pair: pair, week: week)
-        return slot < 0 ? -1 : cell(atSlot: slot)
-    }
-
-    /// The slot of the pair's week when it has a cell, else -1. Valid until the next `insert`.
     @inline(__always)
-    func slot(pair: Int, week: Int) -> Int {
+    func cell(pair: Int, week: Int) -> Int {
         guard pair < spanOf.count else { return -1 }
         let s = Int(spanOf[pair])
         guard s > 0 else { return -1 }
         let span = spans[s - 1]
         let w = week &- span.firstWeek
         guard w >= 0 && w < span.weeks else { return -1 }
-        return slots[span.start + w].cellPlus1 == 0 ? -1 : span.start + w
+        return Int(slots[span.start + w]) - 1
     }
 
-    @inline(__always)
-    func cell(atSlot slot: Int) -> Int { Int(slots[slot].cellPlus1) - 1 }
-
-    /// Widens the cell's shortest and longest delay to take in `delay`.
-    @inline(__always)
-    mutating func note(delay: UInt32, atSlot slot: Int) {
-        slots.withUnsafeMutableBufferPointer { slots in
-            slots[slot].extremes.shortest = min(slots[slot].extremes.shortest, delay)
-            slots[slot].extremes.longest = max(slots[slot].extremes.longest, delay)
-        }
-    }
-
-    /// Every cell's extremes by cell number, for `count` cells; cells this index was not told read as empty.
-    func extremes(count: Int) -> [WorkerTally.DelayExtremes] {
-        var out = [WorkerTally.DelayExtremes](repeating: .init(), count: count)
-        for span in spans {
-            for slot in slots[span.start..<(span.start + span.weeks)] where slot.cellPlus1 > 0 && Int(slot.cellPlus1) <= count {
-                out[Int(slot.cellPlus1) - 1] = slot.extremes
-            }
-        }
-        return out
-    }
-
-    /// Records that the pair's `week` is cell `cell`, and returns its slot.
-    @discardableResult
-    mutating func insert(pair: Int, week: Int, cell: Int) -> Int {
+    /// Records that the pair's `week` is cell `cell`.
+    mutating func insert(pair: Int, week: Int, cell: Int) {
         if pair >= spanOf.count {
             spanOf.append(contentsOf: repeatElement(0, count: max(pair + 1, spanOf.count + spanOf.count / 2) - spanOf.count))
         }
@@ -87,8 +48,7 @@ struct CellIndex: Sendable {
         let span = spans[s - 1]
         if week < span.firstWeek || week >= span.firstWeek + span.weeks { widen(s - 1, toCover: week) }
         let moved = spans[s - 1]
-        slots[moved.start + week - moved.firstWeek].cellPlus1 = UInt32(cell + 1)
-        return moved.start + week - moved.firstWeek
+        slots[moved.start + week - moved.firstWeek] = UInt32(cell + 1)
     }
 
     /// Moves a span to the end of the array, wide enough for `week` with room to grow half again on that side.
@@ -103,7 +63,7 @@ struct CellIndex: Sendable {
             if week < first { first = week - room } else { end = week + 1 + room }
         }
         let start = slots.count
-        slots.append(contentsOf: repeatElement(Slot(), count: end - first))
+        slots.append(contentsOf: repeatElement(0, count: end - first))
         for w in 0..<old.weeks { slots[start + old.firstWeek - first + w] = slots[old.start + w] }
         abandoned += old.weeks
         spans[s] = Span(firstWeek: first, weeks: end - first, start: start)
@@ -111,7 +71,7 @@ struct CellIndex: Sendable {
     }
 
     private mutating func compact() {
-        var packed: [Slot] = []
+        var packed: [UInt32] = []
         packed.reserveCapacity(slots.count - abandoned)
         for i in spans.indices {
             let span = spans[i]

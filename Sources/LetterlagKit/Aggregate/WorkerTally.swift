@@ -1,9 +1,9 @@
 /// One worker's running totals; workers share only the cell numbering, and merge once at the end.
 ///
 /// Per row it finds the cell (trust × type × week) by direct indexing and keeps that cell's
-/// shortest and longest exact delay in its index slot; everything else (a record of the delay
-/// and working-day buckets with the limit flags, outstanding letters' event instants, letter-id
-/// fingerprints) goes to the worker's spill file, so memory is about 18 bytes a cell, however many rows.
+/// shortest and longest exact delay; everything else (a record of the delay and working-day
+/// buckets with the limit flags, outstanding letters' event instants, letter-id fingerprints)
+/// goes to the worker's spill file, so memory is about 14 bytes a cell, however many rows.
 /// Outstanding letters are judged later, because their age depends on the as-of time, which by
 /// default is the latest timestamp in the extract.
 public struct WorkerTally: RowSink {
@@ -25,8 +25,10 @@ public struct WorkerTally: RowSink {
     let spill: SpillFile
     let recordPartitions: Int
     private let fingerprintShift: UInt64
-    /// Trust × type × week → the registry's number for it, and the cell's delay extremes.
+    /// Trust × type × week → the registry's number for it.
     var cells = CellIndex()
+    /// By cell number; shorter than the registry when this worker has not seen the later cells.
+    var extremes: [DelayExtremes] = []
     let calendar = WorkingCalendar.shared
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
@@ -107,14 +109,11 @@ public struct WorkerTally: RowSink {
         }
     }
 
-    /// Each cell's delay extremes by the registry's cell number, once the pass is over.
-    var extremes: [DelayExtremes] { cells.extremes(count: registry.count) }
-
-    /// The cell's slot in `cells`, numbering the cell first if it is new.
     @inline(__always)
-    mutating func cellSlot(trust: Int, type: Int, week: Int) -> Int {
-        let slot = cells.slot(pair: CellIndex.pair(trust: trust, type: type), week: week)
-        if slot >= 0 { return slot }
+    mutating func cellNumber(trust: Int, type: Int, week: Int) -> Int {
+        let pair = CellIndex.pair(trust: trust, type: type)
+        let cell = cells.cell(pair: pair, week: week)
+        if cell >= 0 { return cell }
         return newCell(trust: trust, type: type, week: week)
     }
 
@@ -126,15 +125,18 @@ public struct WorkerTally: RowSink {
         } catch {
             if failure == nil { failure = error }
         }
-        return cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
+        cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
+        if Int(number) >= extremes.count {
+            extremes.append(contentsOf: repeatElement(DelayExtremes(), count: max(Int(number) + 1, registry.count) - extremes.count))
+        }
+        return Int(number)
     }
 
     @inline(__always)
     mutating func aggregate(_ row: ParsedRow) {
         let eventDay = row.event.localDay
         let week = CivilDate.weekIndex(days: eventDay)
-        let slot = cellSlot(trust: trustIndex(row.trustCode), type: row.letterType, week: week)
-        let cell = cells.cell(atSlot: slot)
+        let cell = cellNumber(trust: trustIndex(row.trustCode), type: row.letterType, week: week)
         let partition = cell & (recordPartitions - 1)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
@@ -149,7 +151,11 @@ public struct WorkerTally: RowSink {
             }
             if delay <= Self.threeDays { flags |= CellRecord.within3d }
             if delay <= Self.fourDays { flags |= CellRecord.within4d }
-            cells.note(delay: UInt32(clamping: delay), atSlot: slot)
+            let exact = UInt32(clamping: delay)
+            var e = extremes[cell]
+            e.shortest = min(e.shortest, exact)
+            e.longest = max(e.longest, exact)
+            extremes[cell] = e
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
             spill.append(CellRecord.received(cell: UInt32(cell), delayBucket: LatencyHistogram.bucket(of: delay),
                                              workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
