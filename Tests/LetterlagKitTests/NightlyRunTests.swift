@@ -20,6 +20,42 @@ import Testing
         #expect(try SummaryStore(path: db).summary(run: 2).first?.letters == 1)
     }
 
+    @Test func theKeyTakenWhileReadingIsTheKeyOfAFreshReadForPlainAndGzipFiles() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("c.sqlite")
+        let text = ([canonicalHeader] + (0..<3_000).map { row("L\($0)", event: "2020-01-14 09:32:00", received: "2020-01-16 10:00:00") })
+            .joined(separator: "\n")
+        let plain = try dir.write("plain.csv", text)
+        // Members cut at odd places, so the key spans several reads and members.
+        let bytes = Array(text.utf8)
+        let gz = try dir.write("members.csv.gz", GzipWriter.member(Array(bytes[..<1_000])) + GzipWriter.member(Array(bytes[1_000...])))
+        for file in [plain, gz] {
+            #expect(try Binary.run(["ingest", file, "--db", db, "--quiet"]).status == 0)
+        }
+        let stored = try SummaryStore(path: db).read { db in try String.fetchAll(db, sql: "SELECT content_key FROM run_files ORDER BY run_id") }
+        #expect(stored == [try ContentKey.of(path: plain), try ContentKey.of(path: gz)])
+        #expect(stored[0].hasPrefix("\(bytes.count):"))
+    }
+
+    @Test func onlyTheSameContentIsRefusedAmongFilesOfOneSize() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("s.sqlite")
+        // Same length, different content: both are ingested, in one run or in two.
+        let a = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let b = try dir.write("b.csv", [canonicalHeader, row("L2", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let c = try dir.write("c.csv", [canonicalHeader, row("L3", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let copy = try dir.write("a-copy.csv", try String(contentsOfFile: a, encoding: .utf8))
+        let twice = try Binary.run(["ingest", a, copy, "--db", db])
+        #expect(twice.status == 2)
+        #expect(twice.stderr.contains("the same content is named twice"))
+        #expect(try Binary.run(["ingest", a, b, "--db", db, "--quiet"]).status == 0)
+        #expect(try Binary.run(["ingest", c, "--db", db, "--quiet"]).status == 0)
+        let again = try Binary.run(["ingest", copy, "--db", db])
+        #expect(again.status == 7)
+        #expect(again.stderr.contains("a-copy.csv: this content was already ingested in run 1"))
+        #expect(try SummaryStore(path: db).runs().map(\.letters) == [2, 1])
+    }
+
     @Test func aSecondIngestWaitsForTheFirstThenFailsClearly() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("l.sqlite")

@@ -51,6 +51,8 @@ public struct IngestResult: Sendable {
         public var bytes: Int
         public var rowsRead: Int
         public var rowsRejected: Int
+        /// The file's `ContentKey`, taken as it was read.
+        public var contentKey: String?
     }
 
     public struct RejectExample: Sendable, Equatable {

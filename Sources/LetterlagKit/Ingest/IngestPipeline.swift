@@ -52,13 +52,17 @@ public struct IngestPipeline {
         var counts: [ChunkCount] = []
         var layouts: [ExtractLayout] = []
         var fileBytes: [Int]
+        var contentKeys: [String?]
         let registry = CellRegistry()
         /// Compressed bytes and rows read so far, for progress.
         var bytesSoFar = 0
         var rowsSoFar = 0
         var nextReport: UInt64 = 0
 
-        init(files: Int) { fileBytes = Array(repeating: 0, count: files) }
+        init(files: Int) {
+            fileBytes = Array(repeating: 0, count: files)
+            contentKeys = Array(repeating: nil, count: files)
+        }
 
         func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
     }
@@ -237,6 +241,7 @@ public struct IngestPipeline {
         }
         shared.lock.withLock {
             shared.fileBytes[fileIndex] = source.bytesConsumed
+            shared.contentKeys[fileIndex] = source.contentKey
             shared.bytesSoFar += source.bytesConsumed - reported
         }
     }
@@ -254,7 +259,7 @@ public struct IngestPipeline {
         var firstLine: [Int: Int] = [:]
         firstLine.reserveCapacity(counts.count)
         var files = options.files.enumerated().map { i, path in
-            IngestResult.FileStats(path: path, bytes: shared.fileBytes[i], rowsRead: 0, rowsRejected: 0)
+            IngestResult.FileStats(path: path, bytes: shared.fileBytes[i], rowsRead: 0, rowsRejected: 0, contentKey: shared.contentKeys[i])
         }
         var previousFile = -1
         var line = 0

@@ -47,16 +47,28 @@ public struct NightlyIngest {
         let lock = try RunLock(databasePath: databasePath, wait: lockWait)
         defer { withExtendedLifetime(lock) {} }
         // Open the database and refuse repeated content first, so those fail before any reading.
+        // Only a file that shares its size with a stored file or another file here can be a repeat,
+        // so only those are read for their key now; the rest get theirs as the run reads them.
         let store = try SummaryStore(path: databasePath)
-        let keys = try options.files.map(ContentKey.of(path:))
-        if Set(keys).count < keys.count {
+        let sizes = options.files.map(IngestOptions.sizeOnDisk)
+        let stored = try store.storedSizes(among: sizes)
+        var early: [String?] = []
+        for (path, size) in zip(options.files, sizes) {
+            let shared = stored.contains(size) || sizes.filter { $0 == size }.count > 1
+            early.append(shared ? try ContentKey.of(path: path) : nil)
+        }
+        let known = early.compactMap { $0 }
+        if Set(known).count < known.count {
             throw LetterlagError.badArgument("the same content is named twice among the files; each file may be ingested once per run")
         }
-        let earlier = try store.runs(holding: keys)
-        if !replace, let index = keys.firstIndex(where: { earlier[$0] != nil }) {
-            throw LetterlagError.alreadyIngested(path: options.files[index], runID: earlier[keys[index]]!)
+        let earlier = try store.runs(holding: known)
+        if !replace, let index = early.firstIndex(where: { $0.map { earlier[$0] != nil } ?? false }) {
+            throw LetterlagError.alreadyIngested(path: options.files[index], runID: earlier[early[index]!]!)
         }
         let result = try IngestPipeline(options: options).run()
+        // The store checks every key again inside its transaction, so content that became a repeat
+        // while this run read it (another run stored it, or the file grew to a stored size) is still refused.
+        let keys = try zip(early, result.files).map { key, file in try key ?? file.contentKey ?? ContentKey.of(path: file.path) }
         let finished = Date()
         let elapsed = finished.timeIntervalSince(started)
         let storeStart = Date()

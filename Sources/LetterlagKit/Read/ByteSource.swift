@@ -4,6 +4,8 @@ public protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// Compressed bytes consumed so far, for progress and error places.
     var bytesConsumed: Int { get }
+    /// The file's `ContentKey`, once the stream has been read to its end.
+    var contentKey: String? { get }
 }
 
 /// Which inflater reads `.gz` files: ISA-L by default, zlib as a cross-check and fallback.

@@ -18,6 +18,12 @@ public final class FileInput {
     var offset = 0
     public private(set) var atEnd = false
     public let size: Int
+    /// Every byte read so far, counted and checksummed, so the content key comes free with the run's own read.
+    private(set) var bytesRead = 0
+    private(set) var crc: UInt64 = 0
+
+    /// The file's content key, once it has been read to the end.
+    var contentKey: String? { atEnd ? ContentKey.key(size: bytesRead, crc: crc) : nil }
 
     init(path: String, bufferSize: Int) throws {
         self.path = path
@@ -60,6 +66,8 @@ public final class FileInput {
             }
             if n == 0 { atEnd = true; return false }
             filled = n
+            bytesRead += n
+            crc = ContentKey.update(crc, buffer.baseAddress!, n)
             return true
         }
     }
@@ -69,6 +77,7 @@ public final class FileInput {
 struct PlainSource: ByteSource {
     let file: FileInput
     var bytesConsumed: Int { file.position }
+    var contentKey: String? { file.contentKey }
 
     mutating func read(into out: UnsafeMutableRawBufferPointer) throws -> Int {
         var written = 0

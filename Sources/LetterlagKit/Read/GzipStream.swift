@@ -26,6 +26,7 @@ final class GzipStream<Engine: InflateEngine>: ByteSource {
     private var memberStart = 0
 
     var bytesConsumed: Int { file.position }
+    var contentKey: String? { file.contentKey }
 
     init(file: FileInput, engine: Engine) {
         self.file = file
