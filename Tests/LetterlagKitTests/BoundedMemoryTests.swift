@@ -46,25 +46,48 @@ struct BoundedMemoryTests {
             let offset = CellRecord.offset(ofEvent: utc, week: week)
             worst = (min(worst.0, offset), max(worst.1, offset))
             #expect(CellRecord.event(ofOffset: offset, week: week) == utc)
-            let record = CellRecord.outstanding(cell: 123_456, offset: offset)
-            #expect(CellRecord.kind(record) == CellRecord.outstanding && CellRecord.offset(record) == offset)
-            #expect(CellRecord.cell(record) == 123_456)
+            let record = CellRecord.outstanding(localCell: 123_456, offset: offset)
+            #expect(CellRecord.isOutstanding(record) && CellRecord.offset(record) == offset)
+            #expect(CellRecord.localCell(record) == 123_456)
         }
         #expect(worst.0 >= 0 && worst.1 < 1 << 20)
     }
 
-    @Test func aReceivedRecordKeepsBothBucketsItsFlagsAndItsCell() {
+    @Test func aReceivedRecordKeepsItsExactDelayItsBucketsItsFlagsAndItsCell() {
         let top = LatencyHistogram.bucket(of: .max)
         let allFlags = CellRecord.due | CellRecord.withinLimit | CellRecord.within3d | CellRecord.within4d
-        for (d, w) in [(0, 0), (top, top), (1_234, 7), (5, 3_000)] {
-            for flags in [0, CellRecord.due, CellRecord.within4d, allFlags] {
-                let r = CellRecord.received(cell: .max, delayBucket: d, workingBucket: w, flags: flags)
-                #expect(CellRecord.kind(r) == CellRecord.received)
-                #expect(CellRecord.delayBucket(r) == d && CellRecord.workingBucket(r) == w)
-                #expect(CellRecord.cell(r) == Int(UInt32.max))
+        let longest = CellRecord.localCells - 1
+        // Exact up to just below the long-delay mark; from it up, only the bucket survives.
+        let delays: [Int64] = [0, 1, 127, 128, 86_400, 40 * 86_400, CellRecord.longDelay - 1, CellRecord.longDelay,
+                               CellRecord.longDelay + 1, 10 * 365 * 86_400, 1 << 40, .max]
+        for delay in delays {
+            for (w, flags, cell) in [(0, UInt64(0), 0), (top, allFlags, longest), (7, CellRecord.due, 12_345), (3_000, CellRecord.within4d, 1)] {
+                let r = CellRecord.received(localCell: cell, delay: delay, workingBucket: w, flags: flags)
+                #expect(!CellRecord.isOutstanding(r))
+                #expect(CellRecord.exactDelay(r) == (delay < CellRecord.longDelay ? delay : -1))
+                #expect(CellRecord.delayBucket(r) == LatencyHistogram.bucket(of: delay))
+                #expect(CellRecord.workingBucket(r) == w && CellRecord.localCell(r) == cell)
                 #expect(r & allFlags == flags)
             }
         }
+    }
+
+    @Test func delaysTooLongForARecordStillGiveExactExtremes() throws {
+        let long = "2009-03-02 10:00:00"  // about eleven years before receipt
+        let text = ([canonicalHeader,
+                     row("L1", event: "2020-03-02 10:00:00", received: "2020-03-03 10:00:00"),
+                     row("L2", event: long, received: "2020-03-05 10:00:00"),
+                     row("L3", event: "2020-03-02 10:00:00", received: "2020-03-06 10:00:00")]).joined(separator: "\n")
+        let dir = try ScratchDirectory()
+        let result = try ingest([try dir.write("long.csv", text)])
+        let cells = try result.cells
+        let longCell = try #require(cells.first { $0.key.week == CivilDate.weekIndex(days: CivilDate.parse(isoDate: "2009-03-02")!) }?.value)
+        let expected = Int64(CivilDate.days(year: 2020, month: 3, day: 5) - CivilDate.days(year: 2009, month: 3, day: 2)) * 86_400
+        #expect(expected >= CellRecord.longDelay)
+        #expect(longCell.delay.minimum == expected && longCell.delay.maximum == expected)
+        #expect(longCell.delay.percentile(perMille: 500) == Double(expected))
+        let shortCell = try #require(cells.first { $0.key.week == CivilDate.weekIndex(days: CivilDate.parse(isoDate: "2020-03-02")!) }?.value)
+        #expect(shortCell.delay.minimum == 86_400 && shortCell.delay.maximum == 4 * 86_400)
     }
 
     @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {

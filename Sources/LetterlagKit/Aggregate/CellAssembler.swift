@@ -8,7 +8,8 @@ import Foundation
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     let keys: [UInt64]
-    let extremes: [[WorkerTally.DelayExtremes]]
+    /// Cells' extremes among delays too long for their records to hold exactly.
+    let longDelays: [Int: WorkerTally.DelayExtremes]
     let spills: [SpillFile]
     let limits: ContractLimits
     let workers: Int
@@ -20,7 +21,11 @@ public final class CellAssembler: @unchecked Sendable {
     init(registry: CellRegistry, tallies: [WorkerTally], asOf: Int64, limits: ContractLimits, workers: Int) {
         self.registry = registry
         keys = registry.keys
-        extremes = tallies.map(\.extremes)
+        var long: [Int: WorkerTally.DelayExtremes] = [:]
+        for tally in tallies {
+            for (cell, e) in tally.longDelays { long[cell, default: .init()].merge(e) }
+        }
+        longDelays = long
         spills = tallies.map(\.spill)
         partitions = tallies.first?.recordPartitions ?? WorkerTally.defaultPartitions
         self.asOf = asOf
@@ -114,13 +119,13 @@ public final class CellAssembler: @unchecked Sendable {
         // A counting sort by cell, on raw pointers: through the arrays, every store re-checked uniqueness.
         records.withUnsafeBufferPointer { records in
             starts.withUnsafeMutableBufferPointer { starts in
-                for r in records { starts[(CellRecord.cell(r) >> bits) + 1] += 1 }
+                for r in records { starts[CellRecord.localCell(r) + 1] += 1 }
                 for i in 0..<localCount { starts[i + 1] += starts[i] }
                 var cursor = Array(starts)
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     scratch.grouped.withUnsafeMutableBufferPointer { grouped in
                         for r in records {
-                            let local = CellRecord.cell(r) >> bits
+                            let local = CellRecord.localCell(r)
                             grouped[cursor[local]] = r
                             cursor[local] += 1
                         }
@@ -139,17 +144,15 @@ public final class CellAssembler: @unchecked Sendable {
             let cell = local << bits | p
             let key = keys[cell]
             let id = registry.cellID(ofKey: key)
-            var e = WorkerTally.DelayExtremes()
-            for part in extremes where cell < part.count {
-                e.shortest = min(e.shortest, part[cell].shortest)
-                e.longest = max(e.longest, part[cell].longest)
-            }
+            var e = longDelays[cell] ?? WorkerTally.DelayExtremes()
             var s = CellSummary()
             var received = 0, due = 0, withinLimit = 0, within3d = 0, within4d = 0
             offsets.removeAll(keepingCapacity: true)
             for r in grouped[starts[local]..<starts[local + 1]] {
-                if CellRecord.kind(r) == CellRecord.received {
+                if !CellRecord.isOutstanding(r) {
                     received += 1
+                    let exact = CellRecord.exactDelay(r)
+                    if exact >= 0 { e.note(exact) }
                     if r & CellRecord.due != 0 { due += 1 }
                     if r & CellRecord.withinLimit != 0 { withinLimit += 1 }
                     if r & CellRecord.within3d != 0 { within3d += 1 }
@@ -173,7 +176,7 @@ public final class CellAssembler: @unchecked Sendable {
                 s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
                                            maximum: LatencyHistogram.range(of: highest).lower)
                 s.delay = delays.drain()
-                s.delay.noteExtremes(minimum: Int64(e.shortest), maximum: Int64(e.longest))
+                s.delay.noteExtremes(minimum: e.shortest, maximum: e.longest)
             }
             // Latest events first, so ages arrive in ascending order.
             offsets.sort(by: >)

@@ -1,46 +1,72 @@
-/// One accepted row's contribution to its cell's histograms, packed into 8 bytes for the spill file.
+/// One accepted row's contribution to its cell, packed into 8 bytes for the spill file.
 ///
-/// Layout: cell number (32 bits) | kind (2 bits) | 2 unused bits | 4 flags | value (24 bits). A
-/// received letter's flags say whether its deadline applied and was met, and whether it came
-/// within 3 and 4 days (judged on the exact delay, which the buckets no longer hold); its value
-/// holds its delay bucket (high 12 bits) and working-days bucket (low 12 bits). An outstanding
-/// letter's value holds its event instant as seconds after its week's London Monday midnight,
-/// plus one hour, which always fits in 20 bits and keeps its age exact.
+/// A partition holds the cells whose number is congruent to it, so a record names its cell by
+/// the cell's number within the partition (`cell >> partition bits`), in the top 20 bits. A
+/// received letter then has room for its exact delay, so the cell's shortest and longest delay
+/// come from the records rather than from a per-cell table that cost a cache miss per row:
+///
+/// | bits | received letter | outstanding letter |
+/// | --- | --- | --- |
+/// | 63–44 | cell within partition | cell within partition |
+/// | 43 | 0 | 1 |
+/// | 42–39 | flags: within 4 days, within 3 days, within limit, due | 0 |
+/// | 38–27 | working-days bucket | 0 |
+/// | 26–0 | delay in seconds, or `longDelay` + its bucket | event offset within its week |
+///
+/// A delay of `longDelay` seconds (about 4.2 years) or more keeps only its bucket here; the
+/// worker keeps such a cell's extremes aside. An outstanding letter's offset is its event
+/// instant as seconds after its week's London Monday midnight, plus one hour: under 2^20, exact.
 enum CellRecord {
-    static let received: UInt64 = 0
-    static let outstanding: UInt64 = 1
+    static let localCellShift: UInt64 = 44
+    /// Cells per partition that a record can name.
+    static let localCells = 1 << 20
+    static let outstandingBit: UInt64 = 1 << 43
 
     /// A contract limit applied to the letter's event date.
-    static let due: UInt64 = 1 << 24
+    static let due: UInt64 = 1 << 39
     /// Received within the contract limit.
-    static let withinLimit: UInt64 = 1 << 25
-    static let within3d: UInt64 = 1 << 26
-    static let within4d: UInt64 = 1 << 27
+    static let withinLimit: UInt64 = 1 << 40
+    static let within3d: UInt64 = 1 << 41
+    static let within4d: UInt64 = 1 << 42
+
+    /// Delays from here up are stored as `longDelay` + their bucket, which the 27-bit field holds.
+    static let longDelay: Int64 = (1 << 27) - 4_096
 
     @inline(__always)
-    static func received(cell: UInt32, delayBucket: Int, workingBucket: Int, flags: UInt64 = 0) -> UInt64 {
-        UInt64(cell) << 32 | flags | UInt64(delayBucket) << 12 | UInt64(workingBucket)
+    static func received(localCell: Int, delay: Int64, workingBucket: Int, flags: UInt64) -> UInt64 {
+        let field = delay < longDelay ? UInt64(delay) : UInt64(longDelay) + UInt64(LatencyHistogram.bucket(of: delay))
+        return UInt64(localCell) << localCellShift | flags | UInt64(workingBucket) << 27 | field
     }
 
     @inline(__always)
-    static func outstanding(cell: UInt32, offset: Int) -> UInt64 {
-        UInt64(cell) << 32 | outstanding << 30 | UInt64(offset)
+    static func outstanding(localCell: Int, offset: Int) -> UInt64 {
+        UInt64(localCell) << localCellShift | outstandingBit | UInt64(offset)
     }
 
     @inline(__always)
-    static func cell(_ record: UInt64) -> Int { Int(record >> 32) }
+    static func localCell(_ record: UInt64) -> Int { Int(record >> localCellShift) }
 
     @inline(__always)
-    static func kind(_ record: UInt64) -> UInt64 { (record >> 30) & 0x3 }
+    static func isOutstanding(_ record: UInt64) -> Bool { record & outstandingBit != 0 }
+
+    /// A received letter's delay in seconds, or -1 when it was `longDelay` or more.
+    @inline(__always)
+    static func exactDelay(_ record: UInt64) -> Int64 {
+        let field = Int64(record & 0x7FF_FFFF)
+        return field < longDelay ? field : -1
+    }
 
     @inline(__always)
-    static func delayBucket(_ record: UInt64) -> Int { Int((record >> 12) & 0xFFF) }
+    static func delayBucket(_ record: UInt64) -> Int {
+        let field = Int64(record & 0x7FF_FFFF)
+        return field < longDelay ? LatencyHistogram.bucket(of: field) : Int(field - longDelay)
+    }
 
     @inline(__always)
-    static func workingBucket(_ record: UInt64) -> Int { Int(record & 0xFFF) }
+    static func workingBucket(_ record: UInt64) -> Int { Int((record >> 27) & 0xFFF) }
 
     @inline(__always)
-    static func offset(_ record: UInt64) -> Int { Int(record & 0xFF_FFFF) }
+    static func offset(_ record: UInt64) -> Int { Int(record & 0xF_FFFF) }
 
     /// The London wall-clock second (as if UTC) at which `week` starts: its Monday, 00:00.
     @inline(__always)

@@ -1,9 +1,8 @@
 /// One worker's running totals; workers share only the cell numbering, and merge once at the end.
 ///
-/// Per row it finds the cell (trust × type × week) by direct indexing and keeps that cell's
-/// shortest and longest exact delay; everything else (a record of the delay and working-day
-/// buckets with the limit flags, outstanding letters' event instants, letter-id fingerprints)
-/// goes to the worker's spill file, so memory is about 14 bytes a cell, however many rows.
+/// Per row it finds the cell (trust × type × week) by direct indexing and spills the rest (a
+/// record of the exact delay, working-day bucket and limit flags, or an outstanding letter's event
+/// instant; and the letter id's fingerprint), so memory is about 6 bytes a cell, however many rows.
 /// Outstanding letters are judged later, because their age depends on the as-of time, which by
 /// default is the latest timestamp in the extract.
 public struct WorkerTally: RowSink {
@@ -12,10 +11,20 @@ public struct WorkerTally: RowSink {
     /// Spill partitions for cell records unless the extract is large; as many again follow for fingerprints.
     static let defaultPartitions = 256
 
-    /// A cell's shortest and longest delay in seconds; delays beyond 136 years read as 136 years.
+    /// A cell's shortest and longest delay in seconds.
     struct DelayExtremes: Sendable {
-        var shortest: UInt32 = .max
-        var longest: UInt32 = 0
+        var shortest: Int64 = .max
+        var longest: Int64 = .min
+
+        mutating func note(_ delay: Int64) {
+            shortest = min(shortest, delay)
+            longest = max(longest, delay)
+        }
+
+        mutating func merge(_ other: DelayExtremes) {
+            shortest = min(shortest, other.shortest)
+            longest = max(longest, other.longest)
+        }
     }
 
     let limits: ContractLimits
@@ -24,11 +33,12 @@ public struct WorkerTally: RowSink {
     /// second fingerprints (by their top bits).
     let spill: SpillFile
     let recordPartitions: Int
+    private let partitionBits: Int
     private let fingerprintShift: UInt64
     /// Trust × type × week → the registry's number for it.
     var cells = CellIndex()
-    /// By cell number; shorter than the registry when this worker has not seen the later cells.
-    var extremes: [DelayExtremes] = []
+    /// By cell number, the extremes of delays too long for a record to hold exactly (`CellRecord.longDelay`).
+    var longDelays: [Int: DelayExtremes] = [:]
     let calendar = WorkingCalendar.shared
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
@@ -60,7 +70,8 @@ public struct WorkerTally: RowSink {
         self.heldBack = heldBack
         recordPartitions = spill.partitions / 2
         precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0, "partitions must be a power of two")
-        fingerprintShift = UInt64(64 - recordPartitions.trailingZeroBitCount)
+        partitionBits = recordPartitions.trailingZeroBitCount
+        fingerprintShift = UInt64(64 - partitionBits)
     }
 
     /// A tally with its own registry and spill file, for benchmarks and tests that drive `RowParser` directly.
@@ -125,10 +136,10 @@ public struct WorkerTally: RowSink {
         } catch {
             if failure == nil { failure = error }
         }
-        cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
-        if Int(number) >= extremes.count {
-            extremes.append(contentsOf: repeatElement(DelayExtremes(), count: max(Int(number) + 1, registry.count) - extremes.count))
+        if Int(number) >> partitionBits >= CellRecord.localCells && failure == nil {
+            failure = LetterlagError.badArgument("more than \(CellRecord.localCells * recordPartitions) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
         }
+        cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
         return Int(number)
     }
 
@@ -138,6 +149,7 @@ public struct WorkerTally: RowSink {
         let week = CivilDate.weekIndex(days: eventDay)
         let cell = cellNumber(trust: trustIndex(row.trustCode), type: row.letterType, week: week)
         let partition = cell & (recordPartitions - 1)
+        let localCell = (cell >> partitionBits) & (CellRecord.localCells - 1)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
         if row.arrival.status == .ok {
@@ -151,20 +163,21 @@ public struct WorkerTally: RowSink {
             }
             if delay <= Self.threeDays { flags |= CellRecord.within3d }
             if delay <= Self.fourDays { flags |= CellRecord.within4d }
-            let exact = UInt32(clamping: delay)
-            var e = extremes[cell]
-            e.shortest = min(e.shortest, exact)
-            e.longest = max(e.longest, exact)
-            extremes[cell] = e
+            if delay >= CellRecord.longDelay { noteLong(delay, cell: cell) }
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
-            spill.append(CellRecord.received(cell: UInt32(cell), delayBucket: LatencyHistogram.bucket(of: delay),
+            spill.append(CellRecord.received(localCell: localCell, delay: delay,
                                              workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
                          to: partition)
         } else {
-            spill.append(CellRecord.outstanding(cell: UInt32(cell), offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
+            spill.append(CellRecord.outstanding(localCell: localCell, offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
                          to: partition)
         }
         if latestHere > latest { latest = latestHere }
+    }
+
+    @inline(never)
+    mutating func noteLong(_ delay: Int64, cell: Int) {
+        longDelays[cell, default: DelayExtremes()].note(delay)
     }
 
     @inline(__always)
