@@ -43,6 +43,9 @@ import Testing
         #expect(utc("2020-07-14 09:32:00") == instant(2020, 7, 14, 8, 32))
         #expect(utc("14/07/2020 09:32") == instant(2020, 7, 14, 8, 32))
         #expect(utc("2020-07-14T09:32:00Z") == instant(2020, 7, 14, 9, 32))
+        #expect(utc("2020-07-14 09:32:00z") == instant(2020, 7, 14, 9, 32))
+        // A UTC instant in summer is 10:32 on London clocks, which decides its local day and week.
+        #expect(parser.parse("2020-07-14T23:32:00Z").local == instant(2020, 7, 15, 0, 32))
     }
 
     @Test func springGapTimeIsShiftedForwardAnHour() {
@@ -70,13 +73,14 @@ import Testing
     }
 
     @Test(arguments: ["2021-02-29 10:00:00", "2020-13-01 10:00:00", "2020-04-31 10:00", "2020-01-01 24:00:00",
-                      "2020-01-01 10:60:00", "31/02/2020 10:00", "2020-01-01 10:00:61"])
+                      "2020-01-01 10:60:00", "31/02/2020 10:00", "2020-01-01 10:00:61", "2021-02-29T10:00:00Z"])
     func impossibleDatesAreImpossibleNotNumbers(text: String) {
         #expect(parser.parse(text).status == .impossible)
     }
 
     @Test(arguments: ["yesterday", "2020-01-01", "2020/01/01 10:00", "2020-01-01 10", "2020-1-01 10:00:00",
-                      "2020-01-01 10:00:00 GMT", "01-01-2020 10:00", "2020-01-01T10:00:00+1", "20200101 1000"])
+                      "2020-01-01 10:00:00 GMT", "01-01-2020 10:00", "2020-01-01T10:00:00+1", "20200101 1000",
+                      "2020-01-01T10:00:0xZ", "2020-01-01T10:00:00X", "2020-01-01T10:00:00ZZ"])
     func unreadableFormsAreUnreadable(text: String) {
         #expect(parser.parse(text).status == .unreadable)
     }

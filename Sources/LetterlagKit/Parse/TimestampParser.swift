@@ -29,7 +29,7 @@ public struct ParsedTimestamp: Sendable, Equatable {
 /// Forms: ISO 8601 (`YYYY-MM-DD HH:MM[:SS[.fff]]`, space or `T`, optional `Z`, `±hh:mm`,
 /// `±hhmm` or `±hh`) and the UK form `dd/mm/yyyy HH:MM[:SS]` (one- or two-digit day, month and
 /// hour). Without an offset a time is Europe/London local time. Fractions of a second are
-/// dropped. The common 19-byte ISO form takes a fast path with no branches per digit.
+/// dropped. The common 19-byte ISO form, with or without a `Z`, takes a fast path with no branches per digit.
 public struct TimestampParser: Sendable {
     public let clock: LondonClock
 
@@ -44,7 +44,9 @@ public struct TimestampParser: Sendable {
         if s == e { return .empty }
         let p = base + s
         let n = e - s
-        if n == 19 && p[4] == 0x2D && p[7] == 0x2D && (p[10] == 0x20 || p[10] == 0x54) && p[13] == 0x3A && p[16] == 0x3A {
+        // The common form, alone or with a `Z` (UTC), as many exports write it.
+        let utcMark = n == 20 && (p[19] == 0x5A || p[19] == 0x7A)
+        if (n == 19 || utcMark) && p[4] == 0x2D && p[7] == 0x2D && (p[10] == 0x20 || p[10] == 0x54) && p[13] == 0x3A && p[16] == 0x3A {
             let d0 = p[0] &- 48, d1 = p[1] &- 48, d2 = p[2] &- 48, d3 = p[3] &- 48
             let m0 = p[5] &- 48, m1 = p[6] &- 48, a0 = p[8] &- 48, a1 = p[9] &- 48
             let h0 = p[11] &- 48, h1 = p[12] &- 48, i0 = p[14] &- 48, i1 = p[15] &- 48
@@ -55,7 +57,7 @@ public struct TimestampParser: Sendable {
                 let year = Int(d0) * 1000 + Int(d1) * 100 + Int(d2) * 10 + Int(d3)
                 return make(year: year, month: Int(m0) * 10 + Int(m1), day: Int(a0) * 10 + Int(a1),
                             hour: Int(h0) * 10 + Int(h1), minute: Int(i0) * 10 + Int(i1),
-                            second: Int(s0) * 10 + Int(s1), offset: nil)
+                            second: Int(s0) * 10 + Int(s1), offset: utcMark ? 0 : nil)
             }
             return .unreadable
         }
