@@ -90,6 +90,19 @@ struct BoundedMemoryTests {
         #expect(shortCell.delay.minimum == 86_400 && shortCell.delay.maximum == 4 * 86_400)
     }
 
+    @Test func sqlitesWriteCacheGrowsWithTheWeeklyRowsUpToItsCapAndIsGivenBack() throws {
+        #expect(SummaryStore.cacheKiB(weeklyRows: 0) == 2_000)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 44_518) == 4_086)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 219_861) == 6 << 10)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 50_000_000) == 6 << 10)
+        let dir = try ScratchDirectory()
+        let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
+        let store = try SummaryStore(path: dir.path("c.sqlite"))
+        let now = Date()
+        _ = try store.store(try ingest([file]), contentKeys: ["k"], startedAt: now, finishedAt: now, elapsed: 0)
+        #expect(try store.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
+    }
+
     @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {
         var index = CellIndex()
         var expected: [Int: [Int: Int]] = [:]
