@@ -72,6 +72,27 @@ import Testing
         #expect(summary.maxHours == 48)
     }
 
+    @Test func aCarriageReturnIsDroppedBeforeALineFeedOrTheEndButKeptBeforeAComma() throws {
+        let dir = try ScratchDirectory()
+        // received_at is the last column, so a CR left on it would make it unreadable; the file's
+        // last line ends in a CR with no LF. A CR before a comma is part of its field.
+        let header = "letter_id,trust_code,practice_code,specialty_code,letter_type,event_at,channel,received_at"
+        let text = header + "\r\n"
+            + "L1,RJ1,A81001,300,clinic_letter,2020-01-14 09:32:00,post,2020-01-15 09:32:00\r\n"
+            + "L2,RJ1,A81001,300,clinic_letter,2020-01-14 09:32:00,\"post\",\"2020-01-16 09:32:00\"\r\n"
+            + "L3,RJ1,A81001,300,clinic_letter\r,2020-01-14 09:32:00,post,2020-01-16 09:32:00\r\n"
+            + "L4,RJ1,A81001,300,clinic_letter,2020-01-14 09:32:00,post,2020-01-17 09:32:00\r"
+        for chunkSize in [4 << 20, 128] {
+            let result = try ingest([try dir.write("crlf.csv", text)], chunkSize: chunkSize)
+            #expect(result.rowsRead == 4)
+            #expect(result.rejectCounts == [.unknownLetterType: 1])
+            let summary = try #require(try wholeRun(result)["RJ1/clinic_letter"])
+            #expect(summary.received == 3)
+            // The median is a histogram bucket's midpoint (within 1%); the extremes are exact.
+            #expect(abs((summary.p50Hours ?? 0) - 48) < 0.5 && summary.maxHours == 72)
+        }
+    }
+
     @Test func columnsMayComeInAnyOrderAndExtraOnesAreIgnored() throws {
         let dir = try ScratchDirectory()
         let text = """

@@ -35,10 +35,12 @@ public struct RowParser: Sendable {
                 var scanner = SpecialByteScanner(p, count: n)
                 var pos = 0
                 var line = 0
+                // Columns the file lacks stay empty; every other slot is written by each row that
+                // reaches validation, since a row with another field count is set aside first.
+                for i in 0..<(columnCount * 2) { bounds[i] = 0 }
                 while pos < n {
                     let rowLine = line
                     let rowStart = pos
-                    for i in 0..<(columnCount * 2) { bounds[i] = 0 }
                     var field = 0
                     var open = false
                     var ended = false
@@ -47,21 +49,24 @@ public struct RowParser: Sendable {
                         // on where a row ends, even in damaged input with a quote inside a field.
                         var start = pos
                         var inQuote = false
+                        var quoted = false
                         while pos < n {
                             if !inQuote {
                                 pos = scanner.next(from: pos)
                                 if pos >= n { break }
                             }
                             let b = p[pos]
-                            if b == 0x22 { inQuote.toggle() }
+                            if b == 0x22 { inQuote.toggle(); quoted = true }
                             else if !inQuote { if b == 0x2C || b == 0x0A { break } }
                             else if b == 0x0A { line += 1 }
                             pos += 1
                         }
                         var end = pos
                         if inQuote { open = true }
-                        if end > start && p[end - 1] == 0x0D && (pos >= n || p[pos] == 0x0A) { end -= 1 }
-                        if end - start >= 2 && p[start] == 0x22 && p[end - 1] == 0x22 {
+                        // The field ends at a comma, a line feed or the chunk's end; only the last two can follow a CR.
+                        let comma = pos < n && p[pos] == 0x2C
+                        if !comma && end > start && p[end - 1] == 0x0D { end -= 1 }
+                        if quoted && end - start >= 2 && p[start] == 0x22 && p[end - 1] == 0x22 {
                             start += 1
                             end -= 1
                         }
@@ -73,8 +78,8 @@ public struct RowParser: Sendable {
                             }
                         }
                         field += 1
-                        if pos >= n { ended = true }
-                        else if p[pos] == 0x2C { pos += 1 }
+                        if comma { pos += 1 }
+                        else if pos >= n { ended = true }
                         else { pos += 1; line += 1; ended = true }
                     }
                     if open {
