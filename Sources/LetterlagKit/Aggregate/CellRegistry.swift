@@ -56,7 +56,13 @@ final class CellRegistry: @unchecked Sendable {
     func trustName(_ index: Int) -> String {
         if index >= Self.fastTrustCodes { return lock.withLock { otherTrustNames[index - Self.fastTrustCodes] } }
         let digits = Self.base36Digits
-        return String(decoding: [digits[index / 1296], digits[(index / 36) % 36], digits[index % 36]], as: UTF8.self)
+        // Three bytes written in place: an array literal here was an allocation per weekly cell.
+        return String(unsafeUninitializedCapacity: 3) { out in
+            out[0] = digits[index / 1296]
+            out[1] = digits[(index / 36) % 36]
+            out[2] = digits[index % 36]
+            return 3
+        }
     }
 
     /// The cell a key names.

@@ -183,8 +183,17 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// (bucket gap, count) pairs. Documented in docs/schema.md so analysts can decode it.
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(8 + counts.count * 3)
-        guard total > 0 else { return out }
+        out.reserveCapacity(encodedSizeBound)
+        encode(into: &out)
+        return out
+    }
+
+    /// At least as many bytes as `encoded()` takes, for reserving room once.
+    var encodedSizeBound: Int { 20 + counts.count * 12 }
+
+    /// Appends `encoded()` to `out`, so several histograms can share one buffer.
+    func encode(into out: inout [UInt8]) {
+        guard total > 0 else { return }
         Self.putVarint(UInt64(minimum), &out)
         Self.putVarint(UInt64(maximum), &out)
         var previous = -1
@@ -193,7 +202,6 @@ public struct LatencyHistogram: Sendable, Equatable {
             Self.putVarint(c, &out)
             previous = Int(i)
         }
-        return out
     }
 
     /// Decodes `encoded()`; nil when the bytes are not a histogram.

@@ -279,11 +279,11 @@ public final class SummaryStore {
                         weekly.bind(w.week)
                         weekly.bind(w.weekStart)
                         weekly.bind(figuresOf: w.row)
-                        weekly.bind(w.delay)
-                        weekly.bind(w.ages)
+                        weekly.bind(w.blobs[..<w.delayEnd])
+                        weekly.bind(w.blobs[w.delayEnd..<w.agesEnd])
                         weekly.bind(w.row.kmP50Hours)
                         weekly.bind(w.row.p50WorkingDays)
-                        weekly.bind(w.workingDays)
+                        weekly.bind(w.blobs[w.agesEnd...])
                         try weekly.step(db)
                     }
                 }
@@ -308,23 +308,27 @@ public final class SummaryStore {
         }
     }
 
-
     /// One weekly row, ready to bind.
     struct WeeklyRow: Sendable {
         var row: SummaryRow
         var week: String
         var weekStart: String
-        var delay: [UInt8]
-        var ages: [UInt8]
-        var workingDays: [UInt8]
+        /// The delay, outstanding-age and working-days histograms' stored forms, one after another
+        /// in one buffer (one allocation a row, not three); the first two end at these offsets.
+        var blobs: [UInt8] = []
+        var delayEnd = 0
+        var agesEnd = 0
 
         init(id: CellID, cell: CellSummary) {
             row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
             week = CivilDate.isoWeekLabel(ofWeek: id.week)
             weekStart = CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))
-            delay = cell.delay.encoded()
-            ages = cell.outstandingAge.encoded()
-            workingDays = cell.workingDays.encoded()
+            blobs.reserveCapacity(cell.delay.encodedSizeBound + cell.outstandingAge.encodedSizeBound + cell.workingDays.encodedSizeBound)
+            cell.delay.encode(into: &blobs)
+            delayEnd = blobs.count
+            cell.outstandingAge.encode(into: &blobs)
+            agesEnd = blobs.count
+            cell.workingDays.encode(into: &blobs)
         }
     }
 
