@@ -183,13 +183,14 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// (bucket gap, count) pairs. Documented in docs/schema.md so analysts can decode it.
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(encodedSizeBound)
+        out.reserveCapacity(encodedSizeEstimate)
         encode(into: &out)
         return out
     }
 
-    /// At least as many bytes as `encoded()` takes, for reserving room once.
-    var encodedSizeBound: Int { 20 + counts.count * 12 }
+    /// About as many bytes as `encoded()` takes (a bucket gap and a count are one or two bytes
+    /// each in practice), for reserving room once; a larger histogram only grows its buffer.
+    var encodedSizeEstimate: Int { 20 + counts.count * 4 }
 
     /// Appends `encoded()` to `out`, so several histograms can share one buffer.
     func encode(into out: inout [UInt8]) {

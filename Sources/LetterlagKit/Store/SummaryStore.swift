@@ -323,7 +323,7 @@ public final class SummaryStore {
             row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
             week = CivilDate.isoWeekLabel(ofWeek: id.week)
             weekStart = CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))
-            blobs.reserveCapacity(cell.delay.encodedSizeBound + cell.outstandingAge.encodedSizeBound + cell.workingDays.encodedSizeBound)
+            blobs.reserveCapacity(cell.delay.encodedSizeEstimate + cell.outstandingAge.encodedSizeEstimate + cell.workingDays.encodedSizeEstimate)
             cell.delay.encode(into: &blobs)
             delayEnd = blobs.count
             cell.outstandingAge.encode(into: &blobs)
