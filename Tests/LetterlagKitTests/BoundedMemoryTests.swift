@@ -90,7 +90,7 @@ struct BoundedMemoryTests {
         #expect(shortCell.delay.minimum == 86_400 && shortCell.delay.maximum == 4 * 86_400)
     }
 
-    @Test func sqlitesWriteCacheGrowsWithTheWeeklyRowsUpToItsCapAndIsGivenBack() throws {
+    @Test func storingGrowsSQLitesCacheWithTheWeeklyRowsUpToItsCapThenGivesItAndTheSpillFilesBack() throws {
         #expect(SummaryStore.cacheKiB(weeklyRows: 0) == 2_000)
         #expect(SummaryStore.cacheKiB(weeklyRows: 44_518) == 4_086)
         #expect(SummaryStore.cacheKiB(weeklyRows: 219_861) == 6 << 10)
@@ -99,8 +99,12 @@ struct BoundedMemoryTests {
         let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
         let store = try SummaryStore(path: dir.path("c.sqlite"))
         let now = Date()
-        _ = try store.store(try ingest([file]), contentKeys: ["k"], startedAt: now, finishedAt: now, elapsed: 0)
+        let result = try ingest([file])
+        _ = try store.store(result, contentKeys: ["k"], startedAt: now, finishedAt: now, elapsed: 0)
         #expect(try store.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
+        // Storing discarded the spill files as soon as the cells were assembled; reading them again fails plainly.
+        #expect(throws: LetterlagError.self) { try result.cells }
+        #expect(try store.summary(run: 1).first?.letters == 1)
     }
 
     @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {

@@ -44,9 +44,10 @@ public final class CellAssembler: @unchecked Sendable {
     /// letter type, also merged on those threads; at most `workers + 1` batches are held at once.
     ///
     /// The calling thread is left only `body`, which is the one part that cannot run in parallel
-    /// when it writes to SQLite.
+    /// when it writes to SQLite. With `discardingSpills`, the spill files are closed as soon as the
+    /// last partition is assembled, while `body` still works; this assembler cannot be read again.
     @discardableResult
-    public func forEachBatch<Row: Sendable>(prepare: @escaping @Sendable (CellID, CellSummary) -> Row,
+    public func forEachBatch<Row: Sendable>(discardingSpills: Bool = false, prepare: @escaping @Sendable (CellID, CellSummary) -> Row,
                                             _ body: ([Row]) throws -> Void) throws -> [TrustType: CellSummary] {
         let results = WorkQueue<Result<[Row], Error>>()
         let slots = DispatchSemaphore(value: workers + 1)
@@ -70,6 +71,7 @@ public final class CellAssembler: @unchecked Sendable {
                     })
                 }
             } }
+            if discardingSpills { self.spills.forEach { $0.discard() } }
             results.close()
         }
         var failure: Error?

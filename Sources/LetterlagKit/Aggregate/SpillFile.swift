@@ -21,6 +21,7 @@ final class SpillFile: @unchecked Sendable {
     let fill: UnsafeMutablePointer<Int32>
     private let staging: UnsafeMutablePointer<UInt64>
     private var released = false
+    private var discarded = false
     private var stagedPartitions: [Int] = []
     /// Per partition, the block numbers on disk that hold its values, in order.
     private var blocks: [[UInt32]]
@@ -49,8 +50,16 @@ final class SpillFile: @unchecked Sendable {
     }
 
     deinit {
-        close(fd)
+        if !discarded { close(fd) }
         releaseBuffers()
+    }
+
+    /// Closes the file now, so the kernel drops its pages while the caller goes on, rather than
+    /// when the run ends; reading afterwards throws. Call only once no thread is reading.
+    func discard() {
+        guard !discarded else { return }
+        discarded = true
+        close(fd)
     }
 
     private func releaseBuffers() {
@@ -132,6 +141,7 @@ final class SpillFile: @unchecked Sendable {
 
     /// Appends every value of `partition` to `out`; safe to call from several threads at once after `finish`.
     func read(partition: Int, into out: inout [UInt64]) throws {
+        guard !discarded else { throw LetterlagError.spill("a temporary file was read after it was discarded") }
         let list = blocks[partition]
         guard !list.isEmpty else { return }
         let start = out.count

@@ -271,7 +271,9 @@ public final class SummaryStore {
                     """))
                 // Weekly cells arrive a partition at a time, their figures and histogram bytes made on
                 // the assembling threads, so this thread only binds and steps.
-                let wholeRun = try result.assembler.forEachBatch(prepare: WeeklyRow.init) { batch in
+                // The spill files go while the last weekly rows and the commit are written; a stored
+                // result is not read again.
+                let wholeRun = try result.assembler.forEachBatch(discardingSpills: true, prepare: WeeklyRow.init) { batch in
                     for w in batch {
                         weekly.bind(run)
                         weekly.bind(w.row.trust)
