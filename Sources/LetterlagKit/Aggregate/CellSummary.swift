@@ -37,17 +37,7 @@ public struct CellSummary: Sendable, Equatable {
     /// Many summaries merged at once; histograms merge in one pass each (see `LatencyHistogram.merged`).
     public static func merged(_ parts: [CellSummary]) -> CellSummary {
         var total = CellSummary()
-        for p in parts {
-            total.letters += p.letters
-            total.received += p.received
-            total.outstanding += p.outstanding
-            total.due += p.due
-            total.withinLimit += p.withinLimit
-            total.due3d += p.due3d
-            total.within3d += p.within3d
-            total.due4d += p.due4d
-            total.within4d += p.within4d
-        }
+        for p in parts { total.mergeCounts(p) }
         total.delay = LatencyHistogram.merged(parts.map(\.delay))
         total.outstandingAge = LatencyHistogram.merged(parts.map(\.outstandingAge))
         total.workingDays = LatencyHistogram.merged(parts.map(\.workingDays))
@@ -55,6 +45,14 @@ public struct CellSummary: Sendable, Equatable {
     }
 
     public mutating func merge(_ o: CellSummary) {
+        mergeCounts(o)
+        delay.merge(o.delay)
+        outstandingAge.merge(o.outstandingAge)
+        workingDays.merge(o.workingDays)
+    }
+
+    /// Adds `o`'s counts, leaving the histograms to the caller.
+    mutating func mergeCounts(_ o: CellSummary) {
         letters += o.letters
         received += o.received
         outstanding += o.outstanding
@@ -64,9 +62,6 @@ public struct CellSummary: Sendable, Equatable {
         within3d += o.within3d
         due4d += o.due4d
         within4d += o.within4d
-        delay.merge(o.delay)
-        outstandingAge.merge(o.outstandingAge)
-        workingDays.merge(o.workingDays)
     }
 }
 

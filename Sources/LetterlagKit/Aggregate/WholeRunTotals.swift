@@ -80,11 +80,7 @@ final class WholeRunTotals: @unchecked Sendable {
     func add(_ key: UInt64, _ cell: CellSummary) {
         let i = slot[key >> 28]!
         locks[i].withLock {
-            var counts = cell
-            counts.delay = LatencyHistogram()
-            counts.outstandingAge = LatencyHistogram()
-            counts.workingDays = LatencyHistogram()
-            entries[i].figures.merge(counts)
+            entries[i].figures.mergeCounts(cell)
             entries[i].delay.add(cell.delay)
             entries[i].outstandingAge.add(cell.outstandingAge)
             entries[i].workingDays.add(cell.workingDays)
