@@ -56,6 +56,27 @@ import Testing
         #expect(try SummaryStore(path: db).runs().map(\.letters) == [2, 1])
     }
 
+    @Test func theCommandSetsRepeatedLetterIDsAsideInASecondPassAndStoresOneRun() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("d.sqlite")
+        var lines = [canonicalHeader]
+        for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }
+        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-24 09:00:00"))
+        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-25 09:00:00"))
+        lines.append(row("L1999", trust: "RXH", event: "2020-01-14 09:00:00"))
+        let file = try dir.write("dups.csv", lines.joined(separator: "\n") + "\n")
+        let run = try Binary.run(["ingest", file, "--db", db])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("set aside duplicate_letter_id: 3 (first at \(file):2002, \(file):2003, \(file):2004)"))
+        let store = try SummaryStore(path: db)
+        #expect(try store.runs().map(\.id) == [1])
+        #expect(try store.runs().first?.rowsRejected == 3)
+        #expect(try store.rejects(run: 1).map(\.count) == [3])
+        let rows = try store.summary(run: 1)
+        #expect(rows.count == 1 && rows.first?.trust == "RJ1" && rows.first?.letters == 2_000 && rows.first?.maxHours == 24)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT sum(letters) FROM weekly") } == 2_000)
+    }
+
     @Test func aSecondIngestWaitsForTheFirstThenFailsClearly() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("l.sqlite")
