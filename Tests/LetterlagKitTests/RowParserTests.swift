@@ -30,6 +30,31 @@ import Testing
         }
     }
 
+    @Test func theRowCutAgreesWithANaiveQuoteParityWalkAtAnyLengthAndAlignment() {
+        var state: UInt64 = 9
+        // Mostly plain bytes, with quotes and line feeds common enough to cross block edges both ways.
+        let alphabet: [UInt8] = Array("\"\"\n,ab".utf8)
+        let bytes: [UInt8] = (0..<700).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 60 < 9 ? 0x41 : alphabet[Int(state >> 33) % alphabet.count]
+        }
+        func naive(_ chunk: UnsafeBufferPointer<UInt8>) -> Int {
+            var inQuote = false, cut = 0
+            for (i, b) in chunk.enumerated() {
+                if b == 0x22 { inQuote.toggle() } else if b == 0x0A && !inQuote { cut = i + 1 }
+            }
+            return cut
+        }
+        bytes.withUnsafeBufferPointer { all in
+            for offset in [0, 1, 7, 63] {
+                for count in [1, 2, 63, 64, 65, 127, 128, 129, 300, 700 - offset] {
+                    let chunk = UnsafeBufferPointer(rebasing: all[offset..<(offset + count)])
+                    #expect(RowBoundary.wholeRows(UnsafeRawBufferPointer(chunk)) == naive(chunk), "offset \(offset), count \(count)")
+                }
+            }
+        }
+    }
+
     @Test func letterTypesMatchOnlyTheirExactSpellingAtEveryLength() {
         let spellings = ["ae_discharge", "clinic_letter", "discharge_summary", "dna_notification", "DS", "OPCLINIC", "AE-DISCH9", "a_long_mapped_code_of_thirty_bytes"]
         let matcher = LetterTypeMatcher(spellings.enumerated().map { (Array($1.utf8), $0) })

@@ -27,4 +27,27 @@ static inline uint64_t letterlag_csv_specials64(const uint8_t *p) {
     return mask;
 #endif
 }
+
+/// Bit i of *quotes is set when p[i] is a double quote, and of *newlines when it is a line feed; reads exactly p[0..<64].
+static inline void letterlag_quotes_newlines64(const uint8_t *p, uint64_t *quotes, uint64_t *newlines) {
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+    uint64_t q = 0, n = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * k);
+        n |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)) << (16 * k);
+    }
+    *quotes = q;
+    *newlines = n;
+#else
+    uint64_t q = 0, n = 0;
+    for (int i = 0; i < 64; i++) {
+        if (p[i] == '"') q |= (uint64_t)1 << i;
+        if (p[i] == '\n') n |= (uint64_t)1 << i;
+    }
+    *quotes = q;
+    *newlines = n;
+#endif
+}
 #endif
