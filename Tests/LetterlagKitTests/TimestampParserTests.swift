@@ -131,6 +131,21 @@ import Testing
         }
     }
 
+    @Test func localTimeFromUTCMatchesTheRuleForTheExactYearAroundEveryNewYearAndTransition() {
+        // The year is estimated, not computed; the estimate may be a year off only where both give GMT.
+        func reference(_ t: Int64) -> Int64 {
+            let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+            let (start, end) = LondonClock.transitions(year: CivilDate.civil(days: days).year)
+            return t >= start && t < end ? t + 3_600 : t
+        }
+        for year in 1850...2250 {
+            let newYear = Int64(CivilDate.days(year: year, month: 1, day: 1)) * 86_400
+            for hour in -72...72 { #expect(LondonClock.shared.local(fromUTC: newYear + Int64(hour) * 3_600) == reference(newYear + Int64(hour) * 3_600)) }
+            let (s, e) = LondonClock.transitions(year: year)
+            for t in [s - 1, s, s + 1, e - 1, e, e + 1] { #expect(LondonClock.shared.local(fromUTC: t) == reference(t)) }
+        }
+    }
+
     @Test func isoWeeksFollowISO8601AcrossYearEnds() {
         func label(_ y: Int, _ m: Int, _ d: Int) -> String {
             CivilDate.isoWeekLabel(ofWeek: CivilDate.weekIndex(days: CivilDate.days(year: y, month: m, day: d)))

@@ -77,9 +77,11 @@ public struct LondonClock: Sendable {
     /// The London wall-clock time of a UTC instant, as seconds as if the wall clock were UTC.
     @inline(__always)
     public func local(fromUTC utc: Int64) -> Int64 {
-        // The year of the UTC instant decides the transitions; BST never spans New Year.
+        // The year of the UTC instant decides the transitions. An estimate from the mean year is
+        // exact but for a day or two either side of New Year, where a year off still gives GMT,
+        // since BST is March to October: so no calendar arithmetic on this per-timestamp path.
         let days = utc >= 0 ? utc / 86_400 : (utc - 86_399) / 86_400
-        let year = CivilDate.civil(days: Int(days)).year
+        let year = 1970 + Int((Double(days) / 365.2425).rounded(.down))
         let (start, end) = bounds(year: year)
         return (utc >= start && utc < end) ? utc + 3_600 : utc
     }
