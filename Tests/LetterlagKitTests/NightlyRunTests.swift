@@ -59,12 +59,7 @@ import Testing
     @Test func theCommandSetsRepeatedLetterIDsAsideInASecondPassAndStoresOneRun() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("d.sqlite")
-        var lines = [canonicalHeader]
-        for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }
-        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-24 09:00:00"))
-        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-25 09:00:00"))
-        lines.append(row("L1999", trust: "RXH", event: "2020-01-14 09:00:00"))
-        let file = try dir.write("dups.csv", lines.joined(separator: "\n") + "\n")
+        let file = try dir.write("dups.csv", extractWithRepeatedLetterIDs())
         let run = try Binary.run(["ingest", file, "--db", db])
         #expect(run.status == 0)
         #expect(run.stdout.contains("set aside duplicate_letter_id: 3 (first at \(file):2002, \(file):2003, \(file):2004)"))

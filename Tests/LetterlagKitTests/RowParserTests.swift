@@ -206,14 +206,7 @@ import Testing
 @Suite struct DuplicateLetterTests {
     @Test func repeatedLetterIDsAfterTheFirstAreSetAsideInFileOrder() throws {
         let dir = try ScratchDirectory()
-        var lines = [canonicalHeader]
-        for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }
-        // The header is line 1 and L0…L1999 are lines 2–2001; line 2002 repeats L5 with another delay,
-        // line 2003 repeats it again, and line 2004 repeats L1999.
-        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-24 09:00:00"))
-        lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-25 09:00:00"))
-        lines.append(row("L1999", trust: "RXH", event: "2020-01-14 09:00:00"))
-        let path = try dir.write("dups.csv", lines.joined(separator: "\n") + "\n")
+        let path = try dir.write("dups.csv", extractWithRepeatedLetterIDs())
         for chunkSize in [1_024, 1 << 20] {
             let result = try ingest([path], chunkSize: chunkSize)
             #expect(result.rowsRead == 2_003)

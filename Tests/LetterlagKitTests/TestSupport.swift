@@ -34,6 +34,17 @@ func row(_ id: String, trust: String = "RJ1", type: String = "clinic_letter", ev
 }
 
 /// Runs the pipeline over files and returns its result.
+/// 2,000 letters L0…L1999 (lines 2–2001, received after 24 hours), then L5 twice more with other
+/// delays (lines 2002 and 2003) and L1999 again at another trust (line 2004): three repeats to set aside.
+func extractWithRepeatedLetterIDs() -> String {
+    var lines = [canonicalHeader]
+    for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }
+    lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-24 09:00:00"))
+    lines.append(row("L5", event: "2020-01-14 09:00:00", received: "2020-01-25 09:00:00"))
+    lines.append(row("L1999", trust: "RXH", event: "2020-01-14 09:00:00"))
+    return lines.joined(separator: "\n") + "\n"
+}
+
 func ingest(_ files: [String], asOf: String? = nil, inflater: InflaterKind = .isal, chunkSize: Int = 4 << 20,
             workers: Int = 2, maxRejected: Double = 100, mapping: ColumnMapping = .init()) throws -> IngestResult {
     var options = IngestOptions(files: files, workers: workers, inflater: inflater, mapping: mapping, chunkSize: chunkSize,
