@@ -45,15 +45,11 @@ public struct TimestampParser: Sendable {
         let p = base + s
         let n = e - s
         // The common form, alone or with a `Z` (UTC), as many exports write it.
+        // Anything else, damaged common forms included, goes to the general reader.
         let utcMark = n == 20 && (p[19] == 0x5A || p[19] == 0x7A)
-        if n == 19 || utcMark {
-            if let fields = Self.commonForm(p) {
-                return make(year: fields.year, month: fields.month, day: fields.day, hour: fields.hour,
-                            minute: fields.minute, second: fields.second, offset: utcMark ? 0 : nil)
-            }
-            if p[4] == 0x2D && p[7] == 0x2D && (p[10] == 0x20 || p[10] == 0x54) && p[13] == 0x3A && p[16] == 0x3A {
-                return .unreadable
-            }
+        if n == 19 || utcMark, let fields = Self.commonForm(p) {
+            return make(year: fields.year, month: fields.month, day: fields.day, hour: fields.hour,
+                        minute: fields.minute, second: fields.second, offset: utcMark ? 0 : nil)
         }
         return parseGeneral(p, n)
     }
