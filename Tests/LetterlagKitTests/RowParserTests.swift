@@ -4,12 +4,7 @@ import Testing
 
 @Suite struct RowParserTests {
     @Test func theByteScannerFindsEverySpecialByteAtAnyLengthAndAlignment() {
-        var state: UInt64 = 3
-        let alphabet: [UInt8] = Array("ab,\n\"1 ".utf8)
-        let bytes: [UInt8] = (0..<300).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 60 < 11 ? 0x41 : alphabet[Int(state >> 33) % alphabet.count]
-        }
+        let bytes = mostlyPlainBytes(300, seed: 3, plainPercent: 69, specials: "ab,\n\"1 ")
         bytes.withUnsafeBufferPointer { all in
             for offset in [0, 1, 7, 63] {
                 for count in [0, 1, 63, 64, 65, 127, 128, 200, 300 - offset] {
@@ -31,13 +26,8 @@ import Testing
     }
 
     @Test func theRowCutAgreesWithANaiveQuoteParityWalkAtAnyLengthAndAlignment() {
-        var state: UInt64 = 9
-        // Mostly plain bytes, with quotes and line feeds common enough to cross block edges both ways.
-        let alphabet: [UInt8] = Array("\"\"\n,ab".utf8)
-        let bytes: [UInt8] = (0..<700).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 60 < 9 ? 0x41 : alphabet[Int(state >> 33) % alphabet.count]
-        }
+        // Quotes and line feeds common enough to cross block edges both ways.
+        let bytes = mostlyPlainBytes(700, seed: 9, plainPercent: 56, specials: "\"\"\n,ab")
         func naive(_ chunk: UnsafeBufferPointer<UInt8>) -> Int {
             var inQuote = false, cut = 0
             for (i, b) in chunk.enumerated() {

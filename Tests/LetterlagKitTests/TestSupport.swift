@@ -34,6 +34,16 @@ func row(_ id: String, trust: String = "RJ1", type: String = "clinic_letter", ev
 }
 
 /// Runs the pipeline over files and returns its result.
+/// `count` bytes, `plainPercent` of them the letter A and the rest drawn from `specials`: the
+/// input for checking a block-at-a-time scan against a naive one at every length and alignment.
+func mostlyPlainBytes(_ count: Int, seed: UInt64, plainPercent: UInt64, specials: String) -> [UInt8] {
+    var rng = SplitMix64(seed: seed)
+    let alphabet = Array(specials.utf8)
+    return (0..<count).map { _ in
+        rng.next() % 100 < plainPercent ? 0x41 : alphabet[Int(rng.next() % UInt64(alphabet.count))]
+    }
+}
+
 /// 2,000 letters L0…L1999 (lines 2–2001, received after 24 hours), then L5 twice more with other
 /// delays (lines 2002 and 2003) and L1999 again at another trust (line 2004): three repeats to set aside.
 func extractWithRepeatedLetterIDs() -> String {

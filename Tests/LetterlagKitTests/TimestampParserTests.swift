@@ -88,11 +88,8 @@ import Testing
     @Test func theEightBytesAtATimeFormAgreesWithTheGeneralReaderOnEveryOneByteDamage() {
         // With a fraction appended a field takes the general path, which drops the fraction; so each
         // field must read the same with and without it, whatever single byte is damaged.
-        var state: UInt64 = 11
-        func next(_ bound: UInt64) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % bound)
-        }
+        var rng = SplitMix64(seed: 11)
+        func next(_ bound: UInt64) -> Int { Int(rng.next() % bound) }
         for _ in 0..<12 {
             let text = String(format: "%04d-%02d-%02d%@%02d:%02d:%02d", 1900 + next(300), 1 + next(12), 1 + next(31),
                               next(2) == 0 ? " " : "T", next(24), next(60), next(60))
