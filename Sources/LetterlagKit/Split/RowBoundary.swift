@@ -32,16 +32,16 @@ public enum RowBoundary {
         var cut = 0
         var start = 0
         let end = last + 1
-        var block = [UInt8](repeating: 0, count: 64)
         while start < end {
             var quotes: UInt64 = 0, newlines: UInt64 = 0
             if start + 64 <= end {
                 letterlag_quotes_newlines64(p + start, &quotes, &newlines)
             } else {
-                // The last, partial block from a zero-padded copy, so no byte past `last` is read.
-                block.withUnsafeMutableBufferPointer { b in
-                    b.update(repeating: 0)
-                    _ = b.initialize(from: UnsafeBufferPointer(start: p + start, count: end - start))
+                // The last, partial block from a zero-padded copy, as `SpecialByteScanner` takes
+                // its own, so no byte past `last` is read.
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { b in
+                    b.initialize(repeating: 0)
+                    _ = b.update(from: UnsafeBufferPointer(start: p + start, count: end - start))
                     letterlag_quotes_newlines64(b.baseAddress!, &quotes, &newlines)
                 }
             }

@@ -238,8 +238,9 @@ public final class SummaryStore {
                       startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
         do {
             return try pool.write { db -> Int64 in
+                let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: result.assembler.cellCount))")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
                 for (file, key) in zip(result.files, contentKeys) {
                     let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
                     guard let first = earlier.first else { continue }
