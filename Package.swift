@@ -26,6 +26,7 @@ let package = Package(
         ),
         .target(name: "CMalloc"),
         .target(name: "CByteScan"),
+        .target(name: "CStreamingCopy"),
         .target(
             name: "LetterlagKit",
             dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
                 "CZlib",
                 "CMalloc",
                 "CByteScan",
+                "CStreamingCopy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LetterlagKitTests",
-            dependencies: ["LetterlagKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LetterlagKit", "CStreamingCopy", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

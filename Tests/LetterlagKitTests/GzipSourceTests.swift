@@ -1,13 +1,16 @@
+import CStreamingCopy
 import Foundation
 import Testing
 @testable import LetterlagKit
 
 @Suite struct GzipSourceTests {
-    func readAll(_ path: String, _ kind: InflaterKind) throws -> [UInt8] {
+    /// Reads a whole source through a buffer of `size` bytes starting `skew` bytes past a 64-byte boundary.
+    func readAll(_ path: String, _ kind: InflaterKind, bufferSize size: Int = 10_000, skew: Int = 0) throws -> [UInt8] {
         var source = try ExtractReader.open(path: path, inflater: kind, inputSize: 4096)
         var out: [UInt8] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 10_000, alignment: 8)
-        defer { buffer.deallocate() }
+        let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: size + skew, alignment: 64)
+        defer { whole.deallocate() }
+        let buffer = UnsafeMutableRawBufferPointer(rebasing: whole[skew...])
         while true {
             let n = try source.read(into: buffer)
             if n == 0 { break }
@@ -40,6 +43,34 @@ import Testing
         #expect(a == b)
         let x = try ingest([path], inflater: .isal), y = try ingest([path], inflater: .zlib)
         #expect(try x.cells == y.cells)
+    }
+
+    /// The gzip reader inflates through a small staging buffer and copies out by non-temporal stores:
+    /// reads larger than that buffer, at any alignment, must still give every byte in order.
+    @Test(arguments: [InflaterKind.isal, .zlib])
+    func readsLargerThanTheStagingBufferAtAnyAlignment(kind: InflaterKind) throws {
+        let dir = try ScratchDirectory()
+        let parts = [sample(700_001), sample(3), sample(GzipStream<IsalInflateEngine>.stagingSize + 17)]
+        let path = try dir.write("big.gz", parts.flatMap { GzipWriter.member($0) })
+        let expected = parts.flatMap { $0 }
+        for (size, skew) in [(1 << 20, 0), (300_001, 1), (GzipStream<IsalInflateEngine>.stagingSize, 63), (65, 5)] {
+            #expect(try readAll(path, kind, bufferSize: size, skew: skew) == expected, "buffer \(size) at +\(skew)")
+        }
+    }
+
+    @Test func streamingCopyWritesExactlyTheBytesAskedAtEveryLengthAndAlignment() {
+        var rng = SplitMix64(seed: 64)
+        let source = (0..<400).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let target = UnsafeMutableRawBufferPointer.allocate(byteCount: 600, alignment: 64)
+        defer { target.deallocate() }
+        for offset in 0..<64 {
+            for length in [0, 1, 15, 16, 63, 64, 65, 127, 128, 129, 200, 333] {
+                target.initializeMemory(as: UInt8.self, repeating: 0xEE)
+                source.withUnsafeBytes { letterlag_copy_streaming(target.baseAddress! + offset, $0.baseAddress! + 3, length) }
+                #expect(Array(target[offset..<(offset + length)]) == Array(source[3..<(3 + length)]), "\(length) bytes at +\(offset)")
+                #expect(target[..<offset].allSatisfy { $0 == 0xEE } && target[(offset + length)...].allSatisfy { $0 == 0xEE })
+            }
+        }
     }
 
     @Test(arguments: [InflaterKind.isal, .zlib])
