@@ -26,7 +26,6 @@ let package = Package(
         ),
         .target(name: "CMalloc"),
         .target(name: "CByteScan"),
-        .target(name: "CStreamingCopy"),
         .target(
             name: "LetterlagKit",
             dependencies: [
@@ -34,7 +33,6 @@ let package = Package(
                 "CZlib",
                 "CMalloc",
                 "CByteScan",
-                "CStreamingCopy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LetterlagKitTests",
-            dependencies: ["LetterlagKit", "CStreamingCopy", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LetterlagKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,5 +1,3 @@
-import CStreamingCopy
-
 /// One step of a gzip inflater: what `GzipStream` needs from ISA-L or zlib.
 protocol InflateEngine: AnyObject {
     /// Prepares for a new member; `first` is true for the file's first.
@@ -22,11 +20,6 @@ struct InflateFailure: Error {
 final class GzipStream<Engine: InflateEngine>: ByteSource {
     let file: FileInput
     let engine: Engine
-    /// The engine inflates into this small buffer, which stays in the inflating core's cache, and
-    /// its bytes go on to the caller's buffer by non-temporal stores. Inflating straight into
-    /// chunks that a worker on the other core was reading slowed inflate by up to a fifth.
-    private let staging: UnsafeMutableRawBufferPointer
-    static var stagingSize: Int { 128 << 10 }
     private var inMember = false
     private var members = 0
     private var finished = false
@@ -38,10 +31,7 @@ final class GzipStream<Engine: InflateEngine>: ByteSource {
     init(file: FileInput, engine: Engine) {
         self.file = file
         self.engine = engine
-        staging = .allocate(byteCount: Self.stagingSize, alignment: 64)
     }
-
-    deinit { staging.deallocate() }
 
     func read(into out: UnsafeMutableRawBufferPointer) throws -> Int {
         if finished { return 0 }
@@ -67,13 +57,11 @@ final class GzipStream<Engine: InflateEngine>: ByteSource {
             }
             let step: (consumed: Int, produced: Int, memberEnded: Bool)
             do {
-                let room = min(out.count - written, staging.count)
-                step = try engine.inflate(file.pending, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<room]),
+                step = try engine.inflate(file.pending, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]),
                                           memberStart: memberStart)
             } catch {
                 throw LetterlagError.unreadableFile(path: file.path, place: "byte \(file.position)", reason: error.reason)
             }
-            letterlag_copy_streaming(out.baseAddress! + written, staging.baseAddress!, step.produced)
             file.consumed += step.consumed
             written += step.produced
             if step.memberEnded {
