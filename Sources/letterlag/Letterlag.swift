@@ -22,7 +22,8 @@ struct LetterlagCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as LetterlagError {
-            FileHandle.standardError.write(Data("letterlag: \(error.description)\n".utf8))
+            let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+            FileHandle.standardError.write(Data(lines.map { "letterlag: \($0)\n" }.joined().utf8))
             Self.exit(withError: ExitCode(error.exitCode))
         } catch {
             Self.exit(withError: error)

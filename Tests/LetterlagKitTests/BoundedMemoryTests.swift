@@ -9,7 +9,7 @@ struct BoundedMemoryTests {
         let spill = try SpillFile(partitions: 5)
         var expected = [[UInt64]](repeating: [], count: 5)
         // Enough values to fill many blocks and several staged writes, spread unevenly.
-        let total = SpillFile.blockValues * SpillFile.stagedBlocks * 3 + 77
+        let total = spill.blockValues * SpillFile.stagedBlocks * 3 + 77
         var state: UInt64 = 1
         for i in 0..<total {
             state = state &* 6364136223846793005 &+ 1442695040888963407

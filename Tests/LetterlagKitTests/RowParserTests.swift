@@ -193,34 +193,6 @@ import Testing
     }
 }
 
-@Suite struct DuplicateLetterTests {
-    @Test func repeatedLetterIDsAfterTheFirstAreSetAsideInFileOrder() throws {
-        let dir = try ScratchDirectory()
-        let path = try dir.write("dups.csv", extractWithRepeatedLetterIDs())
-        for chunkSize in [1_024, 1 << 20] {
-            let result = try ingest([path], chunkSize: chunkSize)
-            #expect(result.rowsRead == 2_003)
-            #expect(result.rejectCounts == [.duplicateLetterID: 3])
-            #expect(result.rejectExamples.map(\.line) == [2_002, 2_003, 2_004])
-            let s = try #require(try wholeRun(result)["RJ1/clinic_letter"])
-            #expect(s.letters == 2_000)
-            #expect(s.maxHours == 24.0)
-            #expect(try wholeRun(result)["RXH/clinic_letter"] == nil)
-        }
-    }
-
-    @Test func fingerprintsThatRepeatAreFoundAcrossLists() {
-        var rng = SplitMix64(seed: 5)
-        var a = (0..<50_000).map { _ in rng.next() }
-        var b = (0..<50_000).map { _ in rng.next() }
-        a.append(b[17])
-        b.append(a[3])
-        b.append(a[3])
-        #expect(DuplicateFinder.repeated(in: [a, b]) == [b[17], a[3]])
-        #expect(DuplicateFinder.repeated(in: [a.dropLast().map { $0 }]).isEmpty)
-    }
-}
-
 @Suite struct HeaderTests {
     @Test func aHeaderNamingAColumnTwiceFailsTheFile() throws {
         let dir = try ScratchDirectory()

@@ -44,8 +44,9 @@ func mostlyPlainBytes(_ count: Int, seed: UInt64, plainPercent: UInt64, specials
     }
 }
 
-/// 2,000 letters L0…L1999 (lines 2–2001, received after 24 hours), then L5 twice more with other
-/// delays (lines 2002 and 2003) and L1999 again at another trust (line 2004): three repeats to set aside.
+/// 2,000 letters L0…L1999 of RJ1 (lines 2–2001, received after 24 hours), then L5 twice more with
+/// other delays (lines 2002 and 2003): two repeats to set aside; and L1999 at another trust (line
+/// 2004), which is another letter.
 func extractWithRepeatedLetterIDs() -> String {
     var lines = [canonicalHeader]
     for i in 0..<2_000 { lines.append(row("L\(i)", event: "2020-01-14 09:00:00", received: "2020-01-15 09:00:00")) }

@@ -8,9 +8,12 @@ import Foundation
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     let keys: [UInt64]
-    /// Cells' extremes among delays too long for their records to hold exactly.
-    let longDelays: [Int: WorkerTally.DelayExtremes]
+    /// Cells' delays too long for their records to hold exactly, with the records they belong to.
+    let longDelays: [Int: [WorkerTally.LongDelay]]
+    /// By worker number, each worker's cell records.
     let spills: [SpillFile]
+    /// The records of rows set aside as repeats (`LetterKey.record`), by cell partition.
+    let dropped: [SpillFile]
     let limits: ContractLimits
     let workers: Int
     /// Cell `c`'s records are in partition `c mod partitions` of every spill file.
@@ -18,15 +21,18 @@ public final class CellAssembler: @unchecked Sendable {
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
 
-    init(registry: CellRegistry, tallies: [WorkerTally], asOf: Int64, limits: ContractLimits, workers: Int) {
+    /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
+    init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int) {
+        precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
         self.registry = registry
         keys = registry.keys
-        var long: [Int: WorkerTally.DelayExtremes] = [:]
+        var long: [Int: [WorkerTally.LongDelay]] = [:]
         for tally in tallies {
-            for (cell, e) in tally.longDelays { long[cell, default: .init()].merge(e) }
+            for (cell, delays) in tally.longDelays { long[cell, default: []].append(contentsOf: delays) }
         }
         longDelays = long
         spills = tallies.map(\.spill)
+        self.dropped = dropped
         partitions = tallies.first?.recordPartitions ?? WorkerTally.defaultPartitions
         self.asOf = asOf
         self.limits = limits
@@ -71,7 +77,7 @@ public final class CellAssembler: @unchecked Sendable {
                     })
                 }
             } }
-            if discardingSpills { self.spills.forEach { $0.discard() } }
+            if discardingSpills { (self.spills + self.dropped).forEach { $0.discard() } }
             results.close()
         }
         var failure: Error?
@@ -103,6 +109,9 @@ public final class CellAssembler: @unchecked Sendable {
     struct Scratch {
         var records: [UInt64] = []
         var grouped: [UInt64] = []
+        var drops: [UInt64] = []
+        /// One bit per record of the partition: set for a repeat's record, which does not count.
+        var skip: [UInt64] = []
     }
 
     /// The cells whose records are in partition `p`, with their keys.
@@ -112,21 +121,41 @@ public final class CellAssembler: @unchecked Sendable {
         let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
         guard localCount > 0 else { return [] }
         scratch.records.removeAll(keepingCapacity: true)
-        for spill in spills { try spill.read(partition: p, into: &scratch.records) }
+        var firstRecord: [Int] = []
+        for spill in spills {
+            firstRecord.append(scratch.records.count)
+            try spill.read(partition: p, into: &scratch.records)
+        }
         let records = scratch.records
+        scratch.drops.removeAll(keepingCapacity: true)
+        for d in dropped { try d.read(partition: p, into: &scratch.drops) }
+        let skipping = !scratch.drops.isEmpty
+        @inline(__always) func position(_ record: UInt64) -> Int {
+            firstRecord[LetterKey.worker(ofRecord: record)] + LetterKey.index(ofRecord: record)
+        }
+        if skipping {
+            scratch.skip.removeAll(keepingCapacity: true)
+            scratch.skip.append(contentsOf: repeatElement(0, count: (records.count + 63) / 64))
+            for d in scratch.drops {
+                let i = position(d)
+                scratch.skip[i >> 6] |= 1 << UInt64(i & 63)
+            }
+        }
+        let skip = scratch.skip
+        @inline(__always) func counts(_ i: Int) -> Bool { !skipping || skip[i >> 6] & (1 << UInt64(i & 63)) == 0 }
 
         var starts = [Int](repeating: 0, count: localCount + 1)
         scratch.grouped.removeAll(keepingCapacity: true)
-        scratch.grouped.append(contentsOf: repeatElement(0, count: records.count))
+        scratch.grouped.append(contentsOf: repeatElement(0, count: records.count - scratch.drops.count))
         // A counting sort by cell, on raw pointers: through the arrays, every store re-checked uniqueness.
         records.withUnsafeBufferPointer { records in
             starts.withUnsafeMutableBufferPointer { starts in
-                for r in records { starts[CellRecord.localCell(r) + 1] += 1 }
+                for (i, r) in records.enumerated() where counts(i) { starts[CellRecord.localCell(r) + 1] += 1 }
                 for i in 0..<localCount { starts[i + 1] += starts[i] }
                 var cursor = Array(starts)
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     scratch.grouped.withUnsafeMutableBufferPointer { grouped in
-                        for r in records {
+                        for (i, r) in records.enumerated() where counts(i) {
                             let local = CellRecord.localCell(r)
                             grouped[cursor[local]] = r
                             cursor[local] += 1
@@ -146,7 +175,8 @@ public final class CellAssembler: @unchecked Sendable {
             let cell = local << bits | p
             let key = keys[cell]
             let id = registry.cellID(ofKey: key)
-            var e = longDelays[cell] ?? WorkerTally.DelayExtremes()
+            var e = WorkerTally.DelayExtremes()
+            for long in longDelays[cell] ?? [] where counts(position(long.record)) { e.note(long.delay) }
             var s = CellSummary()
             var received = 0, due = 0, withinLimit = 0, within3d = 0, within4d = 0
             offsets.removeAll(keepingCapacity: true)

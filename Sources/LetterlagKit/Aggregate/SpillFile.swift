@@ -1,19 +1,29 @@
 import Foundation
 
 /// One worker's per-row records, kept on disk in fixed-size blocks grouped by partition, so an
-/// ingest's memory stays bounded however many rows the extract holds.
+/// ingest's memory stays bounded however many rows the extract holds. A record is `stride`
+/// 8-byte words: one for a `CellRecord`, two for a letter's key and locator, three for a wide key.
+/// With `columns`, a block holds the records' first words, then their second words, so that a
+/// reader wanting only the first words (the keys) reads half the bytes.
 ///
 /// The file is unlinked as soon as it is created, so nothing is left behind if the process dies.
 /// Appends go to a small in-memory block per partition; full blocks are gathered and written in
 /// large writes. Reading a partition back gathers its blocks, in the order they were written.
 final class SpillFile: @unchecked Sendable {
-    /// 8-byte values per block: 4 KiB blocks keep 512 partitions' buffers at 2 MiB.
-    static let blockValues = 512
-    static let blockBytes = blockValues * 8
+    /// At most 512 8-byte values per block: 4 KiB blocks keep 512 partitions' buffers at 2 MiB.
+    static let maxBlockValues = 512
     /// Full blocks gathered before one `write`.
     static let stagedBlocks = 64
 
     let partitions: Int
+    /// Words per record; a block holds whole records.
+    let stride: Int
+    let blockValues: Int
+    let blockBytes: Int
+    /// Records stored column by column within each block; `fill` then counts records.
+    let columns: Bool
+    /// Records per block.
+    let blockRecords: Int
     let directory: String
     private let fd: Int32
     /// Per partition, its open block; `fill` counts the values in each. Freed by `finish`.
@@ -31,8 +41,13 @@ final class SpillFile: @unchecked Sendable {
     private var failure: LetterlagError?
     private(set) var values = 0
 
-    init(partitions: Int, directory: String = SpillFile.defaultDirectory) throws {
+    init(partitions: Int, stride: Int = 1, columns: Bool = false, directory: String = SpillFile.defaultDirectory) throws {
         self.partitions = partitions
+        self.stride = stride
+        self.columns = columns
+        blockRecords = Self.maxBlockValues / stride
+        blockValues = blockRecords * stride
+        blockBytes = blockValues * 8
         self.directory = directory
         var template = Array((directory + "/letterlag-spill-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -41,12 +56,12 @@ final class SpillFile: @unchecked Sendable {
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.fd = fd
-        open = .allocate(capacity: partitions * Self.blockValues)
+        open = .allocate(capacity: partitions * blockValues)
         fill = .allocate(capacity: partitions)
         fill.initialize(repeating: 0, count: partitions)
-        staging = .allocate(capacity: Self.stagedBlocks * Self.blockValues)
+        staging = .allocate(capacity: Self.stagedBlocks * blockValues)
         blocks = Array(repeating: [], count: partitions)
-        lastCount = Array(repeating: Self.blockValues, count: partitions)
+        lastCount = Array(repeating: blockValues, count: partitions)
     }
 
     deinit {
@@ -76,34 +91,53 @@ final class SpillFile: @unchecked Sendable {
         return dir.isEmpty ? "/tmp" : (dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir)
     }
 
-    /// Appends `value` to `partition`. The hot path: a store and a counter, and a block copy every 512 values.
+    /// Appends `value` to `partition` of a file of one-word records. The hot path: a store and a
+    /// counter, and a block copy every 512 values.
     @inline(__always)
     func append(_ value: UInt64, to partition: Int) {
         let n = Int(fill[partition])
-        open[partition * Self.blockValues + n] = value
-        if n + 1 == Self.blockValues { stage(partition) } else { fill[partition] = Int32(n + 1) }
+        open[partition * blockValues + n] = value
+        if n + 1 == blockValues { stage(partition) } else { fill[partition] = Int32(n + 1) }
+    }
+
+    /// Appends a two-word record to `partition` of a file in `columns`.
+    @inline(__always)
+    func append(_ first: UInt64, _ second: UInt64, to partition: Int) {
+        let n = Int(fill[partition])
+        let block = open + partition * blockValues
+        block[n] = first
+        block[blockRecords + n] = second
+        if n + 1 == blockRecords { stage(partition) } else { fill[partition] = Int32(n + 1) }
+    }
+
+    /// Appends a record of `stride` words to `partition`.
+    @inline(__always)
+    func append<Record: BitwiseCopyable>(record: Record, to partition: Int) {
+        let n = Int(fill[partition])
+        UnsafeMutableRawPointer(open + partition * blockValues + n).storeBytes(of: record, as: Record.self)
+        if n + stride == blockValues { stage(partition) } else { fill[partition] = Int32(n + stride) }
     }
 
     @inline(never)
     private func stage(_ partition: Int) {
         let slot = stagedPartitions.count
-        (staging + slot * Self.blockValues).update(from: open + partition * Self.blockValues, count: Self.blockValues)
+        (staging + slot * blockValues).update(from: open + partition * blockValues, count: blockValues)
         fill[partition] = 0
         stagedPartitions.append(partition)
-        values += Self.blockValues
+        values += blockValues
         if stagedPartitions.count == Self.stagedBlocks { writeStaged() }
     }
 
     private func writeStaged() {
         guard !stagedPartitions.isEmpty else { return }
-        let bytes = stagedPartitions.count * Self.blockBytes
+        let bytes = stagedPartitions.count * blockBytes
         if failure == nil {
             var done = 0
             while done < bytes {
-                let n = pwrite(fd, UnsafeRawPointer(staging) + done, bytes - done, off_t(blocksOnDisk * Self.blockBytes + done))
+                let n = pwrite(fd, UnsafeRawPointer(staging) + done, bytes - done, off_t(blocksOnDisk * blockBytes + done))
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 {
-                    failure = .spill("cannot write a temporary file in \(directory): \(String(cString: strerror(errno))) (about 20 bytes per row are needed; set TMPDIR to a directory with room)")
+                    failure = .spill("cannot write a temporary file in \(directory): \(String(cString: strerror(errno))) (about 50 bytes per row are needed; set TMPDIR to a directory with room)")
                     break
                 }
                 done += n
@@ -119,10 +153,11 @@ final class SpillFile: @unchecked Sendable {
     /// Writes every partly filled block and frees the in-memory blocks; call once, after the last append.
     func finish() throws {
         for p in 0..<partitions where fill[p] > 0 {
-            let n = Int(fill[p])
+            // In columns a partial block keeps its layout, so all of it is written.
+            let n = columns ? Int(fill[p]) * stride : Int(fill[p])
             if stagedPartitions.count == Self.stagedBlocks { writeStaged() }
             let slot = stagedPartitions.count
-            (staging + slot * Self.blockValues).update(from: open + p * Self.blockValues, count: n)
+            (staging + slot * blockValues).update(from: open + p * blockValues, count: columns ? blockValues : n)
             stagedPartitions.append(p)
             lastCount[p] = n
             values += n
@@ -133,35 +168,68 @@ final class SpillFile: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// How many values `partition` holds; valid after `finish`.
+    /// How many values (words) `partition` holds; valid after `finish`.
     func count(of partition: Int) -> Int {
         guard let _ = blocks[partition].last else { return 0 }
-        return (blocks[partition].count - 1) * Self.blockValues + lastCount[partition]
+        return (blocks[partition].count - 1) * blockValues + lastCount[partition]
     }
 
-    /// Appends every value of `partition` to `out`; safe to call from several threads at once after `finish`.
+    /// Appends every value of `partition` to `out`, record after record (a file in `columns`
+    /// too); safe to call from several threads at once after `finish`.
     func read(partition: Int, into out: inout [UInt64]) throws {
         guard !discarded else { throw LetterlagError.spill("a temporary file was read after it was discarded") }
         let list = blocks[partition]
         guard !list.isEmpty else { return }
+        if columns {
+            try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { buffer in
+                for (i, block) in list.enumerated() {
+                    let records = (i == list.count - 1 ? lastCount[partition] : blockValues) / stride
+                    try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: blockBytes)
+                    for r in 0..<records {
+                        for c in 0..<stride { out.append(buffer[c * blockRecords + r]) }
+                    }
+                }
+            }
+            return
+        }
         let start = out.count
-        let total = count(of: partition)
-        out.append(contentsOf: repeatElement(0, count: total))
+        out.append(contentsOf: repeatElement(0, count: count(of: partition)))
         try out.withUnsafeMutableBytes { raw in
             var at = start * 8
             for (i, block) in list.enumerated() {
-                let bytes = (i == list.count - 1 ? lastCount[partition] : Self.blockValues) * 8
-                var done = 0
-                while done < bytes {
-                    let n = pread(fd, raw.baseAddress! + at + done, bytes - done, off_t(Int(block) * Self.blockBytes + done))
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 {
-                        throw LetterlagError.spill("cannot read back a temporary file in \(directory): \(n < 0 ? String(cString: strerror(errno)) : "it is shorter than written")")
-                    }
-                    done += n
-                }
+                let bytes = (i == list.count - 1 ? lastCount[partition] : blockValues) * 8
+                try read(block: block, into: raw.baseAddress! + at, bytes: bytes)
                 at += bytes
             }
+        }
+    }
+
+    /// Calls `body` with the first words of each block of `partition` of a file in `columns`, in
+    /// the order written, through one reusable buffer: half the bytes of the records, and no
+    /// array of the whole partition made or zeroed. Safe from several threads at once after `finish`.
+    func forEachFirstColumn(partition: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> Void) throws {
+        precondition(columns)
+        guard !discarded else { throw LetterlagError.spill("a temporary file was read after it was discarded") }
+        let list = blocks[partition]
+        guard !list.isEmpty else { return }
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockRecords) { buffer in
+            for (i, block) in list.enumerated() {
+                let records = (i == list.count - 1 ? lastCount[partition] : blockValues) / stride
+                try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: records * 8)
+                try body(UnsafeBufferPointer(rebasing: buffer[0..<records]))
+            }
+        }
+    }
+
+    private func read(block: UInt32, into at: UnsafeMutableRawPointer, bytes: Int) throws {
+        var done = 0
+        while done < bytes {
+            let n = pread(fd, at + done, bytes - done, off_t(Int(block) * blockBytes + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                throw LetterlagError.spill("cannot read back a temporary file in \(directory): \(n < 0 ? String(cString: strerror(errno)) : "it is shorter than written")")
+            }
+            done += n
         }
     }
 }

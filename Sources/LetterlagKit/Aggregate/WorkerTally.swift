@@ -1,14 +1,16 @@
 /// One worker's running totals; workers share only the cell numbering, and merge once at the end.
 ///
-/// Per row it finds the cell (trust × type × week) by direct indexing and spills the rest (a
-/// record of the exact delay, working-day bucket and limit flags, or an outstanding letter's event
-/// instant; and the letter id's fingerprint), so memory is about 6 bytes a cell, however many rows.
+/// Per row it finds the cell (trust × type × week) by direct indexing and spills the rest: a
+/// `CellRecord` (the exact delay, working-day bucket and limit flags, or an outstanding letter's
+/// event instant) to the cell's partition, and the letter's `LetterKey` with the record's
+/// locator to the key's partition, so memory is about 6 bytes a cell, however many rows.
 /// Outstanding letters are judged later, because their age depends on the as-of time, which by
-/// default is the latest timestamp in the extract.
+/// default is the latest timestamp in the extract; repeated letters are resolved later too
+/// (`DuplicateResolver`), since the row that counts may come in a later chunk or file.
 public struct WorkerTally: RowSink {
     static let threeDays: Int64 = 3 * 86_400
     static let fourDays: Int64 = 4 * 86_400
-    /// Spill partitions for cell records unless the extract is large; as many again follow for fingerprints.
+    /// Spill partitions for cell records, and for keys, unless the extract is large.
     static let defaultPartitions = 256
 
     /// A cell's shortest and longest delay in seconds.
@@ -27,56 +29,95 @@ public struct WorkerTally: RowSink {
         }
     }
 
+    /// A delay too long for its record to hold exactly, with the record it belongs to, so that
+    /// it is dropped with the record if the row turns out to be a repeat.
+    struct LongDelay: Sendable {
+        /// `LetterKey.record` of the row's locator.
+        var record: UInt64
+        var delay: Int64
+    }
+
     let limits: ContractLimits
     let registry: CellRegistry
-    /// Its first half of partitions holds cell records (cell `c` in partition `c mod n`), the
-    /// second fingerprints (by their top bits).
+    /// Cell `c`'s records, in partition `c mod recordPartitions`.
     let spill: SpillFile
+    /// Compact keys with locators (two words, in columns), partitioned by the key's hash.
+    let keys: SpillFile
+    /// Wide keys (fingerprint, locator, place in `longIDs`), made on the first row that needs one.
+    private(set) var wideKeys: SpillFile?
+    /// The trusts and ids of wide keys, for the exact comparison.
+    let longIDs: ByteLog
+    /// This worker's number, which locators carry.
+    let worker: Int
+    private let workerTag: UInt64
     let recordPartitions: Int
     private let partitionBits: Int
-    private let fingerprintShift: UInt64
+    private let keyShift: UInt64
+    /// Per key partition, the chunk whose marker it last received, in `keys` and `wideKeys`; and
+    /// per cell partition, how many records this worker has spilled to it.
+    private let counters: Counters
     /// Trust × type × week → the registry's number for it.
     var cells = CellIndex()
-    /// By cell number, the extremes of delays too long for a record to hold exactly (`CellRecord.longDelay`).
-    var longDelays: [Int: DelayExtremes] = [:]
+    /// By cell number, delays too long for a record to hold exactly (`CellRecord.longDelay`).
+    var longDelays: [Int: [LongDelay]] = [:]
     let calendar = WorkingCalendar.shared
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
     public internal(set) var latest: Int64 = .min
     public internal(set) var accepted = 0
-    /// The chunk being parsed, so rejects can be placed.
+    /// The chunk being parsed, so rows can be placed.
     public var chunk = 0
-    /// The first failure of the shared cell numbering, reported after the pass.
+    /// The first failure, reported after the pass.
     var failure: Error?
-    /// On a second pass: the fingerprints seen more than once, whose rows are held back.
-    let heldBack: Set<UInt64>?
-    var held: [HeldRow] = []
 
-    /// A row whose letter id may be a duplicate, kept until rows can be ordered by place.
-    struct HeldRow: Sendable {
-        var place: RejectTally.Place
-        var id: [UInt8]
-        var trust: [UInt8]
-        var type: Int
-        var event: ParsedTimestamp
-        var sent: ParsedTimestamp
-        var arrival: ParsedTimestamp
-    }
-
-    init(limits: ContractLimits, registry: CellRegistry, spill: SpillFile, heldBack: Set<UInt64>? = nil) {
+    init(limits: ContractLimits, registry: CellRegistry, spill: SpillFile, keys: SpillFile, longIDs: ByteLog, worker: Int) {
         self.limits = limits
         self.registry = registry
         self.spill = spill
-        self.heldBack = heldBack
-        recordPartitions = spill.partitions / 2
-        precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0, "partitions must be a power of two")
+        self.keys = keys
+        self.longIDs = longIDs
+        self.worker = worker
+        workerTag = LetterKey.workerTag(worker)
+        recordPartitions = spill.partitions
+        precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0
+                     && recordPartitions <= LetterKey.partitionLimit, "partitions must be a power of two")
+        precondition(keys.partitions > 1 && keys.partitions & (keys.partitions - 1) == 0 && keys.stride == 2 && keys.columns)
+        precondition(worker < LetterKey.workerLimit)
         partitionBits = recordPartitions.trailingZeroBitCount
-        fingerprintShift = UInt64(64 - partitionBits)
+        keyShift = UInt64(64 - keys.partitions.trailingZeroBitCount)
+        counters = Counters(keyPartitions: keys.partitions, recordPartitions: recordPartitions)
     }
 
-    /// A tally with its own registry and spill file, for benchmarks and tests that drive `RowParser` directly.
+    /// Raw counters, since through arrays every store on the row path re-checked uniqueness.
+    final class Counters: @unchecked Sendable {
+        let markedChunk: UnsafeMutablePointer<Int>
+        let wideMarked: UnsafeMutablePointer<Int>
+        let recordCount: UnsafeMutablePointer<Int>
+        let keyPartitions: Int
+        let recordPartitions: Int
+
+        init(keyPartitions: Int, recordPartitions: Int) {
+            self.keyPartitions = keyPartitions
+            self.recordPartitions = recordPartitions
+            markedChunk = .allocate(capacity: keyPartitions)
+            markedChunk.initialize(repeating: -1, count: keyPartitions)
+            wideMarked = .allocate(capacity: keyPartitions)
+            wideMarked.initialize(repeating: -1, count: keyPartitions)
+            recordCount = .allocate(capacity: recordPartitions)
+            recordCount.initialize(repeating: 0, count: recordPartitions)
+        }
+
+        deinit {
+            markedChunk.deallocate()
+            wideMarked.deallocate()
+            recordCount.deallocate()
+        }
+    }
+
+    /// A tally with its own registry and spill files, for benchmarks and tests that drive `RowParser` directly.
     public init(limits: ContractLimits) throws {
-        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: 2 * Self.defaultPartitions))
+        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: Self.defaultPartitions),
+                  keys: try SpillFile(partitions: Self.defaultPartitions, stride: 2, columns: true), longIDs: ByteLog(), worker: 0)
     }
 
     @inline(__always)
@@ -98,26 +139,42 @@ public struct WorkerTally: RowSink {
     @inline(__always)
     public mutating func accept(_ row: ParsedRow, line: Int) {
         accepted += 1
-        let fingerprint = DuplicateFinder.fingerprint(row.letterID)
-        if let heldBack {
-            if heldBack.contains(fingerprint) {
-                held.append(HeldRow(place: .init(chunk: chunk, line: line), id: Array(row.letterID), trust: Array(row.trustCode),
-                                    type: row.letterType, event: row.event, sent: row.sent, arrival: row.arrival))
-                return
-            }
+        let trust = trustIndex(row.trustCode)
+        let locator = aggregate(row, trust: trust, line: line)
+        if let key = LetterKey.compact(trust: trust, id: row.letterID) {
+            let p = LetterKey.partition(ofCompact: key, shift: keyShift)
+            if counters.markedChunk[p] != chunk { mark(partition: p) }
+            keys.append(key, locator, to: p)
         } else {
-            spill.append(fingerprint, to: recordPartitions + Int(fingerprint >> fingerprintShift))
+            addWide(row, trust: trust, locator: locator)
         }
-        aggregate(row)
     }
 
-    /// Adds a held row back in, once it is known to be the first with its letter id.
-    mutating func aggregate(_ row: HeldRow) {
-        row.trust.withUnsafeBufferPointer { trust in
-            row.id.withUnsafeBufferPointer { id in
-                aggregate(ParsedRow(letterID: id, trustCode: trust, letterType: row.type, event: row.event, sent: row.sent, arrival: row.arrival))
+    /// Starts a key partition's run of rows from the current chunk.
+    @inline(never)
+    private mutating func mark(partition p: Int) {
+        counters.markedChunk[p] = chunk
+        keys.append(LetterKey.marker, UInt64(chunk), to: p)
+    }
+
+    @inline(never)
+    private mutating func addWide(_ row: ParsedRow, trust: Int, locator: UInt64) {
+        if wideKeys == nil {
+            do {
+                wideKeys = try SpillFile(partitions: keys.partitions, stride: 3, directory: keys.directory)
+            } catch {
+                if failure == nil { failure = error }
+                return
             }
         }
+        let fingerprint = LetterKey.fingerprint(trust: trust, id: row.letterID)
+        let p = Int(fingerprint >> keyShift)
+        if counters.wideMarked[p] != chunk {
+            counters.wideMarked[p] = chunk
+            wideKeys!.append(record: (LetterKey.marker, UInt64(chunk), LetterKey.marker), to: p)
+        }
+        let logged = longIDs.append(trust: trust, id: row.letterID)
+        wideKeys!.append(record: (fingerprint, locator, logged), to: p)
     }
 
     @inline(__always)
@@ -137,19 +194,24 @@ public struct WorkerTally: RowSink {
             if failure == nil { failure = error }
         }
         if Int(number) >> partitionBits >= CellRecord.localCells && failure == nil {
-            failure = LetterlagError.badArgument("more than \(CellRecord.localCells * recordPartitions) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
+            failure = LetterlagError.implausibleExtract("more than \(CellRecord.localCells * recordPartitions) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
         }
         cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
         return Int(number)
     }
 
+    /// Spills the row's cell record and returns its locator.
     @inline(__always)
-    mutating func aggregate(_ row: ParsedRow) {
+    mutating func aggregate(_ row: ParsedRow, trust: Int, line: Int) -> UInt64 {
         let eventDay = row.event.localDay
         let week = CivilDate.weekIndex(days: eventDay)
-        let cell = cellNumber(trust: trustIndex(row.trustCode), type: row.letterType, week: week)
+        let cell = cellNumber(trust: trust, type: row.letterType, week: week)
         let partition = cell & (recordPartitions - 1)
         let localCell = (cell >> partitionBits) & (CellRecord.localCells - 1)
+        let index = counters.recordCount[partition]
+        counters.recordCount[partition] = index + 1
+        if index >= LetterKey.indexLimit { tooMany() }
+        let locator = LetterKey.locator(index: index, workerTag: workerTag, partition: partition, line: line)
         var latestHere = row.event.utc
         if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
         if row.arrival.status == .ok {
@@ -163,7 +225,7 @@ public struct WorkerTally: RowSink {
             }
             if delay <= Self.threeDays { flags |= CellRecord.within3d }
             if delay <= Self.fourDays { flags |= CellRecord.within4d }
-            if delay >= CellRecord.longDelay { noteLong(delay, cell: cell) }
+            if delay >= CellRecord.longDelay { noteLong(delay, cell: cell, locator: locator) }
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
             spill.append(CellRecord.received(localCell: localCell, delay: delay,
                                              workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
@@ -173,15 +235,38 @@ public struct WorkerTally: RowSink {
                          to: partition)
         }
         if latestHere > latest { latest = latestHere }
+        return locator
     }
 
     @inline(never)
-    mutating func noteLong(_ delay: Int64, cell: Int) {
-        longDelays[cell, default: DelayExtremes()].note(delay)
+    mutating func noteLong(_ delay: Int64, cell: Int, locator: UInt64) {
+        longDelays[cell, default: []].append(LongDelay(record: LetterKey.record(locator), delay: delay))
+    }
+
+    @inline(never)
+    mutating func tooMany() {
+        if failure == nil {
+            failure = LetterlagError.implausibleExtract("more than \(LetterKey.indexLimit) letters in one spill partition; use more workers")
+        }
     }
 
     @inline(__always)
     public mutating func reject(_ reason: RejectReason, line: Int) {
         rejects.add(reason, at: .init(chunk: chunk, line: line))
+    }
+
+    /// Closes the key spills and the id log once repeats are resolved; their pages go at once.
+    func discardKeys() {
+        keys.discard()
+        wideKeys?.discard()
+        longIDs.discard()
+    }
+
+    /// Writes every spill's last blocks; call once, after the last row.
+    func finish() throws {
+        try spill.finish()
+        try keys.finish()
+        try wideKeys?.finish()
+        try longIDs.finish()
     }
 }

@@ -17,12 +17,21 @@ public struct IngestOptions: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     public var progressInterval: Double = 0.25
 
-    /// Spill partitions for cell records, and as many for fingerprints: 256, or 512 above an
-    /// estimated 40 million rows (gzip counted as 4 bytes of CSV per byte, 100 bytes a row), so a
-    /// partition read back stays a few MB while each worker's open blocks (4 KiB a partition) stay small.
+    /// Spill partitions for cell records: 256, or 512 above an estimated 40 million rows (gzip
+    /// counted as 4 bytes of CSV per byte, 100 bytes a row), so a partition read back stays a few
+    /// MB while each thread's open blocks (4 KiB a partition) stay small.
     public var recordPartitions: Int {
-        let bytes = files.reduce(0) { $0 + Self.sizeOnDisk($1) * ($1.hasSuffix(".gz") ? 4 : 1) }
-        return bytes / 100 > 40_000_000 ? 512 : WorkerTally.defaultPartitions
+        estimatedRows > 40_000_000 ? 512 : Self.defaultRecordPartitions
+    }
+
+    static let defaultRecordPartitions = 256
+
+    /// Spill partitions for letter keys: as many as for records, so a partition's keys, grouped
+    /// in memory to find repeats, stay a few MB however many rows repeat.
+    public var keyPartitions: Int { recordPartitions }
+
+    var estimatedRows: Int {
+        files.reduce(0) { $0 + Self.sizeOnDisk($1) * ($1.hasSuffix(".gz") ? 4 : 1) } / 100
     }
 
     /// A file's size in bytes, or 0 when it cannot be read (opening it reports that properly).

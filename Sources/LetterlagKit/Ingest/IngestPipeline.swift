@@ -9,12 +9,14 @@ import Foundation
 /// buffer pool, the spill blocks and a few bytes per trust × type × week cell, whatever the file size.
 public struct IngestPipeline {
     public let options: IngestOptions
-    /// Fixed once per run, so every spill file and the duplicate check agree on it.
+    /// Fixed once per run, so every spill file agrees on them.
     let recordPartitions: Int
+    let keyPartitions: Int
 
     public init(options: IngestOptions) {
         self.options = options
         recordPartitions = options.recordPartitions
+        keyPartitions = options.keyPartitions
     }
 
     /// A chunk's id is its file's index in the high 32 bits and its place in the file below,
@@ -67,23 +69,25 @@ public struct IngestPipeline {
         func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
     }
 
-    /// Reads the files; when letter ids repeat, reads them again holding those rows back, so that
-    /// the first in file order counts and the others are set aside as duplicates.
+    /// Reads the files once; then finds the rows that repeat a letter (the first row of each
+    /// trust and letter id in file order counts), whose records the cells then leave out.
     public func run() throws -> IngestResult {
         Self.returnFreedMemoryPromptly()
-        var clock = PhaseClock()
-        var shared = try pass(heldBack: nil)
-        clock.mark("read and parse")
-        let fingerprints = recordPartitions..<(2 * recordPartitions)
-        let repeated = try DuplicateFinder.repeated(in: shared.tallies.map(\.spill), partitions: fingerprints, workers: options.workers)
-        clock.mark("duplicate check")
-        if !repeated.isEmpty {
-            // Free the first pass's tallies and spill files before the second makes its own.
-            shared.tallies.removeAll()
-            shared = try pass(heldBack: repeated)
-            clock.mark("second pass for duplicates")
+        guard options.chunkSize <= LetterKey.lineLimit else {
+            throw LetterlagError.badArgument("chunks are at most \(LetterKey.lineLimit) bytes")
         }
-        var result = try finish(shared)
+        guard options.workers <= LetterKey.workerLimit else {
+            throw LetterlagError.badArgument("at most \(LetterKey.workerLimit) workers")
+        }
+        var clock = PhaseClock()
+        let shared = try pass()
+        clock.mark("read and parse")
+        shared.tallies.sort { $0.worker < $1.worker }
+        let resolved = try DuplicateResolver.resolve(shared.tallies, threads: options.workers)
+        // The keys are done with: their pages can go while the cells are assembled.
+        for t in shared.tallies { t.discardKeys() }
+        clock.mark("duplicate check")
+        var result = try finish(shared, resolved)
         clock.mark("merge")
         result.phases = clock.phases
         return result
@@ -99,9 +103,9 @@ public struct IngestPipeline {
         #endif
     }
 
-    private func pass(heldBack: Set<UInt64>?) throws -> Shared {
+    private func pass() throws -> Shared {
         let options = self.options
-        let recordPartitions = self.recordPartitions
+        let recordPartitions = self.recordPartitions, keyPartitions = self.keyPartitions
         let readers = min(options.files.count, options.workers)
         let poolSize = options.workers + readers + 1
         let pool = BufferPool(count: poolSize, size: options.chunkSize)
@@ -136,11 +140,12 @@ public struct IngestPipeline {
             work.close()
         }
 
-        DispatchQueue.concurrentPerform(iterations: options.workers) { _ in WorkerPriority.asWorker {
+        DispatchQueue.concurrentPerform(iterations: options.workers) { worker in WorkerPriority.asWorker {
             var tally: WorkerTally
             do {
                 tally = WorkerTally(limits: options.limits, registry: shared.registry,
-                                    spill: try SpillFile(partitions: 2 * recordPartitions), heldBack: heldBack)
+                                    spill: try SpillFile(partitions: recordPartitions),
+                                    keys: try SpillFile(partitions: keyPartitions, stride: 2, columns: true), longIDs: ByteLog(), worker: worker)
             } catch {
                 shared.fail(error)
                 while let chunk = work.pop() { free.push(chunk.buffer) }
@@ -159,7 +164,7 @@ public struct IngestPipeline {
                 if options.progress != nil { shared.lock.withLock { shared.rowsSoFar += rows } }
                 free.push(chunk.buffer)
             }
-            do { try tally.spill.finish() } catch { shared.fail(error) }
+            do { try tally.finish() } catch { shared.fail(error) }
             if let failure = tally.failure { shared.fail(failure) }
             shared.lock.lock()
             shared.tallies.append(tally)
@@ -246,7 +251,7 @@ public struct IngestPipeline {
         }
     }
 
-    private func finish(_ shared: Shared) throws -> IngestResult {
+    private func finish(_ shared: Shared, _ resolved: DuplicateResolver.Outcome) throws -> IngestResult {
         let layouts = shared.layouts
         let delayTo: String
         if layouts.allSatisfy(\.hasReceived) { delayTo = "received" }
@@ -271,46 +276,35 @@ public struct IngestPipeline {
             files[file].rowsRead += c.rows
             files[file].rowsRejected += c.rejected
         }
-        var tallies = shared.tallies
-        var rejects = RejectTally()
+        for (file, reasons) in resolved.rejects.byFile {
+            for r in reasons { files[file].rowsRejected += r.count }
+        }
+        var rejects = resolved.rejects
         var latest = Int64.min
-        for t in tallies {
+        for t in shared.tallies {
             rejects.merge(t.rejects)
             latest = max(latest, t.latest)
         }
-        // Held rows: the first with each letter id counts, in file order; the rest are duplicates.
-        let held = tallies.flatMap(\.held).sorted { $0.place < $1.place }
-        if !held.isEmpty {
-            var resolved = WorkerTally(limits: options.limits, registry: shared.registry,
-                                       spill: try SpillFile(partitions: 2 * recordPartitions))
-            var seen = Set<[UInt8]>()
-            for row in held {
-                if seen.insert(row.id).inserted {
-                    resolved.aggregate(row)
-                } else {
-                    rejects.add(.duplicateLetterID, at: row.place)
-                    files[Self.file(ofChunk: row.place.chunk)].rowsRejected += 1
-                }
-            }
-            try resolved.spill.finish()
-            if let failure = resolved.failure { throw failure }
-            latest = max(latest, resolved.latest)
-            tallies.append(resolved)
-        }
         let rowsRead = files.reduce(0) { $0 + $1.rowsRead }
+        @inline(__always) func lineOf(_ place: RejectTally.Place) -> Int { firstLine[place.chunk, default: 2] + place.line }
         if rowsRead > 0 && Double(rejects.total) * 100 > options.maxRejectedPercent * Double(rowsRead) {
-            throw LetterlagError.tooManyRejected(rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
+            let perFile = rejects.byFile.map { file, reasons in
+                RejectedRows(path: files[file].path, rows: files[file].rowsRead, rejected: files[file].rowsRejected,
+                             reasons: reasons.map { .init(name: $0.reason.name, count: $0.count, firstLine: lineOf($0.first)) }
+                                 .sorted { $0.firstLine < $1.firstLine })
+            }
+            throw LetterlagError.tooManyRejected(files: perFile, rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
         }
         let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
-        let cells = CellAssembler(registry: shared.registry, tallies: tallies, asOf: asOf, limits: options.limits,
-                                  workers: options.workers)
+        let cells = CellAssembler(registry: shared.registry, tallies: shared.tallies, dropped: resolved.dropped, asOf: asOf,
+                                  limits: options.limits, workers: options.workers)
         var examples: [IngestResult.RejectExample] = []
         var rejectCounts: [RejectReason: Int] = [:]
+        let examplesByReason = rejects.examples
         for reason in RejectReason.allCases where rejects.counts[reason.rawValue] > 0 {
             rejectCounts[reason] = rejects.counts[reason.rawValue]
-            for place in rejects.examples[reason.rawValue] {
-                examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)],
-                                      line: firstLine[place.chunk, default: 2] + place.line))
+            for place in examplesByReason[reason.rawValue] {
+                examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)], line: lineOf(place)))
             }
         }
         return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
