@@ -4,17 +4,20 @@ import Foundation
 /// by all workers, so that records spilled by different workers name a cell the same way.
 ///
 /// Workers cache the numbers they have seen, so the lock is taken once per cell per worker,
-/// not per row. Trust codes that are not three base-36 characters get numbers here too.
+/// not per row. A cell names its trust by a dense index: a three-character code's number
+/// (`CodeShape.trustNumber`), or for four- and five-character codes the next index from here.
 final class CellRegistry: @unchecked Sendable {
-    /// Trust codes of three characters from 0-9 and A-Z are numbered by value, below this.
-    static let fastTrustCodes = 36 * 36 * 36
+    /// Trust codes of three characters are indexed by their number, below this.
+    static let fastTrustCodes = CodeShape.threeCharacterTrusts
+    /// Four- and five-character trust codes one run may hold: each costs every worker's cell
+    /// index a few bytes, so a broken extract of all-different codes stops here, not in swap.
+    static let otherTrustLimit = 50_000
 
-    private static let base36Digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
     private let lock = NSLock()
     private var numbers: [UInt64: UInt32] = [:]
     private var keyList: [UInt64] = []
-    private var otherTrusts: [[UInt8]: Int] = [:]
-    private var otherTrustNames: [String] = []
+    private var otherTrusts: [Int: Int] = [:]
+    private var otherTrustNumbers: [Int] = []
 
     /// The key of a cell: trust number, letter type and week, packed so that keys sort in that order.
     @inline(__always)
@@ -27,7 +30,7 @@ final class CellRegistry: @unchecked Sendable {
         try lock.withLock {
             if let n = numbers[key] { return n }
             guard keyList.count < Int(UInt32.max) else {
-                throw LetterlagError.badArgument("more than \(UInt32.max) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
+                throw LetterlagError.implausibleExtract("more than \(UInt32.max) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
             }
             let n = UInt32(keyList.count)
             numbers[key] = n
@@ -36,14 +39,16 @@ final class CellRegistry: @unchecked Sendable {
         }
     }
 
-    /// The number of a trust code that is not three base-36 characters.
-    func otherTrustNumber(_ code: UnsafeBufferPointer<UInt8>) -> Int {
-        let bytes = Array(code)
-        return lock.withLock {
-            if let i = otherTrusts[bytes] { return i }
-            let i = Self.fastTrustCodes + otherTrustNames.count
-            otherTrusts[bytes] = i
-            otherTrustNames.append(String(decoding: bytes, as: UTF8.self))
+    /// The index of a trust whose code has four or five characters, by its `CodeShape.trustNumber`.
+    func otherTrustIndex(_ number: Int) throws -> Int {
+        try lock.withLock {
+            if let i = otherTrusts[number] { return i }
+            guard otherTrustNumbers.count < Self.otherTrustLimit else {
+                throw LetterlagError.implausibleExtract("more than \(Self.otherTrustLimit) trust codes of four or five characters; the extract's trust codes are not plausible")
+            }
+            let i = Self.fastTrustCodes + otherTrustNumbers.count
+            otherTrusts[number] = i
+            otherTrustNumbers.append(number)
             return i
         }
     }
@@ -54,15 +59,7 @@ final class CellRegistry: @unchecked Sendable {
     var keys: [UInt64] { lock.withLock { keyList } }
 
     func trustName(_ index: Int) -> String {
-        if index >= Self.fastTrustCodes { return lock.withLock { otherTrustNames[index - Self.fastTrustCodes] } }
-        let digits = Self.base36Digits
-        // Three bytes written in place: an array literal here was an allocation per weekly cell.
-        return String(unsafeUninitializedCapacity: 3) { out in
-            out[0] = digits[index / 1296]
-            out[1] = digits[(index / 36) % 36]
-            out[2] = digits[index % 36]
-            return 3
-        }
+        CodeShape.trustCode(index < Self.fastTrustCodes ? index : lock.withLock { otherTrustNumbers[index - Self.fastTrustCodes] })
     }
 
     /// The cell a key names.

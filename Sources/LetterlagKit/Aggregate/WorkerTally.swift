@@ -58,6 +58,8 @@ public struct WorkerTally: RowSink {
     private let counters: Counters
     /// Trust × type × week → the registry's number for it.
     var cells = CellIndex()
+    /// Four- and five-character trust codes' numbers → the registry's index for them.
+    private var otherTrusts: [Int: Int] = [:]
     /// By cell number, delays too long for a record to hold exactly (`CellRecord.longDelay`).
     var longDelays: [Int: [LongDelay]] = [:]
     let calendar = WorkingCalendar.shared
@@ -120,26 +122,31 @@ public struct WorkerTally: RowSink {
                   keys: try SpillFile(partitions: Self.defaultPartitions, stride: 2, columns: true), longIDs: ByteLog(), worker: 0)
     }
 
+    /// The dense index a cell names the trust by: its number for a three-character code, else
+    /// the registry's index, cached here so the lock is taken once per trust per worker.
     @inline(__always)
-    static func base36(_ b: UInt8) -> Int {
-        if b &- 0x30 < 10 { return Int(b &- 0x30) }
-        if b &- 0x41 < 26 { return Int(b &- 0x41) + 10 }
-        return -1
+    mutating func trustIndex(_ number: Int) -> Int {
+        if number < CellRegistry.fastTrustCodes { return number }
+        return otherTrustIndex(number)
     }
 
-    @inline(__always)
-    func trustIndex(_ code: UnsafeBufferPointer<UInt8>) -> Int {
-        if code.count == 3 {
-            let a = Self.base36(code[0]), b = Self.base36(code[1]), c = Self.base36(code[2])
-            if a | b | c >= 0 { return a * 1296 + b * 36 + c }
+    @inline(never)
+    mutating func otherTrustIndex(_ number: Int) -> Int {
+        if let i = otherTrusts[number] { return i }
+        do {
+            let i = try registry.otherTrustIndex(number)
+            otherTrusts[number] = i
+            return i
+        } catch {
+            if failure == nil { failure = error }
+            return 0
         }
-        return registry.otherTrustNumber(code)
     }
 
     @inline(__always)
     public mutating func accept(_ row: ParsedRow, line: Int) {
         accepted += 1
-        let trust = trustIndex(row.trustCode)
+        let trust = trustIndex(row.trust)
         let locator = aggregate(row, trust: trust, line: line)
         if let key = LetterKey.compact(trust: trust, id: row.letterID) {
             let p = LetterKey.partition(ofCompact: key, shift: keyShift)

@@ -3,7 +3,8 @@
 /// Valid only during the `RowSink.accept` call that receives it.
 public struct ParsedRow {
     public var letterID: UnsafeBufferPointer<UInt8>
-    public var trustCode: UnsafeBufferPointer<UInt8>
+    /// The trust code's `CodeShape.trustNumber`.
+    public var trust: Int
     public var letterType: Int
     public var event: ParsedTimestamp
     public var sent: ParsedTimestamp

@@ -3,6 +3,7 @@ public enum RejectReason: Int, CaseIterable, Sendable, Codable, CustomStringConv
     case wrongFieldCount
     case unterminatedQuote
     case requiredFieldEmpty
+    case invalidCode
     case unknownLetterType
     case unreadableTimestamp
     case impossibleTimestamp
@@ -17,6 +18,7 @@ public enum RejectReason: Int, CaseIterable, Sendable, Codable, CustomStringConv
         case .wrongFieldCount: "wrong_field_count"
         case .unterminatedQuote: "unterminated_quote"
         case .requiredFieldEmpty: "required_field_empty"
+        case .invalidCode: "invalid_code"
         case .unknownLetterType: "unknown_letter_type"
         case .unreadableTimestamp: "unreadable_timestamp"
         case .impossibleTimestamp: "impossible_timestamp"

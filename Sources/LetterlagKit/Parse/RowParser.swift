@@ -121,6 +121,12 @@ public struct RowParser: Sendable {
             sink.reject(.requiredFieldEmpty, line: line)
             return
         }
+        let trust = CodeShape.trustNumber(field(.trustCode))
+        if trust < 0 || !CodeShape.isPractice(field(.practiceCode)) || !CodeShape.isSpecialty(field(.specialtyCode))
+            || !CodeShape.isSite(field(.siteCode)) {
+            sink.reject(.invalidCode, line: line)
+            return
+        }
         let type = letterTypes.type(of: field(.letterType))
         if type < 0 { sink.reject(.unknownLetterType, line: line); return }
         let event = timestamps.parse(p, b[CanonicalColumn.eventAt.rawValue * 2], b[CanonicalColumn.eventAt.rawValue * 2 + 1])
@@ -140,7 +146,7 @@ public struct RowParser: Sendable {
                 return
             }
         }
-        sink.accept(ParsedRow(letterID: field(.letterID), trustCode: field(.trustCode), letterType: type,
+        sink.accept(ParsedRow(letterID: field(.letterID), trust: trust, letterType: type,
                               event: event, sent: sent, arrival: received), line: line)
     }
 }
