@@ -13,7 +13,9 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(path: database.path)
-            print(try RunComparison(store: store, run: selection.runID, against: against).render(format, publish: selection.publish), terminator: "")
+            let sink = OutputSink.standardOutput()
+            try RunComparison(store: store, run: selection.runID, against: against).write(format, publish: selection.publish, to: sink)
+            try sink.close()
         }
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import LetterlagKit
 import Logging
 
+extension InflaterKind: ExpressibleByArgument {}
+
 extension LetterlagCommand {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Read extracts as one snapshot and store the run's summaries.")
@@ -11,7 +13,7 @@ extension LetterlagCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The as-of time (default: the latest timestamp in the extract).") var asOf: String?
         @Option(help: "Parsing workers (default: the number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
-        @Option(help: "Gzip inflater: isal or zlib.") var inflate = "isal"
+        @Option(help: "Gzip inflater.") var inflate: InflaterKind = .isal
         @Option(help: "Contract limits JSON file (default: the NHS Standard Contract).") var limits: String?
         @Option(help: "Column mapping JSON file for renamed columns and coded letter types.") var mapping: String?
         @Option(help: "Fail, storing nothing, when more than this percentage of rows is set aside.") var maxRejected = 1.0
@@ -22,12 +24,11 @@ extension LetterlagCommand {
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("name at least one extract file") }
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-            guard InflaterKind(rawValue: inflate) != nil else { throw ValidationError("--inflate must be isal or zlib") }
             guard maxRejected >= 0 && maxRejected <= 100 else { throw ValidationError("--max-rejected is a percentage from 0 to 100") }
         }
 
         func run() throws {
-            var options = IngestOptions(files: files, workers: workers, inflater: InflaterKind(rawValue: inflate)!,
+            var options = IngestOptions(files: files, workers: workers, inflater: inflate,
                                         maxRejectedPercent: maxRejected)
             options.asOf = try asOf.map(Timestamps.parseArgument)
             if let limits {

@@ -122,6 +122,23 @@ import Testing
         #expect(RunComparison.complianceFlag(within: 400, of: 1_000, within: 500, of: 1_000) == "better")
     }
 
+    @Test func theHTMLReportEscapesEveryTextItShows() throws {
+        #expect(HTMLReport.escape("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+        var cell = CellSummary()
+        cell.letters = 10
+        cell.received = 10
+        for d in 1...10 { cell.delay.record(Int64(d) * 3_600) }
+        let hostile = "<img src=x onerror='alert(1)'>&"
+        let row = SummaryRow(trust: hostile, type: .clinicLetter, summary: cell)
+        let run = SummaryStore.Run(id: 1, asOf: "2020-02-01T00:00:00Z", asOfSource: "extract", delayTo: "received",
+                                   startedAt: "", finishedAt: "", files: 1, bytes: 1, rowsRead: 10, letters: 10, rowsRejected: 0,
+                                   trusts: 1, elapsedSeconds: 0)
+        let weekly = [TrendBuilder.Row(period: "2020-W05", firstWeek: 2_610, figures: row)]
+        let html = HTMLReport(run: run, rows: [row], weekly: weekly, limits: .standard, publish: false).render()
+        #expect(!html.contains("<img") && !html.contains("onerror='"))
+        #expect(html.contains("&lt;img src=x onerror=&#39;alert(1)&#39;&gt;&amp;"))
+    }
+
     @Test func theHTMLReportIsOneSelfContainedPageWithSVGCharts() throws {
         let dir = try ScratchDirectory()
         let db = try ingested(dir)

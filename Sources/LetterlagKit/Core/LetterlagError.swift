@@ -16,6 +16,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
     case spill(String)
     /// An extract whose size or spread is beyond what one run can hold (cells, trusts, chunks).
     case implausibleExtract(String)
+    /// An output file or standard output that cannot be written.
+    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case let .busy(m): m
         case let .spill(m): m
         case let .implausibleExtract(m): m
+        case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
         }
     }
 
@@ -47,6 +50,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case .noRuns: 6
         case .alreadyIngested: 7
         case .spill: 8
+        case .cannotWrite: 10
         }
     }
 }

@@ -31,35 +31,57 @@ public struct Exporter {
         ("(all)", "published files", "counts of 1–7 shown as *, others rounded to the nearest 5; percentages from rounded counts; no statistic on 1–7 letters"),
     ]
 
-    /// Writes runs.csv, summary.csv, weekly.csv and data-dictionary.csv into `directory`; returns their paths.
+    /// Writes runs.csv, summary.csv, weekly.csv and data-dictionary.csv into `directory`; returns
+    /// their paths. Each file is streamed, and appears whole or not at all.
     @discardableResult
     public func export(run id: Int64?, to directory: String) throws -> [String] {
         let run = try store.run(id)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        func write(_ name: String, _ text: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw LetterlagError.cannotWrite(path: directory, reason: "cannot create the folder (\((error as NSError).localizedDescription))")
+        }
+        func write(_ name: String, _ body: (inout CSVWriter) throws -> Void) throws -> String {
             let path = (directory as NSString).appendingPathComponent(name)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let sink = try OutputSink(path: path)
+            var csv = CSVWriter(sink: sink)
+            try body(&csv)
+            try sink.close()
             return path
         }
-        let runs = RunsRenderer(runs: try store.runs()).render(.csv)
+        let runs = try store.runs()
         let summaryRenderer = ReportRenderer(run: run, rows: try store.summary(run: run.id), publish: publish)
         let f = summaryRenderer.formatter
-        var summary = "run_id," + ReportRenderer.csvHeader + ",km_p50_hours,p50_vs_baseline,oldest_outstanding_hours\n"
-        for r in summaryRenderer.rows {
-            let extra = [f.hours(r.kmP50Hours, base: r.letters), f.ratio(r.p50VersusBaseline, base: r.received),
-                         f.hours(r.oldestOutstandingHours, base: r.outstanding)]
-            summary += "\(run.id)," + (summaryRenderer.fields(r) + extra).joined(separator: ",") + "\n"
-        }
         let trend = TrendRenderer(rows: TrendBuilder.build(try store.weeklyCells(run: run.id), by: .week), period: .week, publish: publish)
-        var weekly = "run_id," + trend.columns.joined(separator: ",") + "\n"
-        for row in trend.rows { weekly += "\(run.id)," + trend.fields(row).joined(separator: ",") + "\n" }
-        var dictionary = "file,column,meaning\n"
-        for d in Self.dictionary { dictionary += [d.file, d.column, d.meaning].map(Self.quoted).joined(separator: ",") + "\n" }
-        return [try write("runs.csv", runs), try write("summary.csv", summary), try write("weekly.csv", weekly),
-                try write("data-dictionary.csv", dictionary)]
-    }
-
-    static func quoted(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        return [
+            try write("runs.csv") { csv in
+                let sink = OutputSink.memory()
+                try RunsRenderer(runs: runs).write(.csv, to: sink)
+                try csv.sink.write(try sink.text)
+            },
+            try write("summary.csv") { csv in
+                try csv.row(["run_id"] + ReportRenderer.csvColumns + ["km_p50_hours", "p50_vs_baseline", "oldest_outstanding_hours"])
+                for r in summaryRenderer.rows {
+                    try csv.integer(Int(run.id))
+                    for cell in summaryRenderer.fields(r) + [f.hours(r.kmP50Hours, base: r.letters), f.ratio(r.p50VersusBaseline, base: r.received),
+                                                             f.hours(r.oldestOutstandingHours, base: r.outstanding)] {
+                        try csv.text(cell)
+                    }
+                    try csv.endRow()
+                }
+            },
+            try write("weekly.csv") { csv in
+                try csv.row(["run_id"] + trend.columns)
+                for row in trend.rows {
+                    try csv.integer(Int(run.id))
+                    for cell in trend.fields(row) { try csv.text(cell) }
+                    try csv.endRow()
+                }
+            },
+            try write("data-dictionary.csv") { csv in
+                try csv.row(["file", "column", "meaning"])
+                for d in Self.dictionary { try csv.row([d.file, d.column, d.meaning]) }
+            },
+        ]
     }
 }

@@ -21,8 +21,22 @@ public struct HTMLReport {
         formatter = FigureFormatter(publish: publish)
     }
 
+    /// Text made safe for an element's content or a quoted attribute: `&`, `<`, `>`, `"` and `'`
+    /// become character references. Every text that reaches the page goes through here.
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     /// The limit in hours in force at the as-of date for a type, if any.

@@ -20,11 +20,20 @@ public struct ReportRenderer {
         return String(format: "%.2f", value)
     }
 
-    public func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) throws -> String {
+        let sink = OutputSink.memory()
+        try write(format, to: sink)
+        return try sink.text
+    }
+
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         switch format {
-        case .csv: csv()
-        case .json: json()
-        case .table: table()
+        case .csv:
+            var csv = CSVWriter(sink: sink)
+            try csv.row(Self.csvColumns)
+            for r in rows { try csv.row(fields(r)) }
+        case .json: try sink.write(json())
+        case .table: try sink.write(table())
         }
     }
 
@@ -36,10 +45,6 @@ public struct ReportRenderer {
                 f.hours(r.p50Hours, base: r.received), f.hours(r.p90Hours, base: r.received), f.hours(r.p95Hours, base: r.received),
                 f.hours(r.p99Hours, base: r.received), f.hours(r.maxHours, base: r.received), f.count(r.due), f.count(r.withinLimit),
                 f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d)]
-    }
-
-    public func csv() -> String {
-        Self.csvHeader + "\n" + rows.map { fields($0).joined(separator: ",") + "\n" }.joined()
     }
 
     public func json() -> String {
@@ -85,19 +90,30 @@ public struct RunsRenderer {
 
     public init(runs: [SummaryStore.Run]) { self.runs = runs }
 
-    public static let csvHeader = "id,as_of,started_at,finished_at,files,rows_read,letters,rows_rejected"
+    public static let csvColumns = ["id", "as_of", "started_at", "finished_at", "files", "rows_read", "letters", "rows_rejected"]
 
-    public func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) throws -> String {
+        let sink = OutputSink.memory()
+        try write(format, to: sink)
+        return try sink.text
+    }
+
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         switch format {
         case .csv:
-            return Self.csvHeader + "\n" + runs.map {
-                "\($0.id),\($0.asOf),\($0.startedAt),\($0.finishedAt),\($0.files),\($0.rowsRead),\($0.letters),\($0.rowsRejected)\n"
-            }.joined()
+            var csv = CSVWriter(sink: sink)
+            try csv.row(Self.csvColumns)
+            for r in runs {
+                try csv.integer(Int(r.id))
+                for t in [r.asOf, r.startedAt, r.finishedAt] { try csv.text(t) }
+                for n in [r.files, r.rowsRead, r.letters, r.rowsRejected] { try csv.integer(n) }
+                try csv.endRow()
+            }
         case .json:
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return String(decoding: try! encoder.encode(runs), as: UTF8.self) + "\n"
+            try sink.write(String(decoding: try encoder.encode(runs), as: UTF8.self) + "\n")
         case .table:
             var t = TextTable(header: ["id", "as of", "started", "finished", "files", "rows read", "letters", "set aside"],
                               leftAligned: [1, 2, 3])
@@ -105,7 +121,7 @@ public struct RunsRenderer {
                 t.rows.append([String(r.id), r.asOf, r.startedAt, r.finishedAt, String(r.files), String(r.rowsRead),
                                String(r.letters), String(r.rowsRejected)])
             }
-            return t.render()
+            try sink.write(t.render())
         }
     }
 }

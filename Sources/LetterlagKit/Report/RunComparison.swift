@@ -82,20 +82,28 @@ public struct RunComparison {
                 compliance, flag]
     }
 
-    public func render(_ format: OutputFormat, publish: Bool) -> String {
+    public func render(_ format: OutputFormat, publish: Bool) throws -> String {
+        let sink = OutputSink.memory()
+        try write(format, publish: publish, to: sink)
+        return try sink.text
+    }
+
+    public func write(_ format: OutputFormat, publish: Bool, to sink: OutputSink) throws {
         switch format {
         case .csv:
-            return Self.columns.joined(separator: ",") + "\n" + rows.map { fields($0, publish: publish).joined(separator: ",") + "\n" }.joined()
+            var csv = CSVWriter(sink: sink)
+            try csv.row(Self.columns)
+            for row in rows { try csv.row(fields(row, publish: publish)) }
         case .json:
             let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(Self.columns, fields($0, publish: publish).map(FigureFormatter.json))) }
             let document: [String: Any] = ["before_run": beforeRun.id, "after_run": afterRun.id, "rows": objects]
-            let data = try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            return String(decoding: data, as: UTF8.self) + "\n"
+            let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+            try sink.write(String(decoding: data, as: UTF8.self) + "\n")
         case .table:
             var t = TextTable(header: ["trust", "letter type", "letters", "→", "median (h)", "→", "", "in limit %", "→", "", "flag"],
                               leftAligned: [0, 1, 6, 9, 10])
             for row in rows { t.rows.append(fields(row, publish: publish)) }
-            return "Run \(afterRun.id) (as of \(afterRun.asOf)) against run \(beforeRun.id) (as of \(beforeRun.asOf))\n" + t.render()
+            try sink.write("Run \(afterRun.id) (as of \(afterRun.asOf)) against run \(beforeRun.id) (as of \(beforeRun.asOf))\n" + t.render())
         }
     }
 }

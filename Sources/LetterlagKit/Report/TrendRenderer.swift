@@ -28,16 +28,24 @@ public struct TrendRenderer {
                 f.hours(r.oldestOutstandingHours, base: r.outstanding), f.hours(r.kmP50Hours, base: r.letters), f.hours(r.p50WorkingDays, base: r.received)]
     }
 
-    public func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) throws -> String {
+        let sink = OutputSink.memory()
+        try write(format, to: sink)
+        return try sink.text
+    }
+
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         switch format {
         case .csv:
-            return columns.joined(separator: ",") + "\n" + rows.map { fields($0).joined(separator: ",") + "\n" }.joined()
+            var csv = CSVWriter(sink: sink)
+            try csv.row(columns)
+            for row in rows { try csv.row(fields(row)) }
         case .json:
             let objects = rows.map { row in
                 Dictionary(uniqueKeysWithValues: zip(columns, fields(row).map(FigureFormatter.json)))
             }
-            let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-            return String(decoding: data, as: UTF8.self) + "\n"
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            try sink.write(String(decoding: data, as: UTF8.self) + "\n")
         case .table:
             var t = TextTable(header: ["trust", "letter type", period.rawValue, "letters", "outstanding", "median (h)", "× 3.5d",
                                        "p90 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1, 2])
@@ -45,7 +53,7 @@ public struct TrendRenderer {
                 let f = fields(row)
                 t.rows.append([f[0], f[1], f[2], f[3], f[5], f[6], f[11], f[7], f[8], f[9], f[10]])
             }
-            return t.render()
+            try sink.write(t.render())
         }
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The one writer of every CSV letterlag prints or exports: RFC 4180, streamed to an
+/// `OutputSink` row by row, with text cells guarded against spreadsheet formulas.
+///
+/// - A field holding a comma, a quote, a CR or an LF is quoted, its quotes doubled.
+/// - A text cell that begins with `=`, `+`, `-`, `@`, a tab or a CR and is not a number gets a
+///   leading apostrophe, as OWASP's CSV-injection advice has it, so a spreadsheet shows it as
+///   text instead of running it; numbers, negative ones too, are written as they are.
+/// - Numbers are formatted here, without `String(format:)`, to two decimals exactly as `%.2f`.
+///
+/// Rows end in LF. Nothing is held but the sink's buffer, so a CSV of any length streams.
+public struct CSVWriter {
+    public let sink: OutputSink
+    private var atRowStart = true
+
+    public init(sink: OutputSink) { self.sink = sink }
+
+    /// A header or any row of text cells.
+    public mutating func row(_ cells: [String]) throws {
+        for c in cells { try text(c) }
+        try endRow()
+    }
+
+    @inline(__always)
+    private mutating func separator() throws {
+        if atRowStart { atRowStart = false } else { try sink.write(0x2C) }
+    }
+
+    /// A text cell, quoted when it must be and guarded when it could start a formula.
+    public mutating func text(_ value: String) throws {
+        try separator()
+        var value = value
+        try value.withUTF8 { bytes in
+            guard let first = bytes.first else { return }
+            let guarded = Self.startsFormula(first) && !Self.isNumber(bytes)
+            let quoted = bytes.contains(where: Self.needsQuotes)
+            if !guarded && !quoted { return try sink.write(UnsafeRawBufferPointer(bytes)) }
+            if quoted { try sink.write(0x22) }
+            if guarded { try sink.write(0x27) }
+            for b in bytes {
+                if b == 0x22 { try sink.write(0x22) }
+                try sink.write(b)
+            }
+            if quoted { try sink.write(0x22) }
+        }
+    }
+
+    /// A whole number.
+    public mutating func integer(_ value: Int) throws {
+        try separator()
+        try Self.writeInteger(value, to: sink)
+    }
+
+    /// A number with two decimals, or an empty cell for nil, infinity or NaN.
+    public mutating func fixed(_ value: Double?) throws {
+        try separator()
+        guard let value, value.isFinite else { return }
+        try Self.writeFixed(value, to: sink)
+    }
+
+    /// An empty cell.
+    public mutating func empty() throws { try separator() }
+
+    public mutating func endRow() throws {
+        try sink.write(0x0A)
+        atRowStart = true
+    }
+
+    @inline(__always)
+    static func needsQuotes(_ b: UInt8) -> Bool {
+        b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D
+    }
+
+    @inline(__always)
+    static func startsFormula(_ b: UInt8) -> Bool {
+        b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D
+    }
+
+    /// A plain decimal number: an optional sign, digits, and at most one point among them.
+    static func isNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if i < bytes.count && (bytes[i] == 0x2D || bytes[i] == 0x2B) { i += 1 }
+        var digits = 0, points = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b &- 0x30 < 10 { digits += 1 } else if b == 0x2E { points += 1 } else { return false }
+            i += 1
+        }
+        return digits > 0 && points <= 1
+    }
+
+    static func writeInteger(_ value: Int, to sink: OutputSink) throws {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        try withUnsafeMutableBytes(of: &digits) { buffer in
+            var i = buffer.count
+            var v = value.magnitude
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(v % 10) + 0x30
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                i -= 1
+                buffer[i] = 0x2D
+            }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[i...]))
+        }
+    }
+
+    /// `value` to two decimals as `String(format: "%.2f")` writes it: the nearest hundredth of
+    /// the exact binary value. Below 10^12 hundredths the product `value * 100` is off by under
+    /// 10^-4, so it rounds the same way unless it lies within 10^-3 of a tie; such a value, a
+    /// negative one or a larger one goes to `String(format:)` itself.
+    static func writeFixed(_ value: Double, to sink: OutputSink) throws {
+        let scaled = value * 100
+        let rounded = scaled.rounded()
+        guard value.sign == .plus, scaled < 1e12, abs(abs(scaled - rounded) - 0.5) > 1e-3 else {
+            return try sink.write(String(format: "%.2f", value))
+        }
+        let m = UInt64(rounded)
+        try writeInteger(Int(m / 100), to: sink)
+        try sink.write(0x2E)
+        try sink.write(UInt8(m / 10 % 10) + 0x30)
+        try sink.write(UInt8(m % 10) + 0x30)
+    }
+}
