@@ -13,6 +13,8 @@ struct LetterlagCommand: ParsableCommand {
     )
 
     static func main() {
+        // First, before any thread starts, so every thread leaves SIGINT and SIGTERM to it.
+        Interruption.shared.install()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LETTERLAG_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -133,6 +133,63 @@ import Testing
         #expect(try SummaryStore(path: db).runs().count == 2)
     }
 
+    /// SIGTERM or SIGINT while a run reads or stores: exit 143 or 130 with one line, nothing
+    /// stored (or, if the stop came during the commit, the line says the run was), nothing left in
+    /// TMPDIR, and the lock free at once.
+    @Test func aStopBySignalSaysSoStoresNothingAndLeavesNothingBehind() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("s.sqlite")
+        let temporary = dir.path("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let small = try dir.write("small.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")]
+            .joined(separator: "\n"))
+        #expect(try Binary.run(["ingest", small, "--db", db, "--quiet"]).status == 0)
+        let before = try EndToEndTests.contents(db)
+        let big = dir.path("big.csv.gz")
+        #expect(try Binary.run(["generate", "--rows", "1500000", "--trusts", "60", "--output", big]).status == 0)
+        let binary = try #require(Binary.url)
+        var stopped = 0
+        for (signal, status, name) in [(SIGTERM, Int32(143), "SIGTERM"), (SIGINT, Int32(130), "SIGINT"), (SIGTERM, 143, "SIGTERM")] {
+            for delay in [0.15, 0.4] {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = ["ingest", big, "--db", db, "--quiet", "--wait", "0"]
+                var environment = ProcessInfo.processInfo.environment
+                environment["TMPDIR"] = temporary
+                process.environment = environment
+                let err = Pipe()
+                process.standardError = err
+                try process.run()
+                Thread.sleep(forTimeInterval: delay)
+                kill(process.processIdentifier, signal)
+                let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty, "TMPDIR after \(name)")
+                if process.terminationStatus == 0 {
+                    // It finished first: undo, so the next try starts from the same database.
+                    let store = try SummaryStore(path: db)
+                    _ = try store.pool.write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
+                    continue
+                }
+                stopped += 1
+                #expect(process.terminationReason == .exit && process.terminationStatus == status, "\(stderr)")
+                if stderr.contains("after run") {
+                    #expect(stderr == "letterlag: interrupted by \(name) after run 2 was stored\n")
+                    let store = try SummaryStore(path: db)
+                    _ = try store.pool.write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
+                } else {
+                    #expect(stderr == "letterlag: interrupted by \(name); nothing was stored\n")
+                    #expect(try EndToEndTests.contents(db) == before, "after \(name) at \(delay) s")
+                }
+                // The lock went with the process: another ingest starts at once.
+                let lock = try RunLock(databasePath: db, wait: 0)
+                withExtendedLifetime(lock) {}
+            }
+        }
+        #expect(stopped >= 4)
+        #expect(try Binary.run(["ingest", big, "--db", db, "--quiet"]).status == 0)
+    }
+
     @Test func patientIdentifiersNeverReachTheDatabaseOrOutputs() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("pii.sqlite")

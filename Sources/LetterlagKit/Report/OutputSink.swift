@@ -48,6 +48,7 @@ public final class OutputSink {
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LetterlagError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         self.init(fd: fd, path: path, partial: partial, name: path)
+        Interruption.shared.begin(writing: partial)
     }
 
     deinit {
@@ -55,6 +56,7 @@ public final class OutputSink {
         // Never closed: the output was not finished, so it does not appear.
         Foundation.close(fd)
         unlink(partial)
+        Interruption.shared.end(writing: partial)
     }
 
     @inline(__always)
@@ -97,6 +99,7 @@ public final class OutputSink {
         try flush()
         guard let path, let partial, !closed else { return }
         closed = true
+        defer { Interruption.shared.end(writing: partial) }
         let synced = fsync(fd) == 0
         let reason = String(cString: strerror(errno))
         Foundation.close(fd)

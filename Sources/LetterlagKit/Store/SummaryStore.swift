@@ -237,7 +237,7 @@ public final class SummaryStore {
     public func store(_ result: IngestResult, contentKeys: [String], replacing: Bool = false,
                       startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
         do {
-            return try pool.write { db -> Int64 in
+            return try transactionCommittedAsARun { db -> Int64 in
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: result.assembler.cellCount))")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
@@ -308,6 +308,24 @@ public final class SummaryStore {
             }
         } catch let error as DatabaseError {
             throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)") (nothing was stored)")
+        }
+    }
+
+    /// Runs `body` in one immediate transaction whose commit an interruption waits for
+    /// (`Interruption.committing`), so a stop reports exactly whether the run was stored.
+    private func transactionCommittedAsARun(_ body: (Database) throws -> Int64) throws -> Int64 {
+        try pool.writeWithoutTransaction { db in
+            try db.beginTransaction(.immediate)
+            do {
+                let run = try body(db)
+                return try Interruption.shared.committing {
+                    try db.commit()
+                    return run
+                }
+            } catch {
+                try? db.rollback()
+                throw error
+            }
         }
     }
 
