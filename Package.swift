@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "letterlag",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "letterlag", targets: ["letterlag"]),
         .library(name: "LetterlagKit", targets: ["LetterlagKit"]),

@@ -6,16 +6,15 @@ import PackageDescription
 // Check against the committed thresholds: swift package --package-path Benchmarks benchmark thresholds check
 let package = Package(
     name: "letterlag-benchmarks",
-    platforms: [.macOS(.v13)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "letterlag", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "LetterlagBenchmarks",
             dependencies: [
-                .product(name: "LetterlagKit", package: "main"),
+                .product(name: "LetterlagKit", package: "letterlag"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LetterlagBenchmarks",

@@ -4,11 +4,11 @@ import PackageDescription
 // A libFuzzer target for the CSV and timestamp parsers. Build and run it with ./run.
 let package = Package(
     name: "letterlag-fuzz",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "letterlag", path: "..")],
     targets: [
         .executableTarget(
             name: "ParserFuzz",
-            dependencies: [.product(name: "LetterlagKit", package: "main")],
+            dependencies: [.product(name: "LetterlagKit", package: "letterlag")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]
