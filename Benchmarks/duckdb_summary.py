@@ -22,7 +22,7 @@ END
 
 
 def instant(column):
-    # PRODUCT.md: a local time in the repeated October hour takes the earlier offset (BST);
+    # docs/product.md: a local time in the repeated October hour takes the earlier offset (BST);
     # DuckDB's ICU takes the later one (GMT), so that hour is converted by hand.
     local = f"strptime({column}, '%Y-%m-%d %H:%M:%S')"
     return f"""CASE WHEN {column} IS NULL OR {column} = '' THEN NULL

@@ -9,7 +9,7 @@ extension LetterlagCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var selection: RunOptions
         @Option(help: "The earlier run (default: the one before --run).") var against: Int64?
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
             let store = try SummaryStore(path: database.path)

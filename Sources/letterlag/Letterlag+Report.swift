@@ -42,7 +42,7 @@ extension LetterlagCommand {
         static let configuration = CommandConfiguration(abstract: "One row per stored run.")
 
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
             let store = try SummaryStore(path: database.path)

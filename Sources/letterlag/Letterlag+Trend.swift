@@ -7,6 +7,10 @@ extension LetterType: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
     public var defaultValueDescription: String { name }
     public static var allValueStrings: [String] { allCases.map(\.name) }
+    public static var allValueDescriptions: [String: String] {
+        [LetterType.dischargeSummary.name: "after an inpatient stay", LetterType.aeDischarge.name: "after an A&E visit",
+         LetterType.clinicLetter.name: "after an outpatient appointment", LetterType.dnaNotification.name: "after a missed appointment"]
+    }
 }
 
 extension LetterlagCommand {
@@ -18,8 +22,8 @@ extension LetterlagCommand {
         @OptionGroup var selection: RunOptions
         @Option(help: "Only this trust code.") var trust: String?
         @Option(help: "Only this letter type.") var type: LetterType?
-        @Option(help: "week, month or quarter.") var by: TrendPeriod = .week
-        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "The period weeks are grouped into.") var by: TrendPeriod = .week
+        @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
             let store = try SummaryStore(path: database.path)

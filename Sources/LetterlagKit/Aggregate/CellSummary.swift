@@ -1,7 +1,7 @@
 /// The figures for one trust × letter type × event week, or for a merged window of weeks.
 ///
 /// Every field adds when cells merge, which is what lets the store re-aggregate any window
-/// without the raw rows. `due*` and `within*` follow the definitions in PRODUCT.md.
+/// without the raw rows. `due*` and `within*` follow the definitions in docs/product.md ("Statistics").
 public struct CellSummary: Sendable, Equatable {
     public var letters: Int = 0
     public var received: Int = 0

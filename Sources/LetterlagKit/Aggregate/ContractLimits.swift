@@ -2,7 +2,7 @@ import Foundation
 
 /// The NHS Standard Contract limit in force for each letter type, by event date.
 ///
-/// Limits are data, not code: the defaults follow Service Condition 11 as PRODUCT.md gives
+/// Limits are data, not code: the defaults follow Service Condition 11 as docs/product.md gives
 /// it, and `--limits FILE` replaces them with a JSON file of the same shape as `json`.
 public struct ContractLimits: Sendable, Equatable {
     /// One period: from this Europe/London local day on, letters must arrive within `seconds`.

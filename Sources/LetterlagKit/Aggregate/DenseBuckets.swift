@@ -19,10 +19,11 @@ final class DenseBuckets {
         occupied.deallocate()
     }
 
+    /// `bucket` must be below `LatencyHistogram.bucket(of: .max) + 1`, as every bucket index is.
     @inline(__always)
     func add(_ bucket: Int) {
-        counts[bucket] += 1
-        occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
+        counts[bucket] &+= 1
+        occupied[bucket >> 6] |= 1 &<< UInt64(truncatingIfNeeded: bucket & 63)
     }
 
     /// The lowest and highest occupied buckets, or nil when none is.
@@ -35,22 +36,26 @@ final class DenseBuckets {
     /// The counts as a histogram, leaving every count zero for the next cell; extremes are left to the caller.
     func drain() -> LatencyHistogram {
         var n = 0
-        for word in occupied { n += word.nonzeroBitCount }
+        for w in 0..<occupied.count { n &+= occupied[w].nonzeroBitCount }
         guard n > 0 else { return LatencyHistogram() }
-        var buckets: [Int32] = []
-        var values: [UInt64] = []
-        buckets.reserveCapacity(n)
-        values.reserveCapacity(n)
-        for w in occupied.indices where occupied[w] != 0 {
-            var bits = occupied[w]
-            while bits != 0 {
-                let b = w << 6 | bits.trailingZeroBitCount
-                buckets.append(Int32(b))
-                values.append(counts[b])
-                counts[b] = 0
-                bits &= bits - 1
+        var values = [UInt64](repeating: 0, count: n)
+        let buckets = [Int32](unsafeUninitializedCapacity: n) { buckets, made in
+            values.withUnsafeMutableBufferPointer { values in
+                var k = 0
+                for w in occupied.indices where occupied[w] != 0 {
+                    var bits = occupied[w]
+                    while bits != 0 {
+                        let b = w << 6 | bits.trailingZeroBitCount
+                        buckets[k] = Int32(truncatingIfNeeded: b)
+                        values[k] = counts[b]
+                        counts[b] = 0
+                        k &+= 1
+                        bits &= bits &- 1
+                    }
+                    occupied[w] = 0
+                }
             }
-            occupied[w] = 0
+            made = n
         }
         return LatencyHistogram(ascendingBuckets: buckets, counts: values)
     }

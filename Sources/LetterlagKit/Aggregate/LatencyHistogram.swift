@@ -192,17 +192,42 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// each in practice), for reserving room once; a larger histogram only grows its buffer.
     var encodedSizeEstimate: Int { 20 + counts.count * 4 }
 
-    /// Appends `encoded()` to `out`, so several histograms can share one buffer.
+    /// Appends `encoded()` to `out`, so several histograms can share one buffer. The varints are
+    /// written through a pointer into room for the longest they could be, then appended at once.
     func encode(into out: inout [UInt8]) {
         guard total > 0 else { return }
-        Self.putVarint(UInt64(minimum), &out)
-        Self.putVarint(UInt64(maximum), &out)
-        var previous = -1
-        for (i, c) in zip(buckets, counts) {
-            Self.putVarint(UInt64(Int(i) - previous), &out)
-            Self.putVarint(c, &out)
-            previous = Int(i)
+        let room = 20 + counts.count * 20
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+            let p = buffer.baseAddress!
+            var n = 0
+            Self.putVarint(UInt64(bitPattern: minimum), p, &n)
+            Self.putVarint(UInt64(bitPattern: maximum), p, &n)
+            buckets.withUnsafeBufferPointer { buckets in
+                counts.withUnsafeBufferPointer { counts in
+                    var previous: Int32 = -1
+                    for k in 0..<buckets.count {
+                        // Buckets ascend, so each gap is positive.
+                        Self.putVarint(UInt64(truncatingIfNeeded: buckets[k] &- previous), p, &n)
+                        Self.putVarint(counts[k], p, &n)
+                        previous = buckets[k]
+                    }
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
+    }
+
+    /// Writes `value` as a LEB128 varint at `p + n`, at most 10 bytes, and moves `n` past it.
+    @inline(__always)
+    static func putVarint(_ value: UInt64, _ p: UnsafeMutablePointer<UInt8>, _ n: inout Int) {
+        var v = value
+        while v >= 0x80 {
+            p[n] = UInt8(truncatingIfNeeded: v) | 0x80
+            n &+= 1
+            v >>= 7
+        }
+        p[n] = UInt8(truncatingIfNeeded: v)
+        n &+= 1
     }
 
     /// Decodes `encoded()`; nil when the bytes are not a histogram.

@@ -52,23 +52,25 @@ enum LetterKey {
             prefix = UInt64(p[0] &- 0x40)
             i = 1
             if p[1] &- 0x41 < 26 {
-                prefix = prefix * 26 + UInt64(p[1] &- 0x40)
+                prefix = prefix &* 26 &+ UInt64(p[1] &- 0x40)
                 i = 2
             }
         }
-        let digits = n - i
+        let digits = n &- i
         guard digits <= 10 else { return nil }
         guard digits >= 8 else { return slowCompact(trust: trust, p, n) }
         // The last eight digits at once, the one or two before them one by one.
         guard let last8 = eightDigits(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)) else { return nil }
         var head: UInt64 = 0
-        while i < n - 8 {
+        while i < n &- 8 {
             let d = p[i] &- 0x30
             guard d < 10 else { return nil }
-            head = head * 10 + UInt64(d)
-            i += 1
+            head = head &* 10 &+ UInt64(d)
+            i &+= 1
         }
-        return UInt64(trust) << 48 | prefix << 38 | UInt64(digits) << 34 | (head * 100_000_000 + last8)
+        // At most ten digits, below 2^34: the fields cannot overlap.
+        return UInt64(truncatingIfNeeded: trust) << 48 | prefix << 38 | UInt64(truncatingIfNeeded: digits) << 34
+            | (head &* 100_000_000 &+ last8)
     }
 
     /// Ids with fewer than eight digits, a byte at a time.
@@ -111,7 +113,8 @@ enum LetterKey {
 
     @inline(__always)
     static func locator(index: Int, workerTag: UInt64, partition: Int, line: Int) -> UInt64 {
-        UInt64(index) << 38 | workerTag | UInt64(partition) << 23 | UInt64(line)
+        UInt64(truncatingIfNeeded: index) << 38 | workerTag | UInt64(truncatingIfNeeded: partition) << 23
+            | UInt64(truncatingIfNeeded: line)
     }
 
     @inline(__always)

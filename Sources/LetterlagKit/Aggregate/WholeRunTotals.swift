@@ -27,10 +27,14 @@ final class WholeRunTotals: @unchecked Sendable {
                 counts = grown
                 low = newLow
             }
-            for (b, c) in zip(h.buckets, h.counts) {
-                let (sum, overflow) = counts[Int(b) - low].addingReportingOverflow(UInt32(clamping: c))
-                precondition(!overflow && c <= UInt64(UInt32.max), "more than 4 billion letters in one histogram bucket")
-                counts[Int(b) - low] = sum
+            let low = self.low
+            counts.withUnsafeMutableBufferPointer { counts in
+                for (b, c) in zip(h.buckets, h.counts) {
+                    // Every bucket is within the range just widened to hold them all.
+                    let (sum, overflow) = counts[Int(b) &- low].addingReportingOverflow(UInt32(truncatingIfNeeded: c))
+                    precondition(!overflow && c <= UInt64(UInt32.max), "more than 4 billion letters in one histogram bucket")
+                    counts[Int(b) &- low] = sum
+                }
             }
             minimum = min(minimum, h.minimum)
             maximum = max(maximum, h.maximum)

@@ -8,7 +8,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
     case badLimits(String)
     case badMapping(String)
     case badArgument(String)
-    case database(String)
+    /// The database could not be opened, read or written; `statement` is the SQL that failed, when one did.
+    case database(path: String, reason: String, statement: String?)
     case noRuns(String)
     case alreadyIngested(path: String, runID: Int64)
     case busy(String)
@@ -18,6 +19,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
     case implausibleExtract(String)
     /// An output file or standard output that cannot be written.
     case cannotWrite(path: String, reason: String)
+    /// Files that cannot be read as one run, though each can be read alone.
+    case incompatibleFiles(String)
 
     public var description: String {
         switch self {
@@ -29,7 +32,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case let .badLimits(m): "contract limits: \(m)"
         case let .badMapping(m): "column mapping: \(m)"
         case let .badArgument(m): m
-        case let .database(m): "database: \(m)"
+        case let .database(path, reason, statement):
+            "database: \(path): \(reason)" + (statement.map { " (statement: \($0.split(whereSeparator: \.isWhitespace).joined(separator: " ")))" } ?? "")
         case let .noRuns(m): m
         case let .alreadyIngested(path, id):
             "\(path): this content was already ingested in run \(id); use --replace to replace that run"
@@ -37,13 +41,14 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case let .spill(m): m
         case let .implausibleExtract(m): m
         case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
+        case let .incompatibleFiles(m): m
         }
     }
 
     /// The process exit code documented in the README.
     public var exitCode: Int32 {
         switch self {
-        case .unreadableFile, .implausibleExtract: 3
+        case .unreadableFile, .implausibleExtract, .incompatibleFiles: 3
         case .tooManyRejected: 4
         case .badLimits, .badMapping, .badArgument: 2
         case .database, .busy: 5

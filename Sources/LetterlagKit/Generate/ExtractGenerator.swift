@@ -79,7 +79,7 @@ public struct ExtractGenerator: Sendable {
     /// Writes the extract to `path` (gzip when it ends in `.gz`).
     public func write(to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw LetterlagError.badArgument("cannot create \(path)")
+            throw LetterlagError.cannotWrite(path: path, reason: "cannot create the file")
         }
         defer { try? handle.close() }
         let gzip = path.hasSuffix(".gz")

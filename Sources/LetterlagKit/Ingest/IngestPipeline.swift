@@ -257,7 +257,9 @@ public struct IngestPipeline {
         if layouts.allSatisfy(\.hasReceived) { delayTo = "received" }
         else if layouts.allSatisfy({ !$0.hasReceived }) { delayTo = "sent" }
         else {
-            throw LetterlagError.badArgument("some files have a received_at column and some do not; ingest them as separate runs")
+            let with = zip(options.files, layouts).filter { $0.1.hasReceived }.map(\.0)
+            let without = zip(options.files, layouts).filter { !$0.1.hasReceived }.map(\.0)
+            throw LetterlagError.incompatibleFiles("\(without.first ?? "?"): has no received_at column, but \(with.first ?? "?") has one; ingest them as separate runs")
         }
         let counts = shared.counts.sorted { $0.id < $1.id }
         // The first line of each chunk: line 1 is the header, so a file's first chunk starts at line 2.

@@ -17,7 +17,7 @@ public enum CanonicalColumn: Int, CaseIterable, Sendable {
         }
     }
 
-    /// Columns a row may not leave empty; the others may be blank per PRODUCT.md.
+    /// Columns a row may not leave empty; the others may be blank per docs/product.md.
     public var isRequiredValue: Bool {
         switch self {
         case .letterID, .trustCode, .practiceCode, .specialtyCode, .letterType, .eventAt: true

@@ -1,4 +1,4 @@
-/// The four kinds of letter PRODUCT.md defines.
+/// The four kinds of letter docs/product.md defines.
 public enum LetterType: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case dischargeSummary = 0
     case aeDischarge = 1

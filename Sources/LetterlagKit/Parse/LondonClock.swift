@@ -1,36 +1,38 @@
-/// Converts between UTC instants and Europe/London wall-clock time, by the rule in PRODUCT.md.
+/// Converts between UTC instants and Europe/London wall-clock time, by the rule in docs/product.md ("Time").
 ///
 /// BST runs from 01:00 UTC on the last Sunday in March to 01:00 UTC on the last Sunday in
 /// October. The rule is applied to every year, including years before 1996 when the UK's
 /// real rules differed, because the spec defines local time this way.
-public struct LondonClock: Sendable {
+public struct LondonClock: @unchecked Sendable {
     /// First year with a precomputed transition; earlier and later years are computed on demand.
     static let firstYear = 1900
     static let lastYear = 2199
     /// Per year, the UTC second BST starts and the UTC second it ends.
-    private let starts: [Int64]
-    private let ends: [Int64]
+    private let starts: UnsafePointer<Int64>
+    private let ends: UnsafePointer<Int64>
     /// Per year and month (13 entries a year, the last being next January): the day number of the 1st.
-    private let monthStarts: [Int]
+    private let monthStarts: UnsafePointer<Int>
 
     public static let shared = LondonClock()
 
+    /// The tables, made once and kept for the life of the process: read through plain pointers
+    /// on the per-timestamp path, a clock copies as three words and costs no reference counting.
+    /// Never written after they are made, so sharing them between threads is safe.
+    nonisolated(unsafe) private static let tables: (starts: UnsafePointer<Int64>, ends: UnsafePointer<Int64>, monthStarts: UnsafePointer<Int>) = {
+        let years = lastYear - firstYear + 1
+        let s = UnsafeMutablePointer<Int64>.allocate(capacity: years)
+        let e = UnsafeMutablePointer<Int64>.allocate(capacity: years)
+        let m = UnsafeMutablePointer<Int>.allocate(capacity: years * 13)
+        for (i, year) in (firstYear...lastYear).enumerated() {
+            (s[i], e[i]) = transitions(year: year)
+            for month in 1...12 { m[i * 13 + month - 1] = CivilDate.days(year: year, month: month, day: 1) }
+            m[i * 13 + 12] = CivilDate.days(year: year + 1, month: 1, day: 1)
+        }
+        return (UnsafePointer(s), UnsafePointer(e), UnsafePointer(m))
+    }()
+
     public init() {
-        var s: [Int64] = []
-        var e: [Int64] = []
-        for year in Self.firstYear...Self.lastYear {
-            let (a, b) = Self.transitions(year: year)
-            s.append(a)
-            e.append(b)
-        }
-        starts = s
-        ends = e
-        var m: [Int] = []
-        for year in Self.firstYear...Self.lastYear {
-            for month in 1...12 { m.append(CivilDate.days(year: year, month: month, day: 1)) }
-            m.append(CivilDate.days(year: year + 1, month: 1, day: 1))
-        }
-        monthStarts = m
+        (starts, ends, monthStarts) = Self.tables
     }
 
     /// The day number of a date, or nil when the day does not exist in that month.
@@ -40,9 +42,10 @@ public struct LondonClock: Sendable {
     public func days(year: Int, month: Int, day: Int) -> Int? {
         guard month >= 1 && month <= 12 && day >= 1 else { return nil }
         if year >= Self.firstYear && year <= Self.lastYear {
-            let i = (year - Self.firstYear) * 13 + month - 1
+            // In range by the guards, so the index arithmetic cannot overflow.
+            let i = (year &- Self.firstYear) &* 13 &+ month &- 1
             let first = monthStarts[i]
-            return day <= monthStarts[i + 1] - first ? first + day - 1 : nil
+            return day <= monthStarts[i &+ 1] &- first ? first &+ day &- 1 : nil
         }
         return day <= CivilDate.daysInMonth(year: year, month: month) ? CivilDate.days(year: year, month: month, day: day) : nil
     }
@@ -59,7 +62,7 @@ public struct LondonClock: Sendable {
     @inline(__always)
     private func bounds(year: Int) -> (Int64, Int64) {
         if year >= Self.firstYear && year <= Self.lastYear {
-            return (starts[year - Self.firstYear], ends[year - Self.firstYear])
+            return (starts[year &- Self.firstYear], ends[year &- Self.firstYear])
         }
         return Self.transitions(year: year)
     }

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// This is the hot path: it walks bytes in place, records only the fields that map to
 /// canonical columns, and never builds a `String`. Quoted fields may hold commas, doubled
-/// quotes and newlines; a trailing CR is dropped; blank lines are skipped.
+/// quotes and newlines; a trailing CR is dropped; blank lines are skipped. Positions and counts
+/// stay within a chunk, so their arithmetic wraps (`&+`) rather than checks for an overflow
+/// that cannot happen.
 public struct RowParser: Sendable {
     public let layout: ExtractLayout
     public let timestamps: TimestampParser
@@ -59,17 +61,17 @@ public struct RowParser: Sendable {
                             let b = p[pos]
                             if b == 0x22 { inQuote.toggle(); quoted = true }
                             else if !inQuote { if b == 0x2C || b == 0x0A { break } }
-                            else if b == 0x0A { line += 1 }
-                            pos += 1
+                            else if b == 0x0A { line &+= 1 }
+                            pos &+= 1
                         }
                         var end = pos
                         if inQuote { open = true }
                         // The field ends at a comma, a line feed or the chunk's end; only the last two can follow a CR.
                         let comma = pos < n && p[pos] == 0x2C
-                        if !comma && end > start && p[end - 1] == 0x0D { end -= 1 }
-                        if quoted && end - start >= 2 && p[start] == 0x22 && p[end - 1] == 0x22 {
-                            start += 1
-                            end -= 1
+                        if !comma && end > start && p[end &- 1] == 0x0D { end &-= 1 }
+                        if quoted && end &- start >= 2 && p[start] == 0x22 && p[end &- 1] == 0x22 {
+                            start &+= 1
+                            end &-= 1
                         }
                         if field < expected {
                             let slot = Int(slotOf[field])
@@ -78,10 +80,10 @@ public struct RowParser: Sendable {
                                 bounds[slot * 2 + 1] = end
                             }
                         }
-                        field += 1
-                        if comma { pos += 1 }
+                        field &+= 1
+                        if comma { pos &+= 1 }
                         else if pos >= n { ended = true }
-                        else { pos += 1; line += 1; ended = true }
+                        else { pos &+= 1; line &+= 1; ended = true }
                     }
                     if open {
                         sink.reject(.unterminatedQuote, line: rowLine)
@@ -113,7 +115,7 @@ public struct RowParser: Sendable {
     private func validate<Sink: RowSink>(_ p: UnsafePointer<UInt8>, _ b: UnsafeMutableBufferPointer<Int>, line: Int, into sink: inout Sink) {
         @inline(__always) func field(_ c: CanonicalColumn) -> UnsafeBufferPointer<UInt8> {
             let s = b[c.rawValue * 2], e = b[c.rawValue * 2 + 1]
-            return UnsafeBufferPointer(start: p + s, count: e - s)
+            return UnsafeBufferPointer(start: p + s, count: e &- s)
         }
         // Columns absent from the file read as empty, so one test covers both.
         if field(.letterID).count == 0 || field(.trustCode).count == 0 || field(.practiceCode).count == 0

@@ -16,24 +16,26 @@ struct SpecialByteScanner {
     }
 
     /// The index of the first comma, line feed or quote at or after `position`, or `count`.
+    /// Positions are within a chunk, far from `Int`'s limits, so the arithmetic here wraps
+    /// rather than checks.
     @inline(__always)
     mutating func next(from position: Int) -> Int {
         var start = position & ~63
         if start != blockStart { load(start) }
-        var m = mask & (~0 << UInt64(position & 63))
+        var m = mask & (~0 &<< UInt64(truncatingIfNeeded: position & 63))
         while m == 0 {
-            start += 64
+            start &+= 64
             if start >= count { return count }
             load(start)
             m = mask
         }
-        return start + m.trailingZeroBitCount
+        return start &+ m.trailingZeroBitCount
     }
 
     @inline(__always)
     private mutating func load(_ start: Int) {
         blockStart = start
-        mask = start + 64 <= count ? letterlag_csv_specials64(base + start) : tailMask(start)
+        mask = start &+ 64 <= count ? letterlag_csv_specials64(base + start) : tailMask(start)
     }
 
     /// The last, partial block's mask, from a zero-padded copy (a zero byte is never special).

@@ -24,7 +24,7 @@ public struct ParsedTimestamp: Sendable, Equatable {
     static let impossible = ParsedTimestamp(status: .impossible, utc: 0, local: 0)
 }
 
-/// Reads every timestamp form PRODUCT.md allows, straight from bytes.
+/// Reads every timestamp form docs/product.md allows, straight from bytes.
 ///
 /// Forms: ISO 8601 (`YYYY-MM-DD HH:MM[:SS[.fff]]`, space or `T`, optional `Z`, `±hh:mm`,
 /// `±hhmm` or `±hh`) and the UK form `dd/mm/yyyy HH:MM[:SS]` (one- or two-digit day, month and

@@ -7,8 +7,9 @@ import GRDBSQLite
 /// SQLite itself for the weekly table; binding with the C API removes that, while GRDB still
 /// owns the statement, the transaction and the errors. Text and blobs are copied into one
 /// reused buffer and bound in place at `step`, so SQLite makes no copy of its own: bound as
-/// transient, they were seven of SQLite's thirteen allocations per weekly row.
-final class BulkInsert {
+/// transient, they were seven of SQLite's thirteen allocations per weekly row. A struct, so its
+/// buffers are checked for exclusive access when compiled, not on every bind at run time.
+struct BulkInsert {
     let statement: Statement
     private var index: Int32 = 1
     /// This row's text and blob bytes, and where each goes; bound when the row is stepped.
@@ -19,28 +20,28 @@ final class BulkInsert {
 
     private var handle: OpaquePointer { statement.sqliteStatement }
 
-    func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
-    func bind(_ value: Int) { sqlite3_bind_int64(handle, next(), Int64(value)) }
+    mutating func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
+    mutating func bind(_ value: Int) { sqlite3_bind_int64(handle, next(), Int64(value)) }
 
-    func bind(_ value: Double?) {
+    mutating func bind(_ value: Double?) {
         let i = next()
         if let value { sqlite3_bind_double(handle, i, value) } else { sqlite3_bind_null(handle, i) }
     }
 
-    func bind(_ value: String) {
+    mutating func bind(_ value: String) {
         let start = arena.count
         arena.append(contentsOf: value.utf8)
         pending.append((next(), start, arena.count - start, true))
     }
 
-    func bind(_ bytes: ArraySlice<UInt8>) {
+    mutating func bind(_ bytes: ArraySlice<UInt8>) {
         let start = arena.count
         arena.append(contentsOf: bytes)
         pending.append((next(), start, bytes.count, false))
     }
 
     /// The counts and hours columns shared by `weekly` and `summary`, in table order.
-    func bind(figuresOf r: SummaryRow) {
+    mutating func bind(figuresOf r: SummaryRow) {
         for count in [r.letters, r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d] {
             bind(count)
         }
@@ -48,7 +49,7 @@ final class BulkInsert {
     }
 
     /// Runs the insert with the values bound since the last step, then resets for the next row.
-    func step(_ db: Database) throws {
+    mutating func step(_ db: Database) throws {
         let rc = arena.withUnsafeBytes { raw -> Int32 in
             // The arena no longer grows, so its bytes stay put until the statement is reset; a nil
             // destructor is SQLITE_STATIC, which tells SQLite to read them in place.
@@ -74,7 +75,7 @@ final class BulkInsert {
         }
     }
 
-    private func next() -> Int32 {
+    private mutating func next() -> Int32 {
         defer { index += 1 }
         return index
     }

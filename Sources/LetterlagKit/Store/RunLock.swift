@@ -16,7 +16,7 @@ public final class RunLock {
         path = databasePath + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw LetterlagError.database("cannot open lock file \(path): \(String(cString: strerror(errno)))")
+            throw LetterlagError.database(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))", statement: nil)
         }
         let deadline = Date().addingTimeInterval(wait)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -26,8 +26,13 @@ public final class SummaryStore {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)")")
+            throw Self.failure(error, path: path)
         }
+    }
+
+    /// A GRDB error as the user reads it: the file, SQLite's message and the statement that failed.
+    static func failure(_ error: DatabaseError, path: String, consequence: String = "") -> LetterlagError {
+        .database(path: path, reason: (error.message ?? "error \(error.resultCode)") + consequence, statement: error.sql)
     }
 
     static var migrator: DatabaseMigrator {
@@ -267,7 +272,7 @@ public final class SummaryStore {
                     try db.execute(sql: "INSERT INTO reject_examples VALUES (?, ?, ?, ?)",
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
-                let weekly = BulkInsert(try db.makeStatement(sql: """
+                var weekly = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 // Weekly cells arrive a partition at a time, their figures and histogram bytes made on
@@ -290,7 +295,7 @@ public final class SummaryStore {
                         try weekly.step(db)
                     }
                 }
-                let summary = BulkInsert(try db.makeStatement(sql: """
+                var summary = BulkInsert(try db.makeStatement(sql: """
                     INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 for (key, cell) in wholeRun {
@@ -307,7 +312,7 @@ public final class SummaryStore {
                 return run
             }
         } catch let error as DatabaseError {
-            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)") (nothing was stored)")
+            throw Self.failure(error, path: path, consequence: "; nothing was stored")
         }
     }
 
@@ -451,7 +456,7 @@ public final class SummaryStore {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let error as DatabaseError {
-            throw LetterlagError.database("\(path): \(error.message ?? "error \(error.resultCode)")")
+            throw Self.failure(error, path: path)
         }
     }
 }
