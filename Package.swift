@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "letterlag", targets: ["letterlag"]),
         .library(name: "LetterlagKit", targets: ["LetterlagKit"]),
+        // The SQLite extension: libletterlag_sqlite.so, built by scripts/build-sqlite-extension.
+        .library(name: "letterlag_sqlite", type: .dynamic, targets: ["LetterlagSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,11 @@ let package = Package(
         ),
         .target(name: "CMalloc"),
         .target(name: "CByteScan"),
+        .target(name: "CSQLiteExtension"),
+        // The histogram codec and its SQL functions: no SQLite, GRDB or Foundation, so the
+        // extension built from it stands alone.
+        .target(name: "LetterlagHistogram"),
+        .target(name: "LetterlagSQLite", dependencies: ["LetterlagHistogram", "CSQLiteExtension"]),
         .target(
             name: "LetterlagKit",
             dependencies: [
@@ -32,6 +39,7 @@ let package = Package(
                 "CZlib",
                 "CMalloc",
                 "CByteScan",
+                "LetterlagHistogram",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,7 +57,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LetterlagKitTests",
-            dependencies: ["LetterlagKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LetterlagKit", "LetterlagHistogram", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

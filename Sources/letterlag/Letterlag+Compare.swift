@@ -12,7 +12,7 @@ extension LetterlagCommand {
         @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
-            let store = try SummaryStore(path: database.path)
+            let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             try RunComparison(store: store, run: selection.runID, against: against).write(format, publish: selection.publish, to: sink)
             try sink.close()

@@ -11,7 +11,7 @@ extension LetterlagCommand {
         @Option(name: .shortAndLong, help: "Folder to write into.") var output: String
 
         func run() throws {
-            let store = try SummaryStore(path: database.path)
+            let store = try SummaryStore(readingOnly: database.path)
             for path in try Exporter(store: store, publish: selection.publish).export(run: selection.runID, to: output) { print(path) }
         }
     }

@@ -23,14 +23,19 @@ extension LetterlagCommand {
         }
 
         func run() throws {
-            let store = try SummaryStore(path: database.path)
+            let store = try SummaryStore(readingOnly: database.path)
             let chosen = try store.run(selection.runID)
             let rows = try store.summary(run: chosen.id)
             let sink = try output.map(OutputSink.init(path:)) ?? .standardOutput()
             if let format = OutputFormat(rawValue: format.rawValue) {
                 try ReportRenderer(run: chosen, rows: rows, publish: selection.publish).write(format, to: sink)
             } else {
-                let weekly = TrendBuilder.build(try store.weeklyCells(run: chosen.id), by: .week)
+                var weekly: [TrendBuilder.Row] = []
+                for type in LetterType.allCases {
+                    for trust in HTMLReport.chartedTrusts(rows, type: type, publish: selection.publish) {
+                        weekly += try TrendBuilder.rows(store, run: chosen.id, trust: trust, type: type, by: .week)
+                    }
+                }
                 try sink.write(HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),
                                           publish: selection.publish).render())
             }
@@ -45,10 +50,22 @@ extension LetterlagCommand {
         @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
-            let store = try SummaryStore(path: database.path)
+            let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             try RunsRenderer(runs: try store.runs()).write(format, to: sink)
             try sink.close()
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a summary database written by an older letterlag up to date, for the reading commands.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let applied = try SummaryStore.migrate(path: database.path)
+            print(applied.isEmpty ? "\(database.path): already up to date" : "\(database.path): applied \(applied.joined(separator: ", "))")
         }
     }
 }

@@ -26,12 +26,11 @@ extension LetterlagCommand {
         @Option(help: "The output format.") var format: OutputFormat = .table
 
         func run() throws {
-            let store = try SummaryStore(path: database.path)
+            let store = try SummaryStore(readingOnly: database.path)
             let chosen = try store.run(selection.runID)
-            let cells = try store.weeklyCells(run: chosen.id, trust: trust, type: type)
-            let rows = TrendBuilder.build(cells, by: by)
             let sink = OutputSink.standardOutput()
-            try TrendRenderer(rows: rows, period: by, publish: selection.publish).write(format, to: sink)
+            try TrendRenderer.write(store, run: chosen.id, trust: trust, type: type, by: by, publish: selection.publish,
+                                    format: format, to: sink)
             try sink.close()
         }
     }

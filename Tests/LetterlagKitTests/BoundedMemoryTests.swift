@@ -101,7 +101,7 @@ struct BoundedMemoryTests {
         let now = Date()
         let result = try ingest([file])
         _ = try store.store(result, contentKeys: ["k"], startedAt: now, finishedAt: now, elapsed: 0)
-        #expect(try store.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
+        #expect(try store.writer().write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
         // Storing discarded the spill files as soon as the cells were assembled; reading them again fails plainly.
         #expect(throws: LetterlagError.self) { try result.cells }
         #expect(try store.summary(run: 1).first?.letters == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LetterlagKit
 
 /// What a person sees when they get an option wrong or ask for help: exact text, so a change
 /// to it is a decision, not an accident.
@@ -75,6 +76,7 @@ import Testing
 
     @Test func aLibraryErrorIsOneLineWithItsExitCode() throws {
         let dir = try ScratchDirectory()
+        _ = try SummaryStore(path: dir.path("empty.sqlite"))
         let out = try Binary.run(["report", "--db", dir.path("empty.sqlite")])
         #expect(out.status == 6)
         #expect(out.stderr == "letterlag: \(dir.path("empty.sqlite")): there are no runs yet; run 'letterlag ingest' first\n")

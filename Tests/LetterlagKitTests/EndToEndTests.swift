@@ -47,9 +47,14 @@ struct ReferenceReport {
         var letters = 0, received = 0, outstanding = 0, due = 0, withinLimit = 0, due3d = 0, within3d = 0, due4d = 0, within4d = 0
         var delays: [Int64] = []
         var outstandingEvents: [Int64] = []
+        /// Outstanding letters not yet older than both their limit and 4 days: the period is not complete.
+        var pending = 0
     }
 
     var figures: [String: Figures] = [:]
+    /// The same per trust, letter type and week, keyed `trust,type,week_start` (the Monday of the
+    /// event's local date).
+    var weekly: [String: Figures] = [:]
     var asOf: Int64 = .min
 
     init(csv: String) throws {
@@ -65,6 +70,15 @@ struct ReferenceReport {
             let date = s.count > 19 ? offsetFormatter.date(from: String(s)) : formatter.date(from: String(s))
             return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
         }
+        let day = DateFormatter()
+        day.locale = Locale(identifier: "en_GB_POSIX")
+        day.timeZone = TimeZone(identifier: "UTC")
+        day.dateFormat = "yyyy-MM-dd"
+        func monday(_ date: String) throws -> String {
+            let d = try #require(day.date(from: date))
+            let weekday = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d).weekday!
+            return day.string(from: d.addingTimeInterval(-Double((weekday + 5) % 7) * 86_400))
+        }
         var rows: [(key: String, type: String, event: Int64, received: Int64?, eventDay: String)] = []
         for line in csv.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -74,7 +88,10 @@ struct ReferenceReport {
             rows.append(("\(f[1]),\(f[5])", String(f[5]), event, received, String(f[6].prefix(10))))
         }
         for r in rows {
+            let week = "\(r.key),\(try monday(r.eventDay))"
             var fig = figures[r.key] ?? Figures()
+            var weekFig = weekly[week] ?? Figures()
+            defer { weekly[week] = weekFig }
             let limit: Int64 = r.type == "clinic_letter" || r.type == "dna_notification" ? 7 * 86_400 : 86_400
             precondition(r.eventDay >= "2018-04-01")
             fig.letters += 1
@@ -94,7 +111,10 @@ struct ReferenceReport {
                 if age >= limit { fig.due += 1 }
                 if age >= 3 * 86_400 { fig.due3d += 1 }
                 if age >= 4 * 86_400 { fig.due4d += 1 }
+                if !(age > 4 * 86_400 && age > limit) { weekFig.pending += 1 }
             }
+            weekFig.letters += 1
+            if let received = r.received { weekFig.delays.append(received - r.event) } else { weekFig.outstanding += 1 }
             figures[r.key] = fig
         }
     }
@@ -197,9 +217,20 @@ struct ReferenceReport {
 
     @Test func reportWithoutAnyRunSaysSoAndExitsSix() throws {
         let dir = try ScratchDirectory()
-        let out = try Binary.run(["report", "--db", dir.path("none.sqlite")])
+        _ = try SummaryStore(path: dir.path("empty.sqlite"))
+        let out = try Binary.run(["report", "--db", dir.path("empty.sqlite")])
         #expect(out.status == 6)
         #expect(out.stderr.contains("no runs yet"))
+    }
+
+    @Test func readingADatabaseThatIsNotThereCreatesNothing() throws {
+        let dir = try ScratchDirectory()
+        for command in ["report", "trend", "runs", "compare", "export"] {
+            let out = try Binary.run([command, "--db", dir.path("none.sqlite")] + (command == "export" ? ["--output", dir.path("x")] : []))
+            #expect(out.status == 6, "\(command)")
+            #expect(out.stderr == "letterlag: \(dir.path("none.sqlite")): there is no summary database here; run 'letterlag ingest' first\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("none.sqlite")))
     }
 
     @Test func theDatabaseDefaultsToTheWorkingDirectory() throws {

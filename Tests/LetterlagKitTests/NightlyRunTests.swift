@@ -168,7 +168,7 @@ import Testing
                 if process.terminationStatus == 0 {
                     // It finished first: undo, so the next try starts from the same database.
                     let store = try SummaryStore(path: db)
-                    _ = try store.pool.write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
+                    _ = try store.writer().write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
                     continue
                 }
                 stopped += 1
@@ -176,7 +176,7 @@ import Testing
                 if stderr.contains("after run") {
                     #expect(stderr == "letterlag: interrupted by \(name) after run 2 was stored\n")
                     let store = try SummaryStore(path: db)
-                    _ = try store.pool.write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
+                    _ = try store.writer().write { try $0.execute(sql: "DELETE FROM runs WHERE id > 1") }
                 } else {
                     #expect(stderr == "letterlag: interrupted by \(name); nothing was stored\n")
                     #expect(try EndToEndTests.contents(db) == before, "after \(name) at \(delay) s")

@@ -150,7 +150,12 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("src="))
         let svgs = html.components(separatedBy: "<svg").count - 1
         #expect(svgs == 8)  // per letter type: the trusts' medians, and the weekly trend
-        #expect(html.components(separatedBy: "<circle").count - 1 == 20)  // 5 trusts × 4 types
+        #expect(html.components(separatedBy: "r='5' fill='#1f4e79'").count - 1 == 20)  // medians: 5 trusts × 4 types
+        // The extract's last weeks still have letters on their way: drawn hollow and labelled.
+        let provisional = html.components(separatedBy: "class='provisional'><title>").count - 1
+        #expect(provisional > 0)
+        #expect(html.components(separatedBy: " provisional: ").count - 1 == provisional)
+        #expect(html.contains(">provisional</text>"))
         #expect(html.contains("3–4 day baseline") && html.contains("contract limit"))
         #expect(try Binary.run(["report", "--db", db, "--format", "html"]).status != 0)
     }

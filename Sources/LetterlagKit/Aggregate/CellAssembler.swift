@@ -221,6 +221,7 @@ public final class CellAssembler: @unchecked Sendable {
                 if limit >= 0 && age >= limit { s.due += 1 }
                 if age >= WorkerTally.threeDays { s.due3d += 1 }
                 if age >= WorkerTally.fourDays { s.due4d += 1 }
+                if !(age > WorkerTally.fourDays && (limit < 0 || age > limit)) { s.pending += 1 }
             }
             out.append((key, id, s))
         }

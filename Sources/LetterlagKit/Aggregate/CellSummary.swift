@@ -13,6 +13,9 @@ public struct CellSummary: Sendable, Equatable {
     public var within3d: Int = 0
     public var due4d: Int = 0
     public var within4d: Int = 0
+    /// Outstanding letters not yet older than both their contract limit and 4 days at the as-of
+    /// time: while any remain, the cell's figures can still change (docs/product.md, "Complete periods").
+    public var pending: Int = 0
     /// Delays of received letters.
     public var delay = LatencyHistogram()
     /// Ages at the as-of time of letters still outstanding.
@@ -21,6 +24,9 @@ public struct CellSummary: Sendable, Equatable {
     public var workingDays = LatencyHistogram()
 
     public init() {}
+
+    /// Whether the figures are final: no letter is `pending`.
+    public var isComplete: Bool { pending == 0 }
 
     /// Cells grouped under one or more keys each, every group merged in one pass.
     ///
@@ -62,6 +68,7 @@ public struct CellSummary: Sendable, Equatable {
         within3d += o.within3d
         due4d += o.due4d
         within4d += o.within4d
+        pending += o.pending
     }
 }
 

@@ -62,6 +62,17 @@ public struct CSVWriter {
     /// An empty cell.
     public mutating func empty() throws { try separator() }
 
+    /// A renderer's cell, numbers written without making strings.
+    @inline(__always)
+    public mutating func cell(_ value: FigureCell) throws {
+        switch value {
+        case .integer(let n): try integer(n)
+        case .fixed(let v): try fixed(v)
+        case .text(let t): try text(t)
+        case .suppressed: try separator(); try sink.write(0x2A)
+        }
+    }
+
     public mutating func endRow() throws {
         try sink.write(0x0A)
         atRowStart = true
@@ -113,15 +124,26 @@ public struct CSVWriter {
     /// 10^-4, so it rounds the same way unless it lies within 10^-3 of a tie; such a value, a
     /// negative one or a larger one goes to `String(format:)` itself.
     static func writeFixed(_ value: Double, to sink: OutputSink) throws {
-        let scaled = value * 100
-        let rounded = scaled.rounded()
-        guard value.sign == .plus, scaled < 1e12, abs(abs(scaled - rounded) - 0.5) > 1e-3 else {
-            return try sink.write(String(format: "%.2f", value))
-        }
-        let m = UInt64(rounded)
+        guard let m = hundredths(value) else { return try sink.write(String(format: "%.2f", value)) }
         try writeInteger(Int(m / 100), to: sink)
         try sink.write(0x2E)
         try sink.write(UInt8(m / 10 % 10) + 0x30)
         try sink.write(UInt8(m % 10) + 0x30)
+    }
+
+    /// `value` to two decimals as text, by the rule of `writeFixed`.
+    static func fixedText(_ value: Double) -> String {
+        guard let m = hundredths(value) else { return String(format: "%.2f", value) }
+        let cents = m % 100
+        return "\(m / 100)." + (cents < 10 ? "0" : "") + String(cents)
+    }
+
+    /// `value` in whole hundredths when the fast rule holds for it, else nil.
+    @inline(__always)
+    private static func hundredths(_ value: Double) -> UInt64? {
+        let scaled = value * 100
+        let rounded = scaled.rounded()
+        guard value.sign == .plus, scaled < 1e12, abs(abs(scaled - rounded) - 0.5) > 1e-3 else { return nil }
+        return UInt64(rounded)
     }
 }

@@ -27,6 +27,7 @@ public struct Exporter {
         ("summary.csv", "p50_vs_baseline", "median ÷ 84 hours, the midpoint of the 3–4 day historical baseline"),
         ("summary.csv", "oldest_outstanding_hours", "age at the as-of time of the oldest letter not yet received"),
         ("weekly.csv", "week", "ISO week of the event's Europe/London local date, such as 2024-W07"),
+        ("weekly.csv", "complete", "1 when the week's figures are final: every letter received, or older at the as-of time than both its contract limit and 4 days; else 0 (provisional)"),
         ("weekly.csv", "(other columns)", "as in summary.csv, for the letters whose event fell in that week"),
         ("(all)", "published files", "counts of 1–7 shown as *, others rounded to the nearest 5; percentages from rounded counts; no statistic on 1–7 letters"),
     ]
@@ -52,7 +53,6 @@ public struct Exporter {
         let runs = try store.runs()
         let summaryRenderer = ReportRenderer(run: run, rows: try store.summary(run: run.id), publish: publish)
         let f = summaryRenderer.formatter
-        let trend = TrendRenderer(rows: TrendBuilder.build(try store.weeklyCells(run: run.id), by: .week), period: .week, publish: publish)
         return [
             try write("runs.csv") { csv in
                 let sink = OutputSink.memory()
@@ -71,12 +71,8 @@ public struct Exporter {
                 }
             },
             try write("weekly.csv") { csv in
-                try csv.row(["run_id"] + trend.columns)
-                for row in trend.rows {
-                    try csv.integer(Int(run.id))
-                    for cell in trend.fields(row) { try csv.text(cell) }
-                    try csv.endRow()
-                }
+                try TrendRenderer.write(store, run: run.id, by: .week, publish: publish, format: .csv, to: csv.sink,
+                                        leading: [("run_id", .integer(Int(run.id)))])
             },
             try write("data-dictionary.csv") { csv in
                 try csv.row(["file", "column", "meaning"])

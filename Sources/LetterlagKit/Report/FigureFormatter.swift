@@ -6,21 +6,32 @@ public struct FigureFormatter: Sendable {
 
     public init(publish: Bool) { self.publish = publish }
 
-    public func count(_ n: Int) -> String { publish ? DisclosureControl.count(n) : String(n) }
+    public func count(_ n: Int) -> String { countCell(n).text }
 
     /// Hours with two decimals; under `--publish` empty when based on 1 to 7 letters.
-    public func hours(_ value: Double?, base: Int) -> String {
-        ReportRenderer.fixed(publish ? DisclosureControl.statistic(value, base: base) : value)
+    public func hours(_ value: Double?, base: Int) -> String { hoursCell(value, base: base).text }
+
+    /// A percentage with two decimals; under `--publish` from rounded counts.
+    public func percent(_ part: Int, of whole: Int) -> String { percentCell(part, of: whole).text }
+
+    /// A ratio with two decimals, such as the median over the 3.5-day baseline.
+    public func ratio(_ value: Double?, base: Int) -> String { hoursCell(value, base: base).text }
+
+    /// A count; under `--publish` suppressed from 1 to 7, else rounded to the nearest 5.
+    public func countCell(_ n: Int) -> FigureCell {
+        guard publish, n != 0 else { return .integer(n) }
+        return n <= 7 && n >= 1 ? .suppressed : .integer(DisclosureControl.rounded(n))
+    }
+
+    /// A statistic in hours (or days, or a ratio) with two decimals; under `--publish` empty when
+    /// based on 1 to 7 letters.
+    public func hoursCell(_ value: Double?, base: Int) -> FigureCell {
+        .fixed(publish ? DisclosureControl.statistic(value, base: base) : value)
     }
 
     /// A percentage with two decimals; under `--publish` from rounded counts.
-    public func percent(_ part: Int, of whole: Int) -> String {
-        ReportRenderer.fixed(publish ? DisclosureControl.percent(part, of: whole) : SummaryRow.percent(part, whole))
-    }
-
-    /// A ratio with two decimals, such as the median over the 3.5-day baseline.
-    public func ratio(_ value: Double?, base: Int) -> String {
-        hours(value, base: base)
+    public func percentCell(_ part: Int, of whole: Int) -> FigureCell {
+        .fixed(publish ? DisclosureControl.percent(part, of: whole) : SummaryRow.percent(part, whole))
     }
 
     /// The JSON value for a text figure: a number, `"*"`, or null when empty.

@@ -8,7 +8,7 @@ import Foundation
 public struct HTMLReport {
     public let run: SummaryStore.Run
     public let rows: [SummaryRow]
-    /// Weekly rows, for the trend charts.
+    /// Weekly rows of the charted trusts (`chartedTrusts`), for the trend charts.
     public let weekly: [TrendBuilder.Row]
     public let limits: ContractLimits
     public let formatter: FigureFormatter
@@ -79,18 +79,35 @@ public struct HTMLReport {
         return svg + "</svg>"
     }
 
-    /// Weekly medians of the trusts with the lowest compliance for a type.
-    func trendChart(_ type: LetterType, worst count: Int = 5) -> String {
-        let worst = rows.filter { $0.type == type && $0.withinLimitPercent != nil && (!formatter.publish || $0.received > 7) }
-            .sorted { ($0.withinLimitPercent ?? 0) < ($1.withinLimitPercent ?? 0) }.prefix(count).map(\.trust)
+    /// How many trusts each type's weekly chart shows.
+    static let chartedPerType = 5
+
+    /// The trusts whose weeks the charts draw, per type: those with the lowest compliance.
+    public static func chartedTrusts(_ rows: [SummaryRow], type: LetterType, publish: Bool) -> [String] {
+        rows.filter { $0.type == type && $0.withinLimitPercent != nil && (!publish || $0.received > 7) }
+            .sorted { ($0.withinLimitPercent ?? 0) < ($1.withinLimitPercent ?? 0) }.prefix(chartedPerType).map(\.trust)
+    }
+
+    /// The median a chart draws for a week: the plain median when every letter is in, else the
+    /// Kaplan–Meier median, which counts outstanding letters as censored at their age (nil when
+    /// more than half may not have arrived), so a chart does not fall at its right edge only
+    /// because its slowest letters have not arrived yet.
+    static func chartedMedian(_ r: SummaryRow) -> Double? {
+        r.outstanding == 0 ? r.p50Hours : r.kmP50Hours
+    }
+
+    /// Weekly medians of the trusts with the lowest compliance for a type; provisional weeks
+    /// (not complete) are drawn hollow, joined by a dashed line.
+    func trendChart(_ type: LetterType) -> String {
+        let worst = Self.chartedTrusts(rows, type: type, publish: formatter.publish)
         let series = worst.map { trust in
-            (trust, weekly.filter { $0.figures.trust == trust && $0.figures.type == type && $0.figures.p50Hours != nil
+            (trust, weekly.filter { $0.figures.trust == trust && $0.figures.type == type && Self.chartedMedian($0.figures) != nil
                                     && (!formatter.publish || $0.figures.received > 7) })
         }.filter { !$0.1.isEmpty }
         guard !series.isEmpty else { return "<p>No weekly figures.</p>" }
         let weeks = series.flatMap { $0.1.map(\.firstWeek) }
         let first = weeks.min()!, last = max(weeks.max()!, first + 1)
-        let maxHours = max(120, series.flatMap { $0.1.compactMap(\.figures.p50Hours) }.max()! * 1.1)
+        let maxHours = max(120, series.flatMap { $0.1.compactMap { Self.chartedMedian($0.figures) } }.max()! * 1.1)
         let left = 50.0, width = 760.0, height = 260.0, top = 14.0, bottom = 30.0
         func x(_ w: Int) -> Double { left + Double(w - first) / Double(last - first) * (width - left - 110) }
         func y(_ h: Double) -> Double { top + (1 - h / maxHours) * (height - top - bottom) }
@@ -100,10 +117,27 @@ public struct HTMLReport {
         for h in stride(from: 0.0, through: maxHours, by: maxHours > 1000 ? 240 : maxHours > 400 ? 96 : 24) {
             svg += "<line x1='\(left)' x2='\(width - 110)' y1='\(y(h))' y2='\(y(h))' stroke='#eee'/><text x='\(left - 6)' y='\(y(h) + 4)' font-size='10' text-anchor='end'>\(Int(h))h</text>"
         }
+        var provisionalFrom: Int?
         for (i, (trust, points)) in series.enumerated() {
-            let path = points.map { "\(x($0.firstWeek)),\(y($0.figures.p50Hours!))" }.joined(separator: " ")
-            svg += "<polyline points='\(path)' fill='none' stroke='\(colours[i % colours.count])' stroke-width='2'/>"
-            svg += "<text x='\(width - 104)' y='\(top + 14 + Double(i) * 16)' font-size='12' fill='\(colours[i % colours.count])'>\(Self.escape(trust))</text>"
+            let colour = colours[i % colours.count]
+            let firm = points.filter { $0.figures.complete == true }, provisional = points.filter { $0.figures.complete != true }
+            let path = firm.map { "\(x($0.firstWeek)),\(y(Self.chartedMedian($0.figures)!))" }.joined(separator: " ")
+            svg += "<polyline points='\(path)' fill='none' stroke='\(colour)' stroke-width='2'/>"
+            if let start = provisional.first {
+                provisionalFrom = min(provisionalFrom ?? start.firstWeek, start.firstWeek)
+                let joined = (firm.last.map { [$0] } ?? []) + provisional
+                let dashed = joined.map { "\(x($0.firstWeek)),\(y(Self.chartedMedian($0.figures)!))" }.joined(separator: " ")
+                svg += "<polyline points='\(dashed)' fill='none' stroke='\(colour)' stroke-width='1.5' stroke-dasharray='4 3' class='provisional'/>"
+                for p in provisional {
+                    let label = "\(Self.escape(trust)) \(p.period) provisional: \(p.figures.outstanding) outstanding; Kaplan–Meier median \(formatter.hours(p.figures.kmP50Hours, base: p.figures.letters)) h, plain median \(formatter.hours(p.figures.p50Hours, base: p.figures.received)) h"
+                    svg += "<circle cx='\(x(p.firstWeek))' cy='\(y(Self.chartedMedian(p.figures)!))' r='3' fill='white' stroke='\(colour)' class='provisional'><title>\(label)</title></circle>"
+                }
+            }
+            svg += "<text x='\(width - 104)' y='\(top + 14 + Double(i) * 16)' font-size='12' fill='\(colour)'>\(Self.escape(trust))</text>"
+        }
+        if let from = provisionalFrom {
+            svg += "<rect x='\(x(from))' y='\(top)' width='\(max(1, x(last) - x(from)))' height='\(height - top - bottom)' fill='#f4f4f4' opacity='0.6'/>"
+            svg += "<text x='\(x(from) + 2)' y='\(top + 10)' font-size='10' fill='#555'>provisional</text>"
         }
         svg += "<text x='\(left)' y='\(height - 8)' font-size='11'>\(CivilDate.isoWeekLabel(ofWeek: first))</text>"
         svg += "<text x='\(width - 110)' y='\(height - 8)' font-size='11' text-anchor='end'>\(CivilDate.isoWeekLabel(ofWeek: last))</text>"
@@ -131,6 +165,7 @@ public struct HTMLReport {
             body += "<p>Contract limit for events on the as-of date: \(limit). Dots are medians, grey bars reach the 90th percentile; the green band is the 3–4 days GPs recall from forty years ago.</p>"
             body += dotPlot(type)
             body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
+            body += "<p class='note'>Hollow points joined by dashes are provisional weeks: some letters are outstanding and not yet older than both the contract limit and 4 days, so the figures can still change. Where letters are outstanding the line is the Kaplan–Meier median, which counts them as censored at their age.</p>"
             body += "<h3>Compliance league table</h3>" + league(type) + "</section>"
         }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (no received_at in the extract)"

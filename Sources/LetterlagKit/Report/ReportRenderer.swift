@@ -17,7 +17,7 @@ public struct ReportRenderer {
     /// A number with two decimals, or empty when undefined.
     static func fixed(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
-        return String(format: "%.2f", value)
+        return CSVWriter.fixedText(value)
     }
 
     public func render(_ format: OutputFormat) throws -> String {

@@ -32,10 +32,15 @@ public struct RunComparison {
             }
             before = previous
         }
+        /// Each trust × type's weeks merged, and each type's nationally, as the weeks stream past:
+        /// memory grows with trusts × types, not with weeks.
         func whole(_ id: Int64) throws -> [TrustType: CellSummary] {
-            try CellSummary.grouped(store.weeklyCells(run: id)) { cell in
-                [TrustType(trust: cell.trust, type: cell.type), TrustType(trust: Self.nationalCode, type: cell.type)]
+            var totals: [TrustType: CellSummary] = [:]
+            try store.forEachWeek(run: id, histograms: true) { week in
+                totals[TrustType(trust: week.trust, type: week.type), default: CellSummary()].merge(week.cell)
+                totals[TrustType(trust: Self.nationalCode, type: week.type), default: CellSummary()].merge(week.cell)
             }
+            return totals
         }
         let a = try whole(before.id), b = try whole(after.id)
         rows = Set(a.keys).union(b.keys).map { key in

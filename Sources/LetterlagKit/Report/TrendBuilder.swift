@@ -15,12 +15,25 @@ public enum TrendPeriod: String, CaseIterable, Sendable {
             return "\(y)-Q\((m - 1) / 3 + 1)"
         }
     }
+
+    /// A number that changes exactly when the label does, cheaper to compare per week.
+    func ordinal(ofWeek index: Int) -> Int {
+        switch self {
+        case .week: return index
+        case .month, .quarter:
+            let (y, m, _) = CivilDate.civil(days: CivilDate.monday(ofWeek: index) + 3)
+            return self == .month ? y * 12 + m : y * 4 + (m - 1) / 3
+        }
+    }
 }
 
-/// Re-aggregates stored weekly cells into per trust × letter type × period rows.
+/// Re-aggregates stored weeks into per trust × letter type × period rows, as they stream past.
 ///
-/// Counts add and histograms merge, so a month's median comes from the month's letters,
-/// within the histograms' 1%, not from an average of weekly medians.
+/// Weeks arrive in trust, type and week order (`SummaryStore.forEachWeek`), so each period is a
+/// run of consecutive weeks: it is folded while it lasts and emitted when it ends, and only one
+/// period is held. Counts add and histograms merge, so a month's median comes from the month's
+/// letters, within the histograms' 1%, not from an average of weekly medians. A week is passed
+/// on with its stored figures. A period is complete when all its weeks are.
 public struct TrendBuilder {
     public struct Row: Sendable {
         public var period: String
@@ -28,15 +41,52 @@ public struct TrendBuilder {
         public var figures: SummaryRow
     }
 
-    public static func build(_ cells: [(CellID, CellSummary)], by period: TrendPeriod) -> [Row] {
-        struct Key: Hashable { var trust: String; var type: LetterType; var period: String }
-        func key(_ id: CellID) -> Key { Key(trust: id.trust, type: id.type, period: period.label(ofWeek: id.week)) }
-        var firstWeek: [Key: Int] = [:]
-        for (id, _) in cells { firstWeek[key(id)] = min(firstWeek[key(id)] ?? id.week, id.week) }
-        return CellSummary.grouped(cells) { [key($0)] }.map { key, summary in
-            Row(period: key.period, firstWeek: firstWeek[key]!, figures: SummaryRow(trust: key.trust, type: key.type, summary: summary))
-        }.sorted { a, b in
-            (a.figures.trust, a.figures.type.rawValue, a.firstWeek) < (b.figures.trust, b.figures.type.rawValue, b.firstWeek)
+    public let period: TrendPeriod
+    private let emit: (Row) throws -> Void
+    private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary)?
+
+    /// Whether the weeks must carry histograms: only periods longer than a week merge them.
+    public var needsHistograms: Bool { period != .week }
+
+    public init(by period: TrendPeriod, emit: @escaping (Row) throws -> Void) {
+        self.period = period
+        self.emit = emit
+    }
+
+    public mutating func add(_ week: StoredWeek) throws {
+        if period == .week {
+            return try emit(Row(period: week.label, firstWeek: week.week, figures: week.figures))
         }
+        let ordinal = period.ordinal(ofWeek: week.week)
+        if let o = open, o.ordinal == ordinal, o.trust == week.trust, o.type == week.type {
+            open!.cell.merge(week.cell)
+            return
+        }
+        try finish()
+        open = (week.trust, week.type, ordinal, week.week, week.cell)
+    }
+
+    /// Emits the period still open; call after the last week.
+    public mutating func finish() throws {
+        guard let o = open else { return }
+        open = nil
+        try emit(Row(period: period.label(ofWeek: o.firstWeek), firstWeek: o.firstWeek,
+                     figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell)))
+    }
+
+    /// Every trend row of a run at once, for callers that hold them (charts of a few trusts).
+    public static func rows(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil,
+                            by period: TrendPeriod) throws -> [Row] {
+        var rows: [Row] = []
+        try stream(store, run: run, trust: trust, type: type, by: period) { rows.append($0) }
+        return rows
+    }
+
+    /// Streams a run's trend rows to `emit`, holding one period at a time.
+    public static func stream(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil,
+                              by period: TrendPeriod, _ emit: @escaping (Row) throws -> Void) throws {
+        var builder = TrendBuilder(by: period, emit: emit)
+        try store.forEachWeek(run: run, trust: trust, type: type, histograms: builder.needsHistograms) { try builder.add($0) }
+        try builder.finish()
     }
 }

@@ -1,59 +1,121 @@
-import Foundation
-
-/// Renders trend rows as CSV, JSON or a table, exact or published.
+/// Writes trend rows as CSV, JSON or a table, exact or published, one row at a time.
+///
+/// Each column is a name and a rule from a row to a cell; the CSV header, the JSON keys and the
+/// table's chosen columns all come from that one list.
 public struct TrendRenderer {
-    public let rows: [TrendBuilder.Row]
     public let period: TrendPeriod
     public let formatter: FigureFormatter
+    public let format: OutputFormat
+    /// Columns written before the trend's own, such as export's `run_id`.
+    public let leading: [(name: String, cell: FigureCell)]
+    private var csv: CSVWriter
+    private var rowsWritten = 0
+    private var table: StreamingTable?
 
-    public init(rows: [TrendBuilder.Row], period: TrendPeriod, publish: Bool) {
-        self.rows = rows
+    public struct Column: Sendable {
+        public let name: String
+        let cell: @Sendable (TrendBuilder.Row, FigureFormatter) -> FigureCell
+    }
+
+    /// Every column, in CSV order; the period's column is named after it.
+    public static func columns(_ period: TrendPeriod) -> [Column] {
+        [
+            Column(name: "trust_code") { r, _ in .text(r.figures.trust) },
+            Column(name: "letter_type") { r, _ in .text(r.figures.type.name) },
+            Column(name: period.rawValue) { r, _ in .text(r.period) },
+            Column(name: "letters") { r, f in f.countCell(r.figures.letters) },
+            Column(name: "received") { r, f in f.countCell(r.figures.received) },
+            Column(name: "outstanding") { r, f in f.countCell(r.figures.outstanding) },
+            Column(name: "p50_hours") { r, f in f.hoursCell(r.figures.p50Hours, base: r.figures.received) },
+            Column(name: "p90_hours") { r, f in f.hoursCell(r.figures.p90Hours, base: r.figures.received) },
+            Column(name: "within_limit_pct") { r, f in f.percentCell(r.figures.withinLimit, of: r.figures.due) },
+            Column(name: "within_3d_pct") { r, f in f.percentCell(r.figures.within3d, of: r.figures.due3d) },
+            Column(name: "within_4d_pct") { r, f in f.percentCell(r.figures.within4d, of: r.figures.due4d) },
+            Column(name: "p50_vs_baseline") { r, f in f.hoursCell(r.figures.p50VersusBaseline, base: r.figures.received) },
+            Column(name: "due") { r, f in f.countCell(r.figures.due) },
+            Column(name: "within_limit") { r, f in f.countCell(r.figures.withinLimit) },
+            Column(name: "p95_hours") { r, f in f.hoursCell(r.figures.p95Hours, base: r.figures.received) },
+            Column(name: "p99_hours") { r, f in f.hoursCell(r.figures.p99Hours, base: r.figures.received) },
+            Column(name: "max_hours") { r, f in f.hoursCell(r.figures.maxHours, base: r.figures.received) },
+            Column(name: "oldest_outstanding_hours") { r, f in f.hoursCell(r.figures.oldestOutstandingHours, base: r.figures.outstanding) },
+            Column(name: "km_p50_hours") { r, f in f.hoursCell(r.figures.kmP50Hours, base: r.figures.letters) },
+            Column(name: "p50_working_days") { r, f in f.hoursCell(r.figures.p50WorkingDays, base: r.figures.received) },
+            Column(name: "complete") { r, _ in r.figures.complete.map { .integer($0 ? 1 : 0) } ?? .text("") },
+        ]
+    }
+
+    /// The table's columns for people: (column, heading).
+    static func tableColumns(_ period: TrendPeriod) -> [(String, String)] {
+        [("trust_code", "trust"), ("letter_type", "letter type"), (period.rawValue, period.rawValue), ("letters", "letters"),
+         ("outstanding", "outstanding"), ("p50_hours", "median (h)"), ("km_p50_hours", "KM median (h)"), ("p50_vs_baseline", "× 3.5d"),
+         ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("within_3d_pct", "≤3d %"), ("within_4d_pct", "≤4d %")]
+    }
+
+    private let columns: [Column]
+    private let tableSelection: [Column]
+
+    public init(period: TrendPeriod, publish: Bool, format: OutputFormat, to sink: OutputSink,
+                leading: [(name: String, cell: FigureCell)] = []) {
         self.period = period
         formatter = FigureFormatter(publish: publish)
+        self.format = format
+        self.leading = leading
+        csv = CSVWriter(sink: sink)
+        columns = Self.columns(period)
+        let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
+        tableSelection = Self.tableColumns(period).map { byName[$0.0]! }
+        if format == .table {
+            table = StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"], leftAligned: [0, 1, 2, 12], sink: sink)
+        }
     }
 
-    public var columns: [String] {
-        ["trust_code", "letter_type", period.rawValue, "letters", "received", "outstanding", "p50_hours", "p90_hours",
-         "within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "due", "within_limit", "p95_hours",
-         "p99_hours", "max_hours", "oldest_outstanding_hours", "km_p50_hours", "p50_working_days"]
+    /// The CSV header's names.
+    public var header: [String] { leading.map(\.name) + columns.map(\.name) }
+
+    public mutating func begin() throws {
+        switch format {
+        case .csv: try csv.row(header)
+        case .json: try csv.sink.write("[")
+        case .table: break
+        }
     }
 
-    func fields(_ row: TrendBuilder.Row) -> [String] {
-        let r = row.figures, f = formatter
-        return [r.trust, r.type.name, row.period, f.count(r.letters), f.count(r.received), f.count(r.outstanding),
-                f.hours(r.p50Hours, base: r.received), f.hours(r.p90Hours, base: r.received),
-                f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d),
-                f.ratio(r.p50VersusBaseline, base: r.received), f.count(r.due), f.count(r.withinLimit),
-                f.hours(r.p95Hours, base: r.received), f.hours(r.p99Hours, base: r.received), f.hours(r.maxHours, base: r.received),
-                f.hours(r.oldestOutstandingHours, base: r.outstanding), f.hours(r.kmP50Hours, base: r.letters), f.hours(r.p50WorkingDays, base: r.received)]
-    }
-
-    public func render(_ format: OutputFormat) throws -> String {
-        let sink = OutputSink.memory()
-        try write(format, to: sink)
-        return try sink.text
-    }
-
-    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
+    public mutating func write(_ row: TrendBuilder.Row) throws {
         switch format {
         case .csv:
-            var csv = CSVWriter(sink: sink)
-            try csv.row(columns)
-            for row in rows { try csv.row(fields(row)) }
+            for l in leading { try csv.cell(l.cell) }
+            for c in columns { try csv.cell(c.cell(row, formatter)) }
+            try csv.endRow()
         case .json:
-            let objects = rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(columns, fields(row).map(FigureFormatter.json)))
+            var line = rowsWritten == 0 ? "\n  {" : ",\n  {"
+            for (i, (name, cell)) in (leading + columns.map { ($0.name, $0.cell(row, formatter)) }).enumerated() {
+                line += (i == 0 ? "" : ", ") + FigureCell.jsonString(name) + ": " + cell.json
             }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-            try sink.write(String(decoding: data, as: UTF8.self) + "\n")
+            try csv.sink.write(line + "}")
         case .table:
-            var t = TextTable(header: ["trust", "letter type", period.rawValue, "letters", "outstanding", "median (h)", "× 3.5d",
-                                       "p90 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1, 2])
-            for row in rows {
-                let f = fields(row)
-                t.rows.append([f[0], f[1], f[2], f[3], f[5], f[6], f[11], f[7], f[8], f[9], f[10]])
-            }
-            try sink.write(t.render())
+            let provisional = row.figures.complete == true ? "" : "provisional"
+            try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [provisional])
         }
+        rowsWritten += 1
+    }
+
+    public mutating func end() throws {
+        switch format {
+        case .csv: break
+        case .json: try csv.sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
+        case .table:
+            try table!.finish()
+            try csv.sink.write("Provisional: a period with letters outstanding that are not yet older than both their contract limit and 4 days; its figures can still change.\n")
+        }
+    }
+
+    /// Writes a run's trend from the store, one period held at a time.
+    public static func write(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
+                             publish: Bool, format: OutputFormat, to sink: OutputSink,
+                             leading: [(name: String, cell: FigureCell)] = []) throws {
+        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading)
+        try renderer.begin()
+        try TrendBuilder.stream(store, run: run, trust: trust, type: type, by: period) { try renderer.write($0) }
+        try renderer.end()
     }
 }

@@ -40,12 +40,10 @@ struct BulkInsert {
         pending.append((next(), start, bytes.count, false))
     }
 
-    /// The counts and hours columns shared by `weekly` and `summary`, in table order.
+    /// The counts and hours columns shared by `weekly` and `summary` (`SummarySchema.figureColumns`).
     mutating func bind(figuresOf r: SummaryRow) {
-        for count in [r.letters, r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d] {
-            bind(count)
-        }
-        for hours in [r.p50Hours, r.p90Hours, r.p95Hours, r.p99Hours, r.maxHours, r.oldestOutstandingHours] { bind(hours) }
+        for count in r.storedCounts { bind(count) }
+        for hours in r.storedHours { bind(hours) }
     }
 
     /// Runs the insert with the values bound since the last step, then resets for the next row.

@@ -22,6 +22,10 @@ public struct SummaryRow: Sendable, Equatable {
     /// The median delay in England and Wales working days (weekends and bank holidays left out).
     public var p50WorkingDays: Double?
 
+    /// Whether the figures are final (docs/product.md, "Complete periods"); nil where not known,
+    /// as for whole-run rows and weeks stored before the rule was kept.
+    public var complete: Bool?
+
     /// The 3–4 day historical baseline, as its midpoint in hours.
     public static let baselineHours = 84.0
 
@@ -46,7 +50,33 @@ public struct SummaryRow: Sendable, Equatable {
         oldestOutstandingHours = s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600
         kmP50Hours = hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge))
         p50WorkingDays = s.workingDays.percentile(perMille: 500)
+        complete = s.isComplete
     }
+
+    /// Stored figures read back: counts from `counts`, hours as stored (p50, p90, p95, p99, max, oldest outstanding).
+    init(trust: String, type: LetterType, counts c: CellSummary, hours: (Double?, Double?, Double?, Double?, Double?, Double?),
+         kmP50Hours: Double?, p50WorkingDays: Double?, complete: Bool?) {
+        self.trust = trust
+        self.type = type
+        letters = c.letters
+        received = c.received
+        outstanding = c.outstanding
+        due = c.due
+        withinLimit = c.withinLimit
+        due3d = c.due3d
+        within3d = c.within3d
+        due4d = c.due4d
+        within4d = c.within4d
+        (p50Hours, p90Hours, p95Hours, p99Hours, maxHours, oldestOutstandingHours) = hours
+        self.kmP50Hours = kmP50Hours
+        self.p50WorkingDays = p50WorkingDays
+        self.complete = complete
+    }
+
+    /// The counts of `SummarySchema.figureColumns`, in its order.
+    var storedCounts: [Int] { [letters, received, outstanding, due, withinLimit, due3d, within3d, due4d, within4d] }
+    /// The hours of `SummarySchema.figureColumns`, after the counts.
+    var storedHours: [Double?] { [p50Hours, p90Hours, p95Hours, p99Hours, maxHours, oldestOutstandingHours] }
 
     static func percent(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) * 100 / Double(whole) : nil }
 

@@ -111,7 +111,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Builds a histogram from dense counts, `dense[i]` being bucket `firstBucket + i`'s, skipping
     /// zeros; the arrays are sized exactly, with no per-bucket growth. Extremes are left to the caller.
-    init<Dense: Collection>(dense: Dense, firstBucket: Int) where Dense.Element: UnsignedInteger {
+    package init<Dense: Collection>(dense: Dense, firstBucket: Int) where Dense.Element: UnsignedInteger {
         var occupied = 0
         for c in dense where c > 0 { occupied += 1 }
         buckets.reserveCapacity(occupied)
@@ -124,7 +124,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     /// Takes occupied buckets in ascending order with their non-zero counts. Extremes are left to the caller.
-    init(ascendingBuckets: [Int32], counts: [UInt64]) {
+    package init(ascendingBuckets: [Int32], counts: [UInt64]) {
         buckets = ascendingBuckets
         self.counts = counts
         total = counts.reduce(0, +)
@@ -151,7 +151,23 @@ public struct LatencyHistogram: Sendable, Equatable {
         return value(atRank: Swift.max(1, (UInt64(perMille) * total + 999) / 1000))
     }
 
+    /// The nearest-rank `p`-quantile (0 ≤ p ≤ 1): the ⌈p·n⌉-th smallest value, at least the first.
+    /// A product p·n within 1e-9 of a whole number is taken as that number, so 0.9 × 1000 is rank
+    /// 900 although 0.9 is not exact in binary; this makes `quantile(0.5)` equal
+    /// `percentile(perMille: 500)` for every n. Nil when empty.
+    public func quantile(_ p: Double) -> Double? {
+        guard total > 0 else { return nil }
+        precondition(p >= 0 && p <= 1, "a quantile's p is between 0 and 1")
+        let exact = p * Double(total)
+        let nearest = exact.rounded()
+        let rank = abs(exact - nearest) <= 1e-9 * Swift.max(1, nearest) ? nearest : exact.rounded(.up)
+        return value(atRank: UInt64(Swift.max(1, Swift.min(rank, Double(total)))))
+    }
+
     /// The `rank`-th smallest value (1-based, clamped to 1…total); nil when empty.
+    ///
+    /// The rule every figure uses: the exact minimum and maximum at the ends, else the value's
+    /// bucket's representative (exact below 128, else its midpoint) clamped into [minimum, maximum].
     public func value(atRank requested: UInt64) -> Double? {
         guard total > 0 else { return nil }
         let rank = Swift.min(Swift.max(requested, 1), total)
@@ -160,11 +176,59 @@ public struct LatencyHistogram: Sendable, Equatable {
         var seen: UInt64 = 0
         for (i, c) in counts.enumerated() {
             seen += c
-            if seen >= rank {
-                return Swift.min(Swift.max(Self.representative(of: Int(buckets[i])), Double(minimum)), Double(maximum))
-            }
+            if seen >= rank { return clampedRepresentative(ofBucket: Int(buckets[i])) }
         }
         return Double(maximum)
+    }
+
+    /// A bucket's representative clamped into this histogram's [minimum, maximum].
+    @inline(__always)
+    func clampedRepresentative(ofBucket index: Int) -> Double {
+        Swift.min(Swift.max(Self.representative(of: index), Double(minimum)), Double(maximum))
+    }
+
+    /// How many values are at most `x`, to the histogram's resolution: a bucket's values all count
+    /// when its clamped representative (the value `value(atRank:)` gives them) is at most `x`, and
+    /// none count otherwise. Exact below 128 and outside [minimum, maximum].
+    public func count(atMost x: Double) -> UInt64 {
+        guard total > 0, x >= Double(minimum) else { return 0 }
+        if x >= Double(maximum) { return total }
+        var seen: UInt64 = 0
+        for (i, c) in counts.enumerated() {
+            if clampedRepresentative(ofBucket: Int(buckets[i])) > x { break }
+            seen += c
+        }
+        return seen
+    }
+
+    /// Takes away the buckets of `other`, which must have been merged in before (a window's
+    /// leaving rows); emptied buckets go. Extremes are left as they were: the caller knows them.
+    /// False, with this histogram left unusable, when `other` holds a bucket or count not here.
+    package mutating func subtractCounts(_ other: LatencyHistogram) -> Bool {
+        guard other.total > 0 else { return true }
+        guard other.total <= total else { return false }
+        var i = 0, kept = 0
+        for j in 0..<other.buckets.count {
+            while i < buckets.count && buckets[i] < other.buckets[j] {
+                buckets[kept] = buckets[i]; counts[kept] = counts[i]; kept += 1; i += 1
+            }
+            guard i < buckets.count, buckets[i] == other.buckets[j], counts[i] >= other.counts[j] else { return false }
+            let left = counts[i] - other.counts[j]
+            if left > 0 { buckets[kept] = buckets[i]; counts[kept] = left; kept += 1 }
+            i += 1
+        }
+        while i < buckets.count { buckets[kept] = buckets[i]; counts[kept] = counts[i]; kept += 1; i += 1 }
+        buckets.removeLast(buckets.count - kept)
+        counts.removeLast(counts.count - kept)
+        total -= other.total
+        if total == 0 { minimum = .max; maximum = .min }
+        return true
+    }
+
+    /// Replaces the extremes, for a window whose leaving rows may have held them.
+    package mutating func setExtremes(minimum lo: Int64, maximum hi: Int64) {
+        minimum = lo
+        maximum = hi
     }
 
     /// A distribution-free 95% confidence interval for the median, from binomial order statistics
@@ -190,11 +254,11 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// About as many bytes as `encoded()` takes (a bucket gap and a count are one or two bytes
     /// each in practice), for reserving room once; a larger histogram only grows its buffer.
-    var encodedSizeEstimate: Int { 20 + counts.count * 4 }
+    package var encodedSizeEstimate: Int { 20 + counts.count * 4 }
 
     /// Appends `encoded()` to `out`, so several histograms can share one buffer. The varints are
     /// written through a pointer into room for the longest they could be, then appended at once.
-    func encode(into out: inout [UInt8]) {
+    package func encode(into out: inout [UInt8]) {
         guard total > 0 else { return }
         let room = 20 + counts.count * 20
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
@@ -230,41 +294,54 @@ public struct LatencyHistogram: Sendable, Equatable {
         n &+= 1
     }
 
+    /// The highest bucket any duration has.
+    public static let topBucket = bucket(of: .max)
+
     /// Decodes `encoded()`; nil when the bytes are not a histogram.
     public init?(encoded bytes: [UInt8]) {
+        guard let h = bytes.withUnsafeBytes({ Self(encodedBytes: $0) }) else { return nil }
+        self = h
+    }
+
+    /// Decodes the stored form in place (a SQLite blob, say), in one pass over its bytes; nil when
+    /// they are not a histogram: a varint cut short or longer than 64 bits, a negative or inverted
+    /// extreme, a bucket out of order or past `topBucket`, a zero count, counts that overflow, or
+    /// extremes with no buckets. Empty bytes are the empty histogram.
+    public init?(encodedBytes bytes: UnsafeRawBufferPointer) {
         self.init()
         if bytes.isEmpty { return }
         var i = 0
         guard let lo = Self.getVarint(bytes, &i), let hi = Self.getVarint(bytes, &i) else { return nil }
+        let low = Int64(bitPattern: lo), high = Int64(bitPattern: hi)
+        guard low >= 0, low <= high else { return nil }
         var index = -1
         while i < bytes.count {
-            guard let gap = Self.getVarint(bytes, &i), let c = Self.getVarint(bytes, &i), gap > 0, gap < 1 << 20
-            else { return nil }
+            guard let gap = Self.getVarint(bytes, &i), let c = Self.getVarint(bytes, &i),
+                  gap > 0, gap <= UInt64(Self.topBucket - index), c > 0 else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(c)
+            guard !overflow else { return nil }
             index += Int(gap)
-            add(bucket: index, count: c)
+            buckets.append(Int32(index))
+            counts.append(c)
+            total = sum
         }
-        minimum = Int64(bitPattern: lo)
-        maximum = Int64(bitPattern: hi)
+        guard total > 0 else { return nil }
+        minimum = low
+        maximum = high
     }
 
-    static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    static func getVarint(_ bytes: [UInt8], _ i: inout Int) -> UInt64? {
+    /// Reads a LEB128 varint at `i` and moves past it; nil when cut short or beyond 64 bits.
+    static func getVarint(_ bytes: UnsafeRawBufferPointer, _ i: inout Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while i < bytes.count && shift < 64 {
+        while i < bytes.count {
             let b = bytes[i]
             i += 1
+            if shift == 63 && b > 1 { return nil }
             result |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return result }
             shift += 7
+            if shift > 63 { return nil }
         }
         return nil
     }

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Reading runs and their cells. Whole-run rows are few (trusts × letter types) and are read
+/// whole; weekly rows can be hundreds of thousands, so they are streamed (`forEachWeek`).
+extension SummaryStore {
+    /// One stored run, as `runs` lists it.
+    public struct Run: Sendable, Codable {
+        public var id: Int64
+        public var asOf: String
+        public var asOfSource: String
+        public var delayTo: String
+        public var startedAt: String
+        public var finishedAt: String
+        public var files: Int
+        public var bytes: Int
+        public var rowsRead: Int
+        public var letters: Int
+        public var rowsRejected: Int
+        public var trusts: Int
+        public var elapsedSeconds: Double
+    }
+
+    public func runs() throws -> [Run] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { r in
+                Run(id: r["id"], asOf: r["as_of"], asOfSource: r["as_of_source"], delayTo: r["delay_to"],
+                    startedAt: r["started_at"], finishedAt: r["finished_at"], files: r["files"], bytes: r["bytes"],
+                    rowsRead: r["rows_read"], letters: r["letters"], rowsRejected: r["rows_rejected"],
+                    trusts: r["trusts"], elapsedSeconds: r["elapsed_seconds"])
+            }
+        }
+    }
+
+    /// The run with `id`, or the latest when nil.
+    public func run(_ id: Int64?) throws -> Run {
+        let all = try runs()
+        if let id {
+            guard let r = all.first(where: { $0.id == id }) else { throw LetterlagError.noRuns("\(path): there is no run \(id)") }
+            return r
+        }
+        guard let r = all.last else { throw LetterlagError.noRuns("\(path): there are no runs yet; run 'letterlag ingest' first") }
+        return r
+    }
+
+    /// The whole-run summary rows of a run.
+    public func summary(run: Int64) throws -> [SummaryRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM summary WHERE run_id = ? ORDER BY trust_code, letter_type", arguments: [run]).map {
+                SummaryRow(row: $0)
+            }
+        }
+    }
+
+    /// The contract limits a run was computed with.
+    public func limits(run: Int64) throws -> ContractLimits {
+        let json = try read { db in try String.fetchOne(db, sql: "SELECT limits_json FROM runs WHERE id = ?", arguments: [run]) }
+        guard let json else { throw LetterlagError.noRuns("\(path): there is no run \(run)") }
+        return try ContractLimits(json: Data(json.utf8))
+    }
+
+    /// Reject counts of a run, by reason name.
+    public func rejects(run: Int64) throws -> [(reason: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT reason, count FROM rejects WHERE run_id = ? ORDER BY count DESC, reason", arguments: [run])
+                .map { ($0["reason"], $0["count"]) }
+        }
+    }
+
+    /// Calls `body` with each weekly row of a run, in trust, letter type and week order, read
+    /// through SQLite's C API by column position, with memory flat however many rows there
+    /// are. The stored figures are always read; the histograms only with `histograms`, for
+    /// callers that merge weeks. The order is the primary key's, so SQLite sorts nothing.
+    public func forEachWeek(run: Int64, trust: String? = nil, type: LetterType? = nil, histograms: Bool,
+                            _ body: (StoredWeek) throws -> Void) throws {
+        let columns = StoredWeek.columns + (histograms ? StoredWeek.histogramColumns : [])
+        var sql = "SELECT \(columns.joined(separator: ", ")) FROM weekly WHERE run_id = ?"
+        if trust != nil { sql += " AND trust_code = ?" }
+        if type != nil { sql += " AND letter_type = ?" }
+        sql += " ORDER BY trust_code, letter_type, week_start"
+        try read { db in
+            let statement = try db.makeStatement(sql: sql)
+            var arguments: [any DatabaseValueConvertible] = [run]
+            if let trust { arguments.append(trust) }
+            if let type { arguments.append(type.name) }
+            try statement.setArguments(StatementArguments(arguments))
+            let handle = statement.sqliteStatement
+            while true {
+                let rc = sqlite3_step(handle)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+                }
+                try body(try StoredWeek(handle, histograms: histograms, path: path))
+            }
+        }
+    }
+}
+
+/// One weekly row as read back: its key, its stored figures and, when asked, its histograms.
+public struct StoredWeek: Sendable {
+    public var trust: String
+    public var type: LetterType
+    /// The Monday-based week index of `week_start`.
+    public var week: Int
+    /// The stored ISO week label, such as `2024-W07`.
+    public var label: String
+    /// The stored figures, as the run computed them.
+    public var figures: SummaryRow
+    /// The counts, and the histograms when they were read.
+    public var cell: CellSummary
+
+    /// The columns read for every row, in the order `init` takes them.
+    static let columns = ["trust_code", "letter_type", "week", "week_start"] + SummarySchema.figureColumns
+        + ["km_p50_hours", "p50_working_days", "complete"]
+    static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist"]
+
+    /// A column's position in `columns` then `histogramColumns`.
+    private static func position(_ name: String) -> Int32 { Int32((columns + histogramColumns).firstIndex(of: name)!) }
+    private static let letters = position("letters"), hours = position("p50_hours"), km = position("km_p50_hours"),
+                       working = position("p50_working_days"), completeness = position("complete"), delay = position("delay_hist")
+
+    init(_ s: OpaquePointer, histograms: Bool, path: String) throws {
+        func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
+        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(s, i)) }
+        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_double(s, i) }
+        let trust = text(0), typeName = text(1), label = text(2)
+        self.trust = trust
+        self.label = label
+        let weekStart = text(3)
+        guard let type = LetterType(name: typeName), let monday = CivilDate.parse(isoDate: weekStart) else {
+            throw LetterlagError.database(path: path, reason: "a weekly row of trust \(trust) has letter type '\(typeName)' and week_start '\(weekStart)', which this letterlag cannot read", statement: nil)
+        }
+        self.type = type
+        week = CivilDate.weekIndex(days: monday)
+        // Counts, then hours, in `SummarySchema.figureColumns` order.
+        let n = Self.letters, h = Self.hours
+        var c = CellSummary()
+        c.letters = int(n); c.received = int(n + 1); c.outstanding = int(n + 2); c.due = int(n + 3); c.withinLimit = int(n + 4)
+        c.due3d = int(n + 5); c.within3d = int(n + 6); c.due4d = int(n + 7); c.within4d = int(n + 8)
+        // A week stored before completeness was kept counts as incomplete unless nothing was outstanding.
+        let complete = sqlite3_column_type(s, Self.completeness) == SQLITE_NULL ? c.outstanding == 0 : int(Self.completeness) == 1
+        c.pending = complete ? 0 : 1
+        figures = SummaryRow(trust: trust, type: type, counts: c,
+                             hours: (real(h), real(h + 1), real(h + 2), real(h + 3), real(h + 4), real(h + 5)),
+                             kmP50Hours: real(Self.km), p50WorkingDays: real(Self.working), complete: complete)
+        if histograms {
+            func histogram(_ i: Int32, _ name: String) throws -> LatencyHistogram {
+                let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, i), count: Int(sqlite3_column_bytes(s, i)))
+                guard let h = LatencyHistogram(encodedBytes: bytes) else {
+                    throw LetterlagError.database(path: path, reason: "the \(name) of trust \(trust), \(typeName), week \(label) is not a letterlag histogram", statement: nil)
+                }
+                return h
+            }
+            c.delay = try histogram(Self.delay, "delay_hist")
+            c.outstandingAge = try histogram(Self.delay + 1, "outstanding_hist")
+            c.workingDays = try histogram(Self.delay + 2, "working_days_hist")
+        }
+        cell = c
+    }
+}
+
+extension SummaryRow {
+    init(row r: Row) {
+        trust = r["trust_code"]
+        type = LetterType(name: r["letter_type"]) ?? .clinicLetter
+        letters = r["letters"]
+        received = r["received"]
+        outstanding = r["outstanding"]
+        due = r["due"]
+        withinLimit = r["within_limit"]
+        due3d = r["due_3d"]
+        within3d = r["within_3d"]
+        due4d = r["due_4d"]
+        within4d = r["within_4d"]
+        p50Hours = r["p50_hours"]
+        p90Hours = r["p90_hours"]
+        p95Hours = r["p95_hours"]
+        p99Hours = r["p99_hours"]
+        maxHours = r["max_hours"]
+        oldestOutstandingHours = r["oldest_outstanding_hours"]
+        kmP50Hours = r["km_p50_hours"]
+        p50WorkingDays = r["p50_working_days"]
+        complete = nil
+    }
+}

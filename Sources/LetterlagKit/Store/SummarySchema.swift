@@ -1,0 +1,214 @@
+import GRDB
+
+/// The summary database's schema: migrations in order, each frozen once released, since
+/// analysts' saved queries name the tables, views and columns they made (docs/schema.md).
+/// New figures arrive as added columns and views; nothing existing is renamed or moved.
+enum SummarySchema {
+    /// The last migration: a database without it must be migrated before it is read.
+    static let latest = "v7: complete periods"
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    as_of TEXT NOT NULL,
+                    as_of_source TEXT NOT NULL CHECK (as_of_source IN ('extract', 'argument')),
+                    delay_to TEXT NOT NULL CHECK (delay_to IN ('received', 'sent')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT NOT NULL,
+                    files INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    letters INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL,
+                    trusts INTEGER NOT NULL,
+                    elapsed_seconds REAL NOT NULL,
+                    limits_json TEXT NOT NULL,
+                    tool_version TEXT NOT NULL
+                );
+                CREATE TABLE run_files (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL
+                );
+                CREATE TABLE rejects (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, reason)
+                );
+                CREATE TABLE reject_examples (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL
+                );
+                CREATE TABLE weekly (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    week TEXT NOT NULL,
+                    week_start TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    delay_hist BLOB NOT NULL,
+                    outstanding_hist BLOB NOT NULL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, week_start)
+                ) WITHOUT ROWID;
+                CREATE TABLE summary (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    within_limit_pct REAL, within_3d_pct REAL, within_4d_pct REAL, p50_vs_baseline REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type)
+                ) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration("v2: content keys") { db in
+            try db.execute(sql: """
+                ALTER TABLE run_files ADD COLUMN content_key TEXT;
+                CREATE INDEX run_files_content ON run_files(content_key);
+                """)
+        }
+        m.registerMigration("v3: analyst views") { db in
+            try db.execute(sql: """
+                CREATE VIEW latest_summary AS
+                    SELECT s.*, r.as_of, r.delay_to FROM summary s JOIN runs r ON r.id = s.run_id
+                    WHERE s.run_id = (SELECT max(id) FROM runs);
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline
+                    FROM weekly;
+                CREATE VIEW compliance_league AS
+                    SELECT letter_type, trust_code, letters, due, within_limit, within_limit_pct, p50_hours,
+                           rank() OVER (PARTITION BY letter_type ORDER BY within_limit_pct DESC) AS rank
+                    FROM latest_summary WHERE due > 0;
+                CREATE VIEW baseline_comparison AS
+                    SELECT trust_code, letter_type, letters, p50_hours, p50_vs_baseline, p50_hours - 84.0 AS hours_over_baseline,
+                           within_3d_pct, within_4d_pct, within_limit_pct
+                    FROM latest_summary;
+                """)
+        }
+        m.registerMigration("v4: censoring-aware median") { db in
+            try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN km_p50_hours REAL;
+                ALTER TABLE summary ADD COLUMN km_p50_hours REAL;
+                """)
+        }
+        m.registerMigration("v5: working days") { db in
+            try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN p50_working_days REAL;
+                ALTER TABLE weekly ADD COLUMN working_days_hist BLOB;
+                ALTER TABLE summary ADD COLUMN p50_working_days REAL;
+                """)
+        }
+        m.registerMigration("v6: weekly as a rowid table") { db in
+            // Weekly cells arrive from ingest in partition order, not key order; a rowid table
+            // appends them and keeps the key in a small index, where the clustered WITHOUT ROWID
+            // table split pages all over its whole size on every run.
+            try db.execute(sql: """
+                DROP VIEW weekly_trend;
+                CREATE TABLE weekly_v6 (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    week TEXT NOT NULL,
+                    week_start TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL, p90_hours REAL, p95_hours REAL, p99_hours REAL, max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    delay_hist BLOB NOT NULL,
+                    outstanding_hist BLOB NOT NULL,
+                    km_p50_hours REAL,
+                    p50_working_days REAL,
+                    working_days_hist BLOB,
+                    PRIMARY KEY (run_id, trust_code, letter_type, week_start)
+                );
+                INSERT INTO weekly_v6 SELECT * FROM weekly;
+                DROP TABLE weekly;
+                ALTER TABLE weekly_v6 RENAME TO weekly;
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline
+                    FROM weekly;
+                """)
+        }
+        m.registerMigration("v7: complete periods") { db in
+            // Runs stored before v7 are complete where no letter was outstanding, and unknown (NULL)
+            // elsewhere: their outstanding letters' limits were not kept.
+            try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN complete INTEGER CHECK (complete IN (0, 1));
+                UPDATE weekly SET complete = 1 WHERE outstanding = 0;
+                DROP VIEW weekly_trend;
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline,
+                           km_p50_hours, complete
+                    FROM weekly;
+                """)
+        }
+        return m
+    }
+
+    /// The `weekly` columns in table order, as a run's insert binds them.
+    static let weeklyColumns = ["run_id", "trust_code", "letter_type", "week", "week_start"] + figureColumns
+        + ["delay_hist", "outstanding_hist", "km_p50_hours", "p50_working_days", "working_days_hist", "complete"]
+
+    /// The `summary` columns in table order.
+    static let summaryColumns = ["run_id", "trust_code", "letter_type"] + figureColumns
+        + ["within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "km_p50_hours", "p50_working_days"]
+
+    /// The counts then hours that `weekly` and `summary` share, in table order: `SummaryRow.storedCounts`
+    /// and `SummaryRow.storedHours` give their values in this order.
+    static let figureColumns = ["letters", "received", "outstanding", "due", "within_limit", "due_3d", "within_3d", "due_4d", "within_4d",
+                                "p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours", "oldest_outstanding_hours"]
+
+    /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
+    static func insert(into table: String, _ columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }
+}

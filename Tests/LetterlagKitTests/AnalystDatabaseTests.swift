@@ -1,0 +1,337 @@
+import Foundation
+import GRDB
+import Testing
+@testable import LetterlagKit
+
+/// The summary database as analysts meet it: the histogram functions in SQLite's own shell,
+/// Debian's python3 and Datasette, honest recent weeks, and reading where nothing may be written.
+@Suite(.serialized) struct AnalystDatabaseTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// Built by `scripts/build-sqlite-extension`, which the README's test command runs first.
+    static let library = root.appendingPathComponent(".build/release/libletterlag_sqlite.so").resolvingSymlinksInPath().path
+
+    /// A generated extract over 400 days, its plain CSV for the reference, ingested.
+    struct Fixture {
+        let dir: ScratchDirectory
+        let db: String
+        let reference: ReferenceReport
+    }
+
+    static func fixture() throws -> Fixture {
+        let dir = try ScratchDirectory()
+        let common = ["--rows", "20000", "--trusts", "6", "--seed", "5", "--start", "2024-01-01", "--days", "400"]
+        #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv")]).status == 0)
+        let db = dir.path("d.sqlite")
+        let ingest = try Binary.run(["ingest", dir.path("x.csv"), "--db", db, "--quiet"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        return Fixture(dir: dir, db: db, reference: try ReferenceReport(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8)))
+    }
+
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Binary.Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inp
+        try process.run()
+        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Binary.Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A rolling 13 weeks and a whole quarter per trust and type: the windows the stored weeks do not give.
+    static let windowQueries = [
+        """
+        SELECT trust_code, letter_type, week_start,
+               hist_count(hist_merge(delay_hist) OVER w) AS n,
+               printf('%.6f', hist_quantile(hist_merge(delay_hist) OVER w, 0.5)) AS p50,
+               printf('%.6f', hist_quantile(hist_merge(delay_hist) OVER w, 0.9)) AS p90,
+               hist_min(hist_merge(delay_hist) OVER w) AS lo, hist_max(hist_merge(delay_hist) OVER w) AS hi
+        FROM weekly WHERE run_id = 1
+        WINDOW w AS (PARTITION BY trust_code, letter_type ORDER BY week_start ROWS BETWEEN 12 PRECEDING AND CURRENT ROW)
+        ORDER BY trust_code, letter_type, week_start
+        """,
+        """
+        SELECT trust_code, letter_type, hist_count(hist_merge(delay_hist)) AS n,
+               printf('%.6f', hist_quantile(hist_merge(delay_hist), 0.5)) AS p50,
+               hist_count_le(hist_merge(delay_hist), 48 * 3600) AS within_48h
+        FROM weekly WHERE run_id = 1 AND week_start >= '2024-04-01' AND week_start < '2024-07-01'
+        GROUP BY trust_code, letter_type ORDER BY trust_code, letter_type
+        """,
+    ]
+
+    /// The rows of `sql` in process, through letterlag's own connection, as `|`-separated lines.
+    static func inProcess(_ db: String, _ sql: String) throws -> String {
+        let store = try SummaryStore(readingOnly: db)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                row.databaseValues.map { v -> String in
+                    switch v.storage {
+                    case .null: ""
+                    case .int64(let i): String(i)
+                    case .double(let d): "\(d)"
+                    case .string(let s): s
+                    case .blob(let b): b.map { String(format: "%02X", $0) }.joined()
+                    }
+                }.joined(separator: "|")
+            }.joined(separator: "\n")
+        }
+    }
+
+    @Test func theExtensionStandsAloneAndCallsSQLiteOnlyThroughTheLoader() throws {
+        let library = Self.library
+        #expect(FileManager.default.fileExists(atPath: library), "run scripts/build-sqlite-extension first")
+        let undefined = try Self.run("/usr/bin/nm", ["-D", "--undefined-only", library])
+        #expect(undefined.status == 0)
+        #expect(!undefined.stdout.contains("sqlite3_"), "\(undefined.stdout)")
+        let needed = try Self.run("/usr/bin/ldd", [library])
+        #expect(!needed.stdout.contains("libswift") && !needed.stdout.contains("libFoundation"), "\(needed.stdout)")
+        let defined = try Self.run("/usr/bin/nm", ["-D", "--defined-only", library])
+        #expect(defined.stdout.contains(" T sqlite3_letterlagsqlite_init\n"))
+    }
+
+    @Test func theSQLiteShellGivesTheReportsFiguresAndTheWindowsInProcessFigures() throws {
+        let f = try Self.fixture()
+        // Every week merged is the whole run: the same medians as the stored summary, to the digit.
+        let whole = """
+            SELECT w.trust_code, w.letter_type, printf('%.2f', hist_quantile(hist_merge(w.delay_hist), 0.5) / 3600.0),
+                   printf('%.2f', s.p50_hours), printf('%.2f', hist_quantile(hist_merge(w.delay_hist), 0.9) / 3600.0), printf('%.2f', s.p90_hours)
+            FROM weekly w JOIN summary s USING (run_id, trust_code, letter_type) WHERE run_id = 1
+            GROUP BY w.trust_code, w.letter_type ORDER BY 1, 2
+            """
+        let shell = try Self.run("/usr/bin/sqlite3", [f.db, "-cmd", ".load \(Self.library)", whole])
+        #expect(shell.status == 0, "\(shell.stderr)")
+        let lines = shell.stdout.split(separator: "\n")
+        #expect(lines.count == f.reference.figures.count)
+        for line in lines {
+            let c = line.split(separator: "|", omittingEmptySubsequences: false)
+            #expect(c[2] == c[3] && c[4] == c[5], "\(line)")
+        }
+        for sql in Self.windowQueries {
+            let out = try Self.run("/usr/bin/sqlite3", [f.db, "-cmd", ".load \(Self.library)", sql])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.trimmingCharacters(in: .newlines) == (try Self.inProcess(f.db, sql)))
+        }
+    }
+
+    @Test func aRollingThirteenWeeksIsWithinOnePercentOfTheExactNearestRankOfItsLetters() throws {
+        let f = try Self.fixture()
+        let rows = try Self.inProcess(f.db, Self.windowQueries[0]).split(separator: "\n")
+        #expect(rows.count > 100)
+        var windows: [String: [String]] = [:]
+        for key in f.reference.weekly.keys.sorted() {
+            let parts = key.split(separator: ",")
+            windows["\(parts[0]),\(parts[1])", default: []].append(String(parts[2]))
+        }
+        for row in rows {
+            let c = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let weeks = try #require(windows["\(c[0]),\(c[1])"])
+            let i = try #require(weeks.firstIndex(of: c[2]))
+            let delays = weeks[max(0, i - 12)...i].flatMap { f.reference.weekly["\(c[0]),\(c[1]),\($0)"]!.delays }.sorted()
+            #expect(Int(c[3]) == delays.count, "\(row)")
+            guard !delays.isEmpty else { continue }
+            for (p, text) in [(0.5, c[4]), (0.9, c[5])] {
+                let exact = ReferenceReport.nearestRank(delays, p) * 3600, got = try #require(Double(text))
+                #expect(abs(got - exact) <= exact * 0.01, "\(row): p\(p) exact \(exact)")
+            }
+            #expect(Double(c[6]).map { Int64($0) } == delays.first && Double(c[7]).map { Int64($0) } == delays.last, "\(row)")
+        }
+    }
+
+    @Test func debiansPython3LoadsTheExtensionAndGetsTheSameAnswers() throws {
+        let f = try Self.fixture()
+        let script = """
+            import sqlite3, sys
+            con = sqlite3.connect(sys.argv[1])
+            con.enable_load_extension(True)
+            con.load_extension(sys.argv[2])
+            for row in con.execute(sys.stdin.read()):
+                print("|".join("" if v is None else str(v) for v in row))
+            """
+        let scriptPath = try f.dir.write("q.py", script)
+        for sql in Self.windowQueries {
+            let out = try Self.run("/usr/bin/python3", [scriptPath, f.db, Self.library], input: sql)
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.trimmingCharacters(in: .newlines) == (try Self.inProcess(f.db, sql)))
+        }
+    }
+
+    @Test func datasetteServesTheFunctionsOverHTTP() throws {
+        let datasette = Self.root.appendingPathComponent("notebooks-export/.venv/bin/datasette").path
+        #expect(FileManager.default.isExecutableFile(atPath: datasette), "notebooks-export/render installs Datasette")
+        guard FileManager.default.isExecutableFile(atPath: datasette) else { return }
+        let f = try Self.fixture()
+        let port = 20_000 + Int(getpid() % 20_000)
+        let sql = Self.windowQueries[1]
+        var query = URLComponents(string: "http://127.0.0.1:\(port)/d.json")!
+        query.queryItems = [URLQueryItem(name: "sql", value: sql), URLQueryItem(name: "_shape", value: "array")]
+        // Python starts the server, asks it over HTTP with urllib while it comes up, and stops it.
+        let session = """
+            import subprocess, sys, time, urllib.request
+            server = subprocess.Popen([sys.argv[1], "serve", sys.argv[2], "--load-extension", sys.argv[3], "--port", sys.argv[4],
+                                       "--setting", "sql_time_limit_ms", "20000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(150):
+                    try:
+                        sys.stdout.write(urllib.request.urlopen(sys.argv[5], timeout=30).read().decode()); break
+                    except OSError:
+                        time.sleep(0.2)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            """
+        let got = try Self.run("/usr/bin/python3", ["-c", session, datasette, f.db, Self.library, String(port), query.url!.absoluteString])
+        let body: Data? = got.stdout.isEmpty ? nil : Data(got.stdout.utf8)
+        let answer = try #require(body, "Datasette did not answer")
+        let rows = try #require(try JSONSerialization.jsonObject(with: answer) as? [[String: Any]])
+        let lines = rows.map { r in ["trust_code", "letter_type", "n", "p50", "within_48h"].map { "\(r[$0]!)" }.joined(separator: "|") }
+        #expect(lines.joined(separator: "\n") == (try Self.inProcess(f.db, sql)))
+    }
+
+    @Test func whatIsNotAHistogramIsAnErrorThatSaysSo() throws {
+        let f = try Self.fixture()
+        let store = try SummaryStore(readingOnly: f.db)
+        func error(_ sql: String) -> String? {
+            do { _ = try store.read { try Row.fetchAll($0, sql: sql) }; return nil } catch { return "\(error)" }
+        }
+        #expect(error("SELECT hist_quantile(x'0102', 0.5)")?.contains("hist_quantile: the blob is not a letterlag histogram") == true)
+        #expect(error("SELECT hist_count('text')")?.contains("hist_count: the argument is text, not a letterlag histogram blob") == true)
+        #expect(error("SELECT hist_quantile(delay_hist, 1.5) FROM weekly")?.contains("p must be between 0 and 1, not 1.5") == true)
+        #expect(error("SELECT hist_quantile(delay_hist, -0.1) FROM weekly") != nil)
+        #expect(error("SELECT hist_merge(x'ff') FROM weekly")?.contains("hist_merge: the blob is not a letterlag histogram") == true)
+        let empty = try store.read { try Row.fetchOne($0, sql: "SELECT hist_count(x''), hist_quantile(x'', 0.5), hist_count(NULL), length(hist_merge(NULL))") }!
+        #expect(empty[0] as Int64? == 0 && empty[1] as Double? == nil && empty[2] as Int64? == nil && empty[3] as Int64? == 0)
+        // Every cut of a real histogram, and random bytes, either decode or are refused: never a crash.
+        let blob = try store.read { try Data.fetchOne($0, sql: "SELECT delay_hist FROM weekly ORDER BY length(delay_hist) DESC LIMIT 1") }!
+        var rng = SplitMix64(seed: 9)
+        var samples = (0..<blob.count).map { Data(blob.prefix($0)) }
+        for _ in 0..<2_000 {
+            var b = [UInt8](blob)
+            b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next())
+            samples.append(Data(b))
+            samples.append(Data((0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
+        }
+        for sample in samples {
+            let decoded = LatencyHistogram(encoded: [UInt8](sample))
+            let answer = error("SELECT hist_quantile(x'\(sample.map { String(format: "%02x", $0) }.joined())', 0.5)")
+            #expect((decoded == nil) == (answer != nil))
+            if let h = decoded, !h.isEmpty {
+                #expect(h.minimum >= 0 && h.minimum <= h.maximum && h.counts.allSatisfy { $0 > 0 })
+            }
+        }
+    }
+
+    @Test func aWindowsMergeEqualsMergingItsWeeksAfresh() throws {
+        let f = try Self.fixture()
+        let windowed = try Self.inProcess(f.db, """
+            SELECT trust_code, letter_type, week_start, hex(hist_merge(delay_hist) OVER (PARTITION BY trust_code, letter_type
+                ORDER BY week_start ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING)) FROM weekly WHERE run_id = 1 ORDER BY 1, 2, 3
+            """)
+        let afresh = try Self.inProcess(f.db, """
+            SELECT a.trust_code, a.letter_type, a.week_start, (SELECT hex(hist_merge(b.delay_hist)) FROM (
+                SELECT delay_hist FROM weekly b WHERE b.run_id = 1 AND b.trust_code = a.trust_code AND b.letter_type = a.letter_type
+                    AND b.week_start <= a.week_start ORDER BY b.week_start DESC LIMIT 4) b) ||
+              '' FROM weekly a WHERE a.run_id = 1 ORDER BY 1, 2, 3
+            """)
+        // The frame of the afresh query lacks the following week; compare against the same frame.
+        let framed = try Self.inProcess(f.db, """
+            SELECT trust_code, letter_type, week_start, hex(hist_merge(delay_hist) OVER (PARTITION BY trust_code, letter_type
+                ORDER BY week_start ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)) FROM weekly WHERE run_id = 1 ORDER BY 1, 2, 3
+            """)
+        #expect(framed == afresh)
+        #expect(windowed != framed)
+    }
+
+    @Test func completeIsTheRuleComputedFromTheRawRowsForEveryWeek() throws {
+        let f = try Self.fixture()
+        let stored = try Self.inProcess(f.db, "SELECT trust_code, letter_type, week_start, complete FROM weekly WHERE run_id = 1")
+            .split(separator: "\n")
+        #expect(stored.count == f.reference.weekly.count)
+        var incomplete = 0
+        for line in stored {
+            let c = line.split(separator: "|").map(String.init)
+            let ref = try #require(f.reference.weekly["\(c[0]),\(c[1]),\(c[2])"], "\(line)")
+            #expect(c[3] == (ref.pending == 0 ? "1" : "0"), "\(line): \(ref.pending) pending of \(ref.outstanding) outstanding")
+            if ref.pending > 0 { incomplete += 1 }
+        }
+        #expect(incomplete > 0 && incomplete < stored.count / 4)
+        // A month is complete when all its weeks are; CSV says 1 or 0, the table says provisional.
+        let months = try Binary.run(["trend", "--db", f.db, "--by", "month", "--format", "csv"])
+        let header = months.stdout.split(separator: "\n")[0].split(separator: ",")
+        #expect(header.last == "complete")
+        let values = Set(months.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last! })
+        #expect(values == ["0", "1"])
+        let table = try Binary.run(["trend", "--db", f.db, "--by", "week", "--format", "table"])
+        #expect(table.stdout.components(separatedBy: "provisional\n").count - 1 == incomplete)
+        let viewed = try Self.inProcess(f.db, "SELECT count(*) FROM weekly_trend WHERE complete = 0")
+        #expect(viewed == String(incomplete))
+    }
+
+    @Test func aDatabaseOnAReadOnlyMountIsReadWithNothingWritten() throws {
+        let f = try Self.fixture()
+        let mount = f.dir.path("ro")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        let made = try Self.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mount])
+        try #require(made.status == 0, "mounting needs root: \(made.stderr)")
+        defer { _ = try? Self.run("/usr/bin/umount", [mount]) }
+        // A copy as analysts get it, written by ingest in WAL mode, with nothing else beside it.
+        #expect(try Self.run("/usr/bin/sqlite3", [f.db, "VACUUM INTO '\(mount)/d.sqlite'"]).status == 0)
+        #expect(try Self.run("/usr/bin/mount", ["-o", "remount,ro", mount]).status == 0)
+        let db = mount + "/d.sqlite"
+        #expect(FileManager.default.createFile(atPath: mount + "/probe", contents: nil) == false)
+        let report = try Binary.run(["report", "--db", db, "--format", "csv"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.split(separator: "\n").count == f.reference.figures.count + 1)
+        for by in ["week", "month", "quarter"] {
+            let trend = try Binary.run(["trend", "--db", db, "--by", by, "--format", "csv"])
+            #expect(trend.status == 0, "\(by): \(trend.stderr)")
+        }
+        #expect(try Binary.run(["runs", "--db", db]).status == 0)
+        let python = try Self.run("/usr/bin/python3", ["-c", """
+            import sqlite3, sys
+            con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro&immutable=1", uri=True)
+            print(con.execute("SELECT count(*) FROM weekly").fetchone()[0])
+            """, db])
+        #expect(python.status == 0 && Int(python.stdout.trimmingCharacters(in: .newlines)) == f.reference.weekly.count, "\(python.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mount) == ["d.sqlite"])
+    }
+
+    @Test func aReaderWhoMayNotWriteTheFolderReadsTheLiveDatabase() throws {
+        let f = try Self.fixture()
+        let setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv) && getuid() == 0, "needs root and setpriv to read as another user")
+        // The folder and file are readable by all and writable by their owner (root) only.
+        let shared = f.dir.path("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        #expect(try Self.run("/usr/bin/sqlite3", [f.db, "VACUUM INTO '\(shared)/d.sqlite'"]).status == 0)
+        chmod(f.dir.url.path, 0o755)
+        chmod(shared, 0o755)
+        chmod(shared + "/d.sqlite", 0o644)
+        let binary = try #require(Binary.url).path
+        chmod(binary, 0o755)
+        let asNobody = try Self.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "trend", "--db",
+                                              shared + "/d.sqlite", "--by", "quarter", "--format", "csv"])
+        #expect(asNobody.status == 0, "\(asNobody.stderr)")
+        #expect(asNobody.stdout.hasPrefix("trust_code,letter_type,quarter,"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared) == ["d.sqlite"])
+    }
+
+    @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("old.sqlite")
+        let queue = try DatabaseQueue(path: db)
+        try SummarySchema.migrator.migrate(queue, upTo: "v6: weekly as a rowid table")
+        let refused = try Binary.run(["report", "--db", db])
+        #expect(refused.status == 5, "\(refused.stderr)")
+        #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
+        let migrated = try Binary.run(["migrate", "--db", db])
+        #expect(migrated.stdout == "\(db): applied v7: complete periods\n")
+        #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
+        #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
+    }
+}
