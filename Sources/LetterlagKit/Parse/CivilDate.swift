@@ -89,10 +89,23 @@ public enum CivilDate {
 
     /// Parses `YYYY-MM-DD`, or nil.
     public static func parse(isoDate text: String) -> Int? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m) else { return nil }
+        var text = text
+        return text.withUTF8 { parse(isoDate: $0) }
+    }
+
+    /// `YYYY-MM-DD` read from its bytes, as a day number; nil for any other text or an impossible date.
+    public static func parse(isoDate b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        var digits = [0, 0, 0]
+        for (field, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            for i in range {
+                let d = Int(b[i]) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                digits[field] = digits[field] * 10 + d
+            }
+        }
+        let (y, m, d) = (digits[0], digits[1], digits[2])
+        guard (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m) else { return nil }
         return days(year: y, month: m, day: d)
     }
 }

@@ -10,7 +10,9 @@ public final class OutputSink {
     /// For a file: the path it becomes, and the temporary path it is written at.
     private let path: String?
     private let partial: String?
-    private var buffer: [UInt8] = []
+    /// The buffer, raw so that appending to it costs no exclusivity check at run time.
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferBytes)
+    @exclusivity(unchecked) private var used = 0
     private var closed = false
     /// For memory: everything flushed so far.
     private var kept: [UInt8]? = nil
@@ -39,7 +41,6 @@ public final class OutputSink {
         self.path = path
         self.partial = partial
         self.name = name
-        buffer.reserveCapacity(Self.bufferBytes)
     }
 
     /// A new file at `path`, which only `close` puts in place.
@@ -52,6 +53,7 @@ public final class OutputSink {
     }
 
     deinit {
+        buffer.deallocate()
         guard !closed, let partial else { return }
         // Never closed: the output was not finished, so it does not appear.
         Foundation.close(fd)
@@ -61,15 +63,17 @@ public final class OutputSink {
 
     @inline(__always)
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if buffer.count + bytes.count > Self.bufferBytes { try flush() }
+        if used + bytes.count > Self.bufferBytes { try flush() }
         if bytes.count > Self.bufferBytes { return try writeThrough(bytes) }
-        buffer.append(contentsOf: bytes)
+        if let base = bytes.baseAddress { (buffer + used).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        used += bytes.count
     }
 
     @inline(__always)
     public func write(_ byte: UInt8) throws {
-        if buffer.count == Self.bufferBytes { try flush() }
-        buffer.append(byte)
+        if used == Self.bufferBytes { try flush() }
+        buffer[used] = byte
+        used += 1
     }
 
     public func write(_ text: String) throws {
@@ -79,11 +83,12 @@ public final class OutputSink {
 
     /// Gives the buffered bytes to the system.
     public func flush() throws {
-        try buffer.withUnsafeBytes { try writeThrough($0) }
-        buffer.removeAll(keepingCapacity: true)
+        try writeThrough(UnsafeRawBufferPointer(start: buffer, count: used))
+        used = 0
     }
 
     private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
+        if bytes.isEmpty { return }
         if kept != nil { return kept!.append(contentsOf: bytes) }
         var done = 0
         while done < bytes.count {

@@ -42,36 +42,32 @@ public struct TrendBuilder {
     }
 
     public let period: TrendPeriod
-    private let emit: (Row) throws -> Void
     private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary)?
 
     /// Whether the weeks must carry histograms: only periods longer than a week merge them.
     public var needsHistograms: Bool { period != .week }
 
-    public init(by period: TrendPeriod, emit: @escaping (Row) throws -> Void) {
-        self.period = period
-        self.emit = emit
-    }
+    public init(by period: TrendPeriod) { self.period = period }
 
-    public mutating func add(_ week: StoredWeek) throws {
-        if period == .week {
-            return try emit(Row(period: week.label, firstWeek: week.week, figures: week.figures))
-        }
+    /// Takes the next week; returns the period it ends, if any (a week is its own period).
+    public mutating func add(_ week: StoredWeek) -> Row? {
+        if period == .week { return Row(period: week.label, firstWeek: week.week, figures: week.figures) }
         let ordinal = period.ordinal(ofWeek: week.week)
         if let o = open, o.ordinal == ordinal, o.trust == week.trust, o.type == week.type {
             open!.cell.merge(week.cell)
-            return
+            return nil
         }
-        try finish()
+        let ended = finish()
         open = (week.trust, week.type, ordinal, week.week, week.cell)
+        return ended
     }
 
-    /// Emits the period still open; call after the last week.
-    public mutating func finish() throws {
-        guard let o = open else { return }
+    /// The period still open; call after the last week.
+    public mutating func finish() -> Row? {
+        guard let o = open else { return nil }
         open = nil
-        try emit(Row(period: period.label(ofWeek: o.firstWeek), firstWeek: o.firstWeek,
-                     figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell)))
+        return Row(period: period.label(ofWeek: o.firstWeek), firstWeek: o.firstWeek,
+                   figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell))
     }
 
     /// Every trend row of a run at once, for callers that hold them (charts of a few trusts).
@@ -84,9 +80,11 @@ public struct TrendBuilder {
 
     /// Streams a run's trend rows to `emit`, holding one period at a time.
     public static func stream(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil,
-                              by period: TrendPeriod, _ emit: @escaping (Row) throws -> Void) throws {
-        var builder = TrendBuilder(by: period, emit: emit)
-        try store.forEachWeek(run: run, trust: trust, type: type, histograms: builder.needsHistograms) { try builder.add($0) }
-        try builder.finish()
+                              by period: TrendPeriod, _ emit: (Row) throws -> Void) throws {
+        var builder = TrendBuilder(by: period)
+        try store.forEachWeek(run: run, trust: trust, type: type, histograms: builder.needsHistograms) { week in
+            if let row = builder.add(week) { try emit(row) }
+        }
+        if let row = builder.finish() { try emit(row) }
     }
 }

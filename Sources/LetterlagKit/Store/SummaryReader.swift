@@ -128,9 +128,11 @@ public struct StoredWeek: Sendable {
         let trust = text(0), typeName = text(1), label = text(2)
         self.trust = trust
         self.label = label
-        let weekStart = text(3)
-        guard let type = LetterType(name: typeName), let monday = CivilDate.parse(isoDate: weekStart) else {
-            throw LetterlagError.database(path: path, reason: "a weekly row of trust \(trust) has letter type '\(typeName)' and week_start '\(weekStart)', which this letterlag cannot read", statement: nil)
+        let monday = sqlite3_column_text(s, 3).flatMap {
+            CivilDate.parse(isoDate: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(s, 3))))
+        }
+        guard let type = LetterType(name: typeName), let monday else {
+            throw LetterlagError.database(path: path, reason: "a weekly row of trust \(trust) has letter type '\(typeName)' and week_start '\(text(3))', which this letterlag cannot read", statement: nil)
         }
         self.type = type
         week = CivilDate.weekIndex(days: monday)

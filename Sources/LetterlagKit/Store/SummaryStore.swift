@@ -31,6 +31,8 @@ public final class SummaryStore {
             // not create files in its folder can still open it (docs/schema.md, "Sharing").
             var persist: Int32 = 1
             sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+            // A kept -wal is emptied after each checkpoint rather than left at its largest.
+            try db.execute(sql: "PRAGMA journal_size_limit = 0")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
