@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "LetterlagKit", targets: ["LetterlagKit"]),
         // The SQLite extension: libletterlag_sqlite.so, built by scripts/build-sqlite-extension.
         .library(name: "letterlag_sqlite", type: .dynamic, targets: ["LetterlagSQLite"]),
+        // The histogram codec alone, for the decoder's fuzz target.
+        .library(name: "LetterlagHistogram", targets: ["LetterlagHistogram"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

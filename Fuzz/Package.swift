@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// A libFuzzer target for the CSV and timestamp parsers. Build and run it with ./run.
+// libFuzzer targets for the CSV and timestamp parsers and for the stored histogram decoder.
+// Build and run them with ./run.
 let package = Package(
     name: "letterlag-fuzz",
     dependencies: [.package(name: "letterlag", path: "..")],
@@ -9,6 +10,11 @@ let package = Package(
         .executableTarget(
             name: "ParserFuzz",
             dependencies: [.product(name: "LetterlagKit", package: "letterlag")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "HistogramFuzz",
+            dependencies: [.product(name: "LetterlagHistogram", package: "letterlag")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

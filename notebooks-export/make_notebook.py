@@ -78,6 +78,39 @@ else:
     ax.set_ylabel(f"within limit %, run {after}")
     plt.show()
     display(both.sort_values("compliance_change").head(10).round(1))"""),
+    ("md", """## A rolling 13 weeks, from the stored histograms
+No stored column holds a median over 13 weeks: it needs the letters of all 13 weeks together.
+letterlag's SQLite extension merges the weekly histograms in SQL (`hist_merge` as a window
+function) and takes the nearest-rank median of the merged letters (`hist_quantile`), exactly as
+`letterlag report` would. `scripts/build-sqlite-extension` builds it and prints its path;
+`LETTERLAG_SQLITE_EXTENSION` names it here. Loading needs a Python whose `sqlite3` has
+`enable_load_extension` (Debian's `python3` has; pyenv's builds often do not). Provisional
+weeks, whose letters are not all in or overdue, are drawn hollow: their figures can still change."""),
+    ("code", """extension = os.environ.get("LETTERLAG_SQLITE_EXTENSION", "../.build/release/libletterlag_sqlite.so")
+if not hasattr(db, "enable_load_extension"):
+    raise RuntimeError("this Python's sqlite3 cannot load extensions; use /usr/bin/python3 or a venv made from it")
+db.enable_load_extension(True)
+db.load_extension(extension)
+db.enable_load_extension(False)
+rolling = pd.read_sql("""
+    SELECT trust_code, week_start, complete,
+           hist_count(hist_merge(delay_hist) OVER last13) AS letters_13w,
+           hist_quantile(hist_merge(delay_hist) OVER last13, 0.5) / 3600.0 AS p50_hours_13w
+    FROM weekly WHERE run_id = ? AND letter_type = 'clinic_letter'
+    WINDOW last13 AS (PARTITION BY trust_code ORDER BY week_start ROWS BETWEEN 12 PRECEDING AND CURRENT ROW)
+    ORDER BY trust_code, week_start""", db, params=(latest,))
+rolling["week_start"] = pd.to_datetime(rolling.week_start)
+fig, ax = plt.subplots(figsize=(9, 4))
+ax.axhspan(72, 96, color="#cfe8cf", label="3–4 days")
+for trust in worst:
+    r = rolling[rolling.trust_code == trust]
+    line, = ax.plot(r.week_start, r.p50_hours_13w, label=trust)
+    provisional = r[r.complete == 0]
+    ax.plot(provisional.week_start, provisional.p50_hours_13w, "o", mfc="white", color=line.get_color())
+ax.set_ylabel("median hours, last 13 weeks")
+ax.legend(fontsize=8)
+plt.show()
+rolling.groupby("trust_code").tail(1).round(1)"""),
 ]
 
 nb = nbf.v4.new_notebook()

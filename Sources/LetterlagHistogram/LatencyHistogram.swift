@@ -297,6 +297,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// The highest bucket any duration has.
     public static let topBucket = bucket(of: .max)
 
+    /// The most values a stored histogram may hold, 2^53: counts stay exact as doubles, so rank
+    /// arithmetic cannot overflow, and no extract comes near it.
+    public static let maxTotal: UInt64 = 1 << 53
+
     /// Decodes `encoded()`; nil when the bytes are not a histogram.
     public init?(encoded bytes: [UInt8]) {
         guard let h = bytes.withUnsafeBytes({ Self(encodedBytes: $0) }) else { return nil }
@@ -305,8 +309,10 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Decodes the stored form in place (a SQLite blob, say), in one pass over its bytes; nil when
     /// they are not a histogram: a varint cut short or longer than 64 bits, a negative or inverted
-    /// extreme, a bucket out of order or past `topBucket`, a zero count, counts that overflow, or
-    /// extremes with no buckets. Empty bytes are the empty histogram.
+    /// extreme, a bucket out of order or past `topBucket`, a zero count, counts beyond `maxTotal`,
+    /// extremes with no buckets, or a minimum (maximum) outside the first (last) bucket, which no
+    /// encoder writes and which would make figures that contradict each other. Empty bytes are
+    /// the empty histogram.
     public init?(encodedBytes bytes: UnsafeRawBufferPointer) {
         self.init()
         if bytes.isEmpty { return }
@@ -319,13 +325,13 @@ public struct LatencyHistogram: Sendable, Equatable {
             guard let gap = Self.getVarint(bytes, &i), let c = Self.getVarint(bytes, &i),
                   gap > 0, gap <= UInt64(Self.topBucket - index), c > 0 else { return nil }
             let (sum, overflow) = total.addingReportingOverflow(c)
-            guard !overflow else { return nil }
+            guard !overflow, sum <= Self.maxTotal else { return nil }
             index += Int(gap)
             buckets.append(Int32(index))
             counts.append(c)
             total = sum
         }
-        guard total > 0 else { return nil }
+        guard total > 0, Self.bucket(of: low) == Int(buckets[0]), Self.bucket(of: high) == index else { return nil }
         minimum = low
         maximum = high
     }

@@ -52,7 +52,6 @@ public struct Exporter {
         }
         let runs = try store.runs()
         let summaryRenderer = ReportRenderer(run: run, rows: try store.summary(run: run.id), publish: publish)
-        let f = summaryRenderer.formatter
         return [
             try write("runs.csv") { csv in
                 let sink = OutputSink.memory()
@@ -60,13 +59,11 @@ public struct Exporter {
                 try csv.sink.write(try sink.text)
             },
             try write("summary.csv") { csv in
-                try csv.row(["run_id"] + ReportRenderer.csvColumns + ["km_p50_hours", "p50_vs_baseline", "oldest_outstanding_hours"])
+                let names = ReportRenderer.csvColumns + ["km_p50_hours", "p50_vs_baseline", "oldest_outstanding_hours"]
+                try csv.row(["run_id"] + names)
                 for r in summaryRenderer.rows {
                     try csv.integer(Int(run.id))
-                    for cell in summaryRenderer.fields(r) + [f.hours(r.kmP50Hours, base: r.letters), f.ratio(r.p50VersusBaseline, base: r.received),
-                                                             f.hours(r.oldestOutstandingHours, base: r.outstanding)] {
-                        try csv.text(cell)
-                    }
+                    for cell in summaryRenderer.cells(r, names) { try csv.cell(cell) }
                     try csv.endRow()
                 }
             },

@@ -31,30 +31,30 @@ public struct ReportRenderer {
         case .csv:
             var csv = CSVWriter(sink: sink)
             try csv.row(Self.csvColumns)
-            for r in rows { try csv.row(fields(r)) }
+            for r in rows {
+                for c in cells(r, Self.csvColumns) { try csv.cell(c) }
+                try csv.endRow()
+            }
         case .json: try sink.write(json())
         case .table: try sink.write(table())
         }
     }
 
     static let csvColumns = csvHeader.split(separator: ",").map(String.init)
+    /// The columns JSON adds after the CSV's.
+    static let jsonExtras = ["p50_vs_baseline", "oldest_outstanding_hours", "km_p50_hours", "p50_working_days"]
 
-    func fields(_ r: SummaryRow) -> [String] {
-        let f = formatter
-        return [r.trust, r.type.name, f.count(r.letters), f.count(r.received), f.count(r.outstanding),
-                f.hours(r.p50Hours, base: r.received), f.hours(r.p90Hours, base: r.received), f.hours(r.p95Hours, base: r.received),
-                f.hours(r.p99Hours, base: r.received), f.hours(r.maxHours, base: r.received), f.count(r.due), f.count(r.withinLimit),
-                f.percent(r.withinLimit, of: r.due), f.percent(r.within3d, of: r.due3d), f.percent(r.within4d, of: r.due4d)]
+    /// The cells of `names` for a row.
+    func cells(_ r: SummaryRow, _ names: [String]) -> [FigureCell] {
+        FigureColumn.named(names).map { $0.cell(r, formatter) }
     }
 
+    func fields(_ r: SummaryRow) -> [String] { cells(r, Self.csvColumns).map(\.text) }
+
     public func json() -> String {
+        let names = Self.csvColumns + Self.jsonExtras
         let objects: [[String: Any]] = rows.map { r in
-            var object = Dictionary(uniqueKeysWithValues: zip(Self.csvColumns, fields(r).map(FigureFormatter.json)))
-            object["p50_vs_baseline"] = FigureFormatter.json(formatter.ratio(r.p50VersusBaseline, base: r.received))
-            object["oldest_outstanding_hours"] = FigureFormatter.json(formatter.hours(r.oldestOutstandingHours, base: r.outstanding))
-            object["km_p50_hours"] = FigureFormatter.json(formatter.hours(r.kmP50Hours, base: r.letters))
-            object["p50_working_days"] = FigureFormatter.json(formatter.hours(r.p50WorkingDays, base: r.received))
-            return object
+            Dictionary(uniqueKeysWithValues: zip(names, cells(r, names).map { FigureFormatter.json($0.text) }))
         }
         let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo,
                                        "published": formatter.publish, "rows": objects]
@@ -74,11 +74,9 @@ public struct ReportRenderer {
     public func table() -> String {
         var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)", "KM median (h)", "median (wd)",
                                    "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1])
-        for r in worstFirst {
-            let f = fields(r)
-            t.rows.append([f[0], f[1], f[2], f[4], formatter.hours(r.oldestOutstandingHours.map { $0 / 24 }, base: r.outstanding),
-                           f[5], formatter.hours(r.kmP50Hours, base: r.letters), formatter.hours(r.p50WorkingDays, base: r.received), formatter.ratio(r.p50VersusBaseline, base: r.received), f[6], f[8], f[12], f[13], f[14]])
-        }
+        let shown = ["trust_code", "letter_type", "letters", "outstanding", "oldest_outstanding_days", "p50_hours", "km_p50_hours",
+                     "p50_working_days", "p50_vs_baseline", "p90_hours", "p99_hours", "within_limit_pct", "within_3d_pct", "within_4d_pct"]
+        for r in worstFirst { t.rows.append(cells(r, shown).map(\.text)) }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (this extract has no received_at)"
         return "Run \(run.id), as of \(run.asOf); delay is \(delay). Worst first.\n" + t.render()
     }

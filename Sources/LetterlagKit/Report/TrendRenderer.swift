@@ -12,36 +12,23 @@ public struct TrendRenderer {
     private var rowsWritten = 0
     private var table: StreamingTable?
 
-    public struct Column: Sendable {
-        public let name: String
-        let cell: @Sendable (TrendBuilder.Row, FigureFormatter) -> FigureCell
+    /// A trend column: the period's, or a figure column of the period's row.
+    struct Column {
+        let name: String
+        let cell: (TrendBuilder.Row, FigureFormatter) -> FigureCell
     }
 
+    /// Every figure column after the period's, in CSV order.
+    static let figureNames = ["letters", "received", "outstanding", "p50_hours", "p90_hours", "within_limit_pct", "within_3d_pct",
+                              "within_4d_pct", "p50_vs_baseline", "due", "within_limit", "p95_hours", "p99_hours", "max_hours",
+                              "oldest_outstanding_hours", "km_p50_hours", "p50_working_days", "complete"]
+
     /// Every column, in CSV order; the period's column is named after it.
-    public static func columns(_ period: TrendPeriod) -> [Column] {
-        [
-            Column(name: "trust_code") { r, _ in .text(r.figures.trust) },
-            Column(name: "letter_type") { r, _ in .text(r.figures.type.name) },
-            Column(name: period.rawValue) { r, _ in .text(r.period) },
-            Column(name: "letters") { r, f in f.countCell(r.figures.letters) },
-            Column(name: "received") { r, f in f.countCell(r.figures.received) },
-            Column(name: "outstanding") { r, f in f.countCell(r.figures.outstanding) },
-            Column(name: "p50_hours") { r, f in f.hoursCell(r.figures.p50Hours, base: r.figures.received) },
-            Column(name: "p90_hours") { r, f in f.hoursCell(r.figures.p90Hours, base: r.figures.received) },
-            Column(name: "within_limit_pct") { r, f in f.percentCell(r.figures.withinLimit, of: r.figures.due) },
-            Column(name: "within_3d_pct") { r, f in f.percentCell(r.figures.within3d, of: r.figures.due3d) },
-            Column(name: "within_4d_pct") { r, f in f.percentCell(r.figures.within4d, of: r.figures.due4d) },
-            Column(name: "p50_vs_baseline") { r, f in f.hoursCell(r.figures.p50VersusBaseline, base: r.figures.received) },
-            Column(name: "due") { r, f in f.countCell(r.figures.due) },
-            Column(name: "within_limit") { r, f in f.countCell(r.figures.withinLimit) },
-            Column(name: "p95_hours") { r, f in f.hoursCell(r.figures.p95Hours, base: r.figures.received) },
-            Column(name: "p99_hours") { r, f in f.hoursCell(r.figures.p99Hours, base: r.figures.received) },
-            Column(name: "max_hours") { r, f in f.hoursCell(r.figures.maxHours, base: r.figures.received) },
-            Column(name: "oldest_outstanding_hours") { r, f in f.hoursCell(r.figures.oldestOutstandingHours, base: r.figures.outstanding) },
-            Column(name: "km_p50_hours") { r, f in f.hoursCell(r.figures.kmP50Hours, base: r.figures.letters) },
-            Column(name: "p50_working_days") { r, f in f.hoursCell(r.figures.p50WorkingDays, base: r.figures.received) },
-            Column(name: "complete") { r, _ in r.figures.complete.map { .integer($0 ? 1 : 0) } ?? .text("") },
-        ]
+    static func columns(_ period: TrendPeriod) -> [Column] {
+        func figure(_ c: FigureColumn) -> Column { Column(name: c.name) { row, f in c.cell(row.figures, f) } }
+        return FigureColumn.named(["trust_code", "letter_type"]).map(figure)
+            + [Column(name: period.rawValue) { row, _ in .text(row.period) }]
+            + FigureColumn.named(figureNames).map(figure)
     }
 
     /// The table's columns for people: (column, heading).
