@@ -92,13 +92,13 @@ if not hasattr(db, "enable_load_extension"):
 db.enable_load_extension(True)
 db.load_extension(extension)
 db.enable_load_extension(False)
-rolling = pd.read_sql("""
+rolling = pd.read_sql('''
     SELECT trust_code, week_start, complete,
            hist_count(hist_merge(delay_hist) OVER last13) AS letters_13w,
            hist_quantile(hist_merge(delay_hist) OVER last13, 0.5) / 3600.0 AS p50_hours_13w
     FROM weekly WHERE run_id = ? AND letter_type = 'clinic_letter'
     WINDOW last13 AS (PARTITION BY trust_code ORDER BY week_start ROWS BETWEEN 12 PRECEDING AND CURRENT ROW)
-    ORDER BY trust_code, week_start""", db, params=(latest,))
+    ORDER BY trust_code, week_start''', db, params=(latest,))
 rolling["week_start"] = pd.to_datetime(rolling.week_start)
 fig, ax = plt.subplots(figsize=(9, 4))
 ax.axhspan(72, 96, color="#cfe8cf", label="3–4 days")
