@@ -21,6 +21,8 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     /// Files that cannot be read as one run, though each can be read alone.
     case incompatibleFiles(String)
+    /// `spc --fail-on concern`: series whose latest point is a special-cause concern, one line each.
+    case concern([String])
 
     public var description: String {
         switch self {
@@ -42,6 +44,9 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case let .implausibleExtract(m): m
         case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
         case let .incompatibleFiles(m): m
+        case let .concern(lines):
+            (lines + ["\(lines.count) series \(lines.count == 1 ? "has its" : "have their") latest point a special-cause concern"])
+                .joined(separator: "\n")
         }
     }
 
@@ -55,6 +60,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         case .noRuns: 6
         case .alreadyIngested: 7
         case .spill: 8
+        case .concern: 9
         case .cannotWrite: 10
         }
     }
