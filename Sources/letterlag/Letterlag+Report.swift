@@ -17,6 +17,7 @@ extension LetterlagCommand {
         @OptionGroup var selection: RunOptions
         @Option(help: "The output format.") var format: ReportFormat = .table
         @Option(name: .shortAndLong, help: "Write to this file (required for html).") var output: String?
+        @Option(help: "A compliance target in percent for the HTML report's SPC assurance icons.") var spcTarget: Double?
 
         func validate() throws {
             if format == .html && output == nil { throw ValidationError("--format html needs --output FILE") }
@@ -36,8 +37,12 @@ extension LetterlagCommand {
                         weekly += try TrendBuilder.rows(store, run: chosen.id, trust: trust, type: type, by: .week)
                     }
                 }
+                var spc: [SPCAnalysis.Series] = []
+                var options = SPCAnalysis.Options(run: chosen.id)
+                options.target = spcTarget
+                try SPCAnalysis.forEachSeries(store, options) { spc.append($0) }
                 try sink.write(HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),
-                                          publish: selection.publish).render())
+                                          publish: selection.publish, spc: spc, spcTarget: spcTarget).render())
             }
             try sink.close()
         }

@@ -208,3 +208,26 @@ struct ReferenceXmR {
         #expect(alert.stderr.hasSuffix("\(concerns.count) series \(concerns.count == 1 ? "has its" : "have their") latest point a special-cause concern\n"))
     }
 }
+
+@Suite struct SPCInTheBrowserTests {
+    /// Headless Chromium parses the report and finds every SPC point where `spc` puts it.
+    @Test func chromiumReadsTheReportsSPCChartsPointForPoint() throws {
+        let chromium = "/usr/bin/chromium"
+        try #require(FileManager.default.isExecutableFile(atPath: chromium), "scripts/setup installs chromium")
+        let dir = try ScratchDirectory()
+        #expect(try Binary.run(["generate", "--rows", "30000", "--trusts", "3", "--seed", "8", "--start", "2024-01-01",
+                                "--days", "300", "--output", dir.path("x.csv.gz")]).status == 0)
+        let db = dir.path("d.sqlite")
+        #expect(try Binary.run(["ingest", dir.path("x.csv.gz"), "--db", db, "--quiet"]).status == 0)
+        let page = dir.path("r.html")
+        #expect(try Binary.run(["report", "--db", db, "--format", "html", "--output", page, "--spc-target", "50"]).status == 0)
+        let dom = try AnalystDatabaseTests.run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(page)"])
+        #expect(dom.status == 0, "\(dom.stderr)")
+        let csv = try Binary.run(["spc", "--db", db, "--format", "csv", "--target", "50"]).stdout.split(separator: "\n").dropFirst()
+        for type in ["special_cause_concern", "special_cause_improvement", "common_cause"] {
+            let points = csv.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[8] == type }.count
+            #expect(dom.stdout.components(separatedBy: "<circle ").filter { $0.contains("class=\"\(type)\"") }.count == points, "\(type)")
+        }
+        #expect(dom.stdout.contains("aria-label=\"assurance: "))
+    }
+}

@@ -148,8 +148,13 @@ import Testing
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("</html>"))
         #expect(!html.contains("<script") && !html.contains("src="))
-        let svgs = html.components(separatedBy: "<svg").count - 1
-        #expect(svgs == 8)  // per letter type: the trusts' medians, and the weekly trend
+        func count(_ s: String) -> Int { html.components(separatedBy: s).count - 1 }
+        #expect(count("median and p90 by trust'") == 4 && count("aria-label='weekly median") == 4)  // per letter type
+        // An SPC chart and a variation icon for every trust × type with complete weeks, as `spc` lists them.
+        let series = try Binary.run(["spc", "--db", db, "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        #expect(count("<svg xmlns='http://www.w3.org/2000/svg' class='spc'") == Set(series).count)
+        #expect(count("class='icon variation'") == Set(series).count && count("class='icon assurance'") == 0)
         #expect(html.components(separatedBy: "r='5' fill='#1f4e79'").count - 1 == 20)  // medians: 5 trusts × 4 types
         // The extract's last weeks still have letters on their way: drawn hollow and labelled.
         let provisional = html.components(separatedBy: "class='provisional'><title>").count - 1

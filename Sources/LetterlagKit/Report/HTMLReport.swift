@@ -12,13 +12,42 @@ public struct HTMLReport {
     public let weekly: [TrendBuilder.Row]
     public let limits: ContractLimits
     public let formatter: FigureFormatter
+    /// Weekly compliance SPC series of every trust and type (`SPCAnalysis`), and the target they were judged against.
+    public let spc: [SPCAnalysis.Series]
+    public let spcTarget: Double?
 
-    public init(run: SummaryStore.Run, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool) {
+    public init(run: SummaryStore.Run, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool,
+                spc: [SPCAnalysis.Series] = [], spcTarget: Double? = nil) {
         self.run = run
         self.rows = rows
         self.weekly = weekly
         self.limits = limits
         formatter = FigureFormatter(publish: publish)
+        self.spc = spc
+        self.spcTarget = spcTarget
+    }
+
+    /// A type's SPC charts: first the trusts whose latest week is a special-cause concern, then
+    /// the rest behind a disclosure, each headed by its variation (and assurance) icon.
+    func spcSection(_ type: LetterType) -> String {
+        if formatter.publish {
+            return "<p>SPC charts are left out of published reports: they plot exact weekly percentages, which disclosure control would round away.</p>"
+        }
+        let series = spc.filter { $0.type == type }
+        guard !series.isEmpty else { return "<p>No complete weeks to chart.</p>" }
+        let concerns = series.filter { $0.latest?.pointType == "special_cause_concern" }
+        let rest = series.filter { $0.latest?.pointType != "special_cause_concern" }
+        func figure(_ s: SPCAnalysis.Series) -> String {
+            let latest = s.latest.map { "latest \(Self.escape(s.periods.last!)): \(CSVWriter.fixedText($0.value))%, \(Self.escape($0.specialCause))" } ?? ""
+            return "<figure class='spc-series'><figcaption>\(SPCChartSVG.variationIcon(s))\(SPCChartSVG.assuranceIcon(s))"
+                + "<strong>\(Self.escape(s.trust))</strong> \(latest)\(s.chart.isShort ? " (fewer than 13 weeks: trial limits)" : "")</figcaption>"
+                + SPCChartSVG.chart(s, measure: .compliance, target: spcTarget) + "</figure>"
+        }
+        var html = concerns.isEmpty ? "<p>No trust's latest complete week is a special-cause concern.</p>" : concerns.map(figure).joined()
+        if !rest.isEmpty {
+            html += "<details><summary>The other \(rest.count) trusts</summary>" + rest.map(figure).joined() + "</details>"
+        }
+        return html
     }
 
     /// Text made safe for an element's content or a quoted attribute: `&`, `<`, `>`, `"` and `'`
@@ -166,6 +195,9 @@ public struct HTMLReport {
             body += dotPlot(type)
             body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
             body += "<p class='note'>Hollow points joined by dashes are provisional weeks: some letters are outstanding and not yet older than both the contract limit and 4 days, so the figures can still change. Where letters are outstanding the line is the Kaplan–Meier median, which counts them as censored at their age.</p>"
+            body += "<h3>Compliance over time: SPC, complete weeks</h3>"
+            body += "<p class='note'>XmR charts as NHS England's Making Data Count draws them (docs/spc.md): the mean solid, the process limits dashed; orange points are special-cause concerns, blue improvements, grey common cause. Provisional weeks are not charted.</p>"
+            body += spcSection(type)
             body += "<h3>Compliance league table</h3>" + league(type) + "</section>"
         }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (no received_at in the extract)"
@@ -178,6 +210,8 @@ public struct HTMLReport {
             th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; }
             td:nth-child(2), th:nth-child(2) { text-align: left; }
             section { margin-top: 2.5em; } svg { display: block; margin: 0.5em 0 1.5em; }
+            figure.spc-series { margin: 0 0 1em; } figcaption { display: flex; align-items: center; gap: 8px; font-size: 13px; }
+            svg.icon { display: inline-block; margin: 0; } details summary { cursor: pointer; margin: 0.5em 0; }
             </style></head><body>
             <h1>How long hospital letters take to reach GPs</h1>
             <p>Run \(run.id), as of \(run.asOf): \(run.letters) letters; delay is \(delay).\(formatter.publish ? " Disclosure control applied: counts of 1–7 shown as *, others rounded to 5." : "")</p>

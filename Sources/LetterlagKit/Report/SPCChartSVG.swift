@@ -1,0 +1,81 @@
+import Foundation
+
+/// SPC charts and Making Data Count icons as inline SVG, for the HTML report.
+///
+/// Colours are Making Data Count's: orange for a special-cause concern, blue for an
+/// improvement, grey for common cause. No scripts, fonts or files: the page stays self-contained.
+enum SPCChartSVG {
+    static let concern = "#fab428", improvement = "#289de0", common = "#7b7d7d"
+
+    static func colour(_ pointType: String) -> String {
+        switch pointType {
+        case "special_cause_concern": concern
+        case "special_cause_improvement": improvement
+        default: common
+        }
+    }
+
+    /// An XmR chart of one series: points coloured by type, the mean solid, the limits dashed.
+    static func chart(_ s: SPCAnalysis.Series, measure: SPCAnalysis.Measure, target: Double?) -> String {
+        let points = s.chart.points
+        guard !points.isEmpty else { return "" }
+        let width = 760.0, height = 220.0, left = 56.0, right = 96.0, top = 12.0, bottom = 26.0
+        var lo = min(s.chart.lowerLimit, points.map(\.value).min()!), hi = max(s.chart.upperLimit, points.map(\.value).max()!)
+        if let target { lo = min(lo, target); hi = max(hi, target) }
+        if hi - lo < 1e-9 { hi += 1; lo -= 1 }
+        let pad = (hi - lo) * 0.05
+        lo -= pad; hi += pad
+        func x(_ i: Int) -> Double { left + (points.count == 1 ? 0.5 : Double(i) / Double(points.count - 1)) * (width - left - right) }
+        func y(_ v: Double) -> Double { top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom) }
+        let f = CSVWriter.fixedText
+        let name = HTMLReport.escape("\(s.trust) \(s.type.name)")
+        var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='spc' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='SPC chart of \(measure.rawValue), \(name)'>"
+        for (value, label, dash) in [(s.chart.upperLimit, "UCL", "5 4"), (s.chart.mean, "mean", ""), (s.chart.lowerLimit, "LCL", "5 4")] {
+            svg += "<line x1='\(left)' x2='\(width - right)' y1='\(y(value))' y2='\(y(value))' stroke='#425563' stroke-width='1.2'\(dash.isEmpty ? "" : " stroke-dasharray='\(dash)'")/>"
+            svg += "<text x='\(width - right + 4)' y='\(y(value) + 4)' font-size='10'>\(label) \(f(value))</text>"
+        }
+        if let target {
+            svg += "<line x1='\(left)' x2='\(width - right)' y1='\(y(target))' y2='\(y(target))' stroke='#c0392b' stroke-width='1' stroke-dasharray='2 2'/>"
+            svg += "<text x='\(left + 2)' y='\(y(target) - 3)' font-size='10' fill='#c0392b'>target \(f(target))</text>"
+        }
+        let path = points.indices.map { "\(x($0)),\(y(points[$0].value))" }.joined(separator: " ")
+        svg += "<polyline points='\(path)' fill='none' stroke='#aeb7bd' stroke-width='1.2'/>"
+        for (i, p) in points.enumerated() {
+            svg += "<circle cx='\(x(i))' cy='\(y(p.value))' r='3.2' fill='\(colour(p.pointType))' class='\(p.pointType)'><title>\(HTMLReport.escape(s.periods[i])): \(f(p.value)) — \(HTMLReport.escape(p.specialCause))</title></circle>"
+        }
+        for v in [lo + pad, hi - pad] {
+            svg += "<text x='\(left - 6)' y='\(y(v) + 4)' font-size='10' text-anchor='end'>\(f(v))</text>"
+        }
+        svg += "<text x='\(left)' y='\(height - 8)' font-size='10'>\(HTMLReport.escape(s.periods.first!))</text>"
+        svg += "<text x='\(width - right)' y='\(height - 8)' font-size='10' text-anchor='end'>\(HTMLReport.escape(s.periods.last!))</text>"
+        return svg + "</svg>"
+    }
+
+    /// The variation icon of a series' latest point: a circle in its type's colour holding H or L
+    /// for a special cause high or low, or a flat trace for common cause.
+    static func variationIcon(_ s: SPCAnalysis.Series) -> String {
+        guard let p = s.latest else { return "" }
+        let high = p.specialCause.contains("Above") || p.specialCause.contains("Increasing")
+        let colour = colour(p.pointType)
+        var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='icon variation' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='variation: \(p.pointType)'>"
+        svg += "<title>Variation: \(p.pointType.replacingOccurrences(of: "_", with: " ")) (\(HTMLReport.escape(p.specialCause)))</title>"
+        svg += "<circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>"
+        if p.pointType == "common_cause" {
+            svg += "<polyline points='8,22 13,18 18,23 23,17 28,22 32,19' fill='none' stroke='\(colour)' stroke-width='2.5'/>"
+        } else {
+            svg += "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(high ? "H" : "L")</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// The assurance icon against a target: P (consistently passing), F (consistently failing)
+    /// or ? (the target lies within the limits: the process will sometimes meet it).
+    static func assuranceIcon(_ s: SPCAnalysis.Series) -> String {
+        guard let a = s.assurance else { return "" }
+        let (letter, colour) = a == "consistent_pass" ? ("P", improvement) : a == "consistent_fail" ? ("F", concern) : ("?", common)
+        return "<svg xmlns='http://www.w3.org/2000/svg' class='icon assurance' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='assurance: \(a)'>"
+            + "<title>Assurance: \(a.replacingOccurrences(of: "_", with: " "))</title>"
+            + "<circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>"
+            + "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(letter)</text></svg>"
+    }
+}
