@@ -311,20 +311,35 @@ import Testing
         let f = try Self.fixture()
         let setpriv = "/usr/bin/setpriv"
         try #require(FileManager.default.isExecutableFile(atPath: setpriv) && getuid() == 0, "needs root and setpriv to read as another user")
-        // The folder and file are readable by all and writable by their owner (root) only.
+        // The folder and files are readable by all and writable by their owner (root) only; the
+        // database is live, in WAL mode, as the nightly run leaves it.
         let shared = f.dir.path("shared")
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
-        #expect(try Self.run("/usr/bin/sqlite3", [f.db, "VACUUM INTO '\(shared)/d.sqlite'"]).status == 0)
-        chmod(f.dir.url.path, 0o755)
-        chmod(shared, 0o755)
-        chmod(shared + "/d.sqlite", 0o644)
-        let binary = try #require(Binary.url).path
-        chmod(binary, 0o755)
-        let asNobody = try Self.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "trend", "--db",
-                                              shared + "/d.sqlite", "--by", "quarter", "--format", "csv"])
-        #expect(asNobody.status == 0, "\(asNobody.stderr)")
-        #expect(asNobody.stdout.hasPrefix("trust_code,letter_type,quarter,"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: shared) == ["d.sqlite"])
+        let db = shared + "/d.sqlite"
+        #expect(try Binary.run(["ingest", f.dir.path("x.csv"), "--db", db, "--quiet"]).status == 0)
+        // WAL mode, read from the header (bytes 18 and 19 are 2) so as not to open and close it here.
+        let header = try #require(FileManager.default.contents(atPath: db)).prefix(20)
+        #expect(header[18] == 2 && header[19] == 2)
+        // A copy of the binary where the other user can reach it, wherever the checkout lives.
+        let binary = f.dir.path("letterlag")
+        try FileManager.default.copyItem(atPath: try #require(Binary.url).path, toPath: binary)
+        for (path, mode) in [(f.dir.url.path, 0o755), (shared, 0o755), (binary, 0o755)] { chmod(path, mode_t(mode)) }
+        func readAsNobody() throws -> Binary.Output {
+            try Self.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "trend", "--db", db, "--by", "quarter", "--format", "csv"])
+        }
+        // With the -wal and -shm the writer keeps beside it: read through them, read-only.
+        let before = try FileManager.default.contentsOfDirectory(atPath: shared).sorted()
+        #expect(before.contains("d.sqlite-shm"))
+        let first = try readAsNobody()
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("trust_code,letter_type,quarter,"))
+        // After another tool closed it last and took them away: opened immutable, as nothing can be writing.
+        #expect(try Self.run("/usr/bin/sqlite3", [db, "SELECT count(*) FROM runs"]).stdout == "1\n")
+        #expect(!FileManager.default.fileExists(atPath: db + "-shm"))
+        let second = try readAsNobody()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == first.stdout)
+        #expect(!FileManager.default.fileExists(atPath: db + "-shm"))
     }
 
     @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
