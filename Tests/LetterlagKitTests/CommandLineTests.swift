@@ -12,7 +12,7 @@ import Testing
         #expect(out.stderr == """
             Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'csv', 'json' or 'html'.
             Help:  --format <format>  The output format.
-            Usage: letterlag report [--db <db>] [--run <run>] [--publish] [--format <format>] [--output <output>]
+            Usage: letterlag report [--db <db>] [--run <run>] [--publish] [--format <format>] [--output <output>] [--spc-target <spc-target>]
               See 'letterlag report --help' for more information.
 
             """)

@@ -29,28 +29,16 @@ public struct SummaryRow: Sendable, Equatable {
     /// The 3–4 day historical baseline, as its midpoint in hours.
     public static let baselineHours = 84.0
 
+    /// The figures of merged cells: counts as they are, statistics from the histograms.
     public init(trust: String, type: LetterType, summary s: CellSummary) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
-        self.trust = trust
-        self.type = type
-        letters = s.letters
-        received = s.received
-        outstanding = s.outstanding
-        due = s.due
-        withinLimit = s.withinLimit
-        due3d = s.due3d
-        within3d = s.within3d
-        due4d = s.due4d
-        within4d = s.within4d
-        p50Hours = hours(s.delay.percentile(perMille: 500))
-        p90Hours = hours(s.delay.percentile(perMille: 900))
-        p95Hours = hours(s.delay.percentile(perMille: 950))
-        p99Hours = hours(s.delay.percentile(perMille: 990))
-        maxHours = s.delay.isEmpty ? nil : Double(s.delay.maximum) / 3600
-        oldestOutstandingHours = s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600
-        kmP50Hours = hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge))
-        p50WorkingDays = s.workingDays.percentile(perMille: 500)
-        complete = s.isComplete
+        self.init(trust: trust, type: type, counts: s,
+                  hours: (hours(s.delay.percentile(perMille: 500)), hours(s.delay.percentile(perMille: 900)),
+                          hours(s.delay.percentile(perMille: 950)), hours(s.delay.percentile(perMille: 990)),
+                          s.delay.isEmpty ? nil : Double(s.delay.maximum) / 3600,
+                          s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600),
+                  kmP50Hours: hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge)),
+                  p50WorkingDays: s.workingDays.percentile(perMille: 500), complete: s.isComplete)
     }
 
     /// Stored figures read back: counts from `counts`, hours as stored (p50, p90, p95, p99, max, oldest outstanding).
