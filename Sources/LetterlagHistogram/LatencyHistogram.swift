@@ -187,18 +187,24 @@ public struct LatencyHistogram: Sendable, Equatable {
         Swift.min(Swift.max(Self.representative(of: index), Double(minimum)), Double(maximum))
     }
 
-    /// How many values are at most `x`, to the histogram's resolution: a bucket's values all count
-    /// when its clamped representative (the value `value(atRank:)` gives them) is at most `x`, and
-    /// none count otherwise. Exact below 128 and outside [minimum, maximum].
+    /// How many values are at most `x`, to the histogram's resolution: how many ranks r have
+    /// `value(atRank: r) <= x`, so it never contradicts a quantile or an extreme. The first and
+    /// last values are the exact minimum and maximum; every other value stands at its bucket's
+    /// clamped representative (exact below 128, else the midpoint). O(buckets).
     public func count(atMost x: Double) -> UInt64 {
         guard total > 0, x >= Double(minimum) else { return 0 }
         if x >= Double(maximum) { return total }
+        var counted: UInt64 = 1  // the minimum
         var seen: UInt64 = 0
         for (i, c) in counts.enumerated() {
-            if clampedRepresentative(ofBucket: Int(buckets[i])) > x { break }
+            // Ranks seen + 1 … seen + c lie in this bucket; of those, 2 … total − 1 take its value.
+            let first = Swift.max(seen + 1, 2), last = Swift.min(seen + c, total - 1)
             seen += c
+            guard first <= last else { continue }
+            if clampedRepresentative(ofBucket: Int(buckets[i])) > x { break }
+            counted += last - first + 1
         }
-        return seen
+        return counted
     }
 
     /// Takes away the buckets of `other`, which must have been merged in before (a window's

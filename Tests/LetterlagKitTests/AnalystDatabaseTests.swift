@@ -83,9 +83,21 @@ import Testing
         }
     }
 
+    /// The library, checked to be newer than every source it is built from, so a test never
+    /// passes on a stale build.
+    static func builtLibrary() throws -> String {
+        let built = try FileManager.default.attributesOfItem(atPath: library)[.modificationDate] as? Date
+        let sources = ["Sources/LetterlagHistogram", "Sources/LetterlagSQLite"].flatMap { folder in
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path))?
+                .map { root.appendingPathComponent(folder).appendingPathComponent($0).path } ?? []
+        }
+        let newest = sources.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date }.max()
+        try #require(built != nil && newest != nil && built! >= newest!, "run scripts/build-sqlite-extension: \(library) is missing or older than its sources")
+        return library
+    }
+
     @Test func theExtensionStandsAloneAndCallsSQLiteOnlyThroughTheLoader() throws {
-        let library = Self.library
-        #expect(FileManager.default.fileExists(atPath: library), "run scripts/build-sqlite-extension first")
+        let library = try Self.builtLibrary()
         let undefined = try Self.run("/usr/bin/nm", ["-D", "--undefined-only", library])
         #expect(undefined.status == 0)
         #expect(!undefined.stdout.contains("sqlite3_"), "\(undefined.stdout)")
@@ -96,6 +108,7 @@ import Testing
     }
 
     @Test func theSQLiteShellGivesTheReportsFiguresAndTheWindowsInProcessFigures() throws {
+        _ = try Self.builtLibrary()
         let f = try Self.fixture()
         // Every week merged is the whole run: the same medians as the stored summary, to the digit.
         let whole = """
@@ -166,26 +179,34 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: datasette), "notebooks-export/render installs Datasette")
         guard FileManager.default.isExecutableFile(atPath: datasette) else { return }
         let f = try Self.fixture()
-        let port = 20_000 + Int(getpid() % 20_000)
         let sql = Self.windowQueries[1]
-        var query = URLComponents(string: "http://127.0.0.1:\(port)/d.json")!
+        var query = URLComponents(string: "http://127.0.0.1/d.json")!
         query.queryItems = [URLQueryItem(name: "sql", value: sql), URLQueryItem(name: "_shape", value: "array")]
-        // Python starts the server, asks it over HTTP with urllib while it comes up, and stops it.
+        // Python takes a free port, starts the server on it, asks it over HTTP with urllib while it
+        // comes up (an HTTP error is an answer, not a retry), and stops it; its log shows on failure.
         let session = """
-            import subprocess, sys, time, urllib.request
-            server = subprocess.Popen([sys.argv[1], "serve", sys.argv[2], "--load-extension", sys.argv[3], "--port", sys.argv[4],
-                                       "--setting", "sql_time_limit_ms", "20000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            import socket, subprocess, sys, time, urllib.error, urllib.request
+            probe = socket.socket(); probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]; probe.close()
+            log = open(sys.argv[5], "w")
+            server = subprocess.Popen([sys.argv[1], "serve", sys.argv[2], "--load-extension", sys.argv[3], "--port", str(port),
+                                       "--setting", "sql_time_limit_ms", "20000"], stdout=log, stderr=log)
+            url = sys.argv[4].replace("127.0.0.1", "127.0.0.1:%d" % port, 1)
             try:
-                for _ in range(150):
+                for _ in range(300):
                     try:
-                        sys.stdout.write(urllib.request.urlopen(sys.argv[5], timeout=30).read().decode()); break
+                        sys.stdout.write(urllib.request.urlopen(url, timeout=30).read().decode()); break
+                    except urllib.error.HTTPError as e:
+                        sys.stderr.write(e.read().decode()); break
                     except OSError:
+                        if server.poll() is not None: break
                         time.sleep(0.2)
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                server.kill()
+                server.wait()
             """
-        let got = try Self.run("/usr/bin/python3", ["-c", session, datasette, f.db, Self.library, String(port), query.url!.absoluteString])
+        let log = f.dir.path("datasette.log")
+        let got = try Self.run("/usr/bin/python3", ["-c", session, datasette, f.db, Self.library, query.url!.absoluteString, log])
+        #expect(got.stderr.isEmpty, "\(got.stderr)\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         let body: Data? = got.stdout.isEmpty ? nil : Data(got.stdout.utf8)
         let answer = try #require(body, "Datasette did not answer")
         let rows = try #require(try JSONSerialization.jsonObject(with: answer) as? [[String: Any]])
@@ -229,6 +250,20 @@ import Testing
             if let h = decoded, !h.isEmpty {
                 #expect(h.minimum >= 0 && h.minimum <= h.maximum && h.counts.allSatisfy { $0 > 0 })
             }
+        }
+    }
+
+    @Test func countingUpToAValueAgreesWithEveryRanksValue() {
+        var rng = SplitMix64(seed: 4)
+        for _ in 0..<300 {
+            var h = LatencyHistogram()
+            for _ in 0..<(1 + Int(rng.next() % 40)) { h.record(Int64(rng.next() % 5_000)) }
+            let values = (1...h.total).map { h.value(atRank: $0)! }
+            for _ in 0..<20 {
+                let x = Double(rng.next() % 5_200) - 100
+                #expect(h.count(atMost: x) == UInt64(values.filter { $0 <= x }.count), "x \(x), values \(values)")
+            }
+            #expect(h.count(atMost: Double(h.minimum)) >= 1 && h.count(atMost: Double(h.maximum)) == h.total)
         }
     }
 
@@ -278,7 +313,8 @@ import Testing
         #expect(viewed == String(incomplete))
     }
 
-    @Test func aDatabaseOnAReadOnlyMountIsReadWithNothingWritten() throws {
+    @Test(.enabled(if: getuid() == 0, "mounting a file system needs root"))
+    func aDatabaseOnAReadOnlyMountIsReadWithNothingWritten() throws {
         let f = try Self.fixture()
         let mount = f.dir.path("ro")
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
@@ -307,10 +343,11 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: mount) == ["d.sqlite"])
     }
 
-    @Test func aReaderWhoMayNotWriteTheFolderReadsTheLiveDatabase() throws {
+    @Test(.enabled(if: getuid() == 0, "reading as another user needs root"))
+    func aReaderWhoMayNotWriteTheFolderReadsTheLiveDatabase() throws {
         let f = try Self.fixture()
         let setpriv = "/usr/bin/setpriv"
-        try #require(FileManager.default.isExecutableFile(atPath: setpriv) && getuid() == 0, "needs root and setpriv to read as another user")
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) reads as another user")
         // The folder and files are readable by all and writable by their owner (root) only; the
         // database is live, in WAL mode, as the nightly run leaves it.
         let shared = f.dir.path("shared")

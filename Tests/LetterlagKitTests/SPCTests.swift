@@ -106,15 +106,25 @@ struct ReferenceXmR {
     }
 
     @Test func sevenPointsOnOneSideOfTheMeanAndThePointOnTheMeanBreaksTheRun() {
-        var y: [Double] = [10, 12, 10, 12, 10, 12, 10, 12, 10, 12]
-        y += [12.5, 11.5, 12.5, 11.5, 12.5, 11.5, 12.5]  // seven above the mean, never trending
-        let c = chart(y, screen: false)
-        #expect(c.points.suffix(7).allSatisfy { $0.specialCause == "7 Points Above CL" }, "\(c.points.map(\.specialCause))")
-        var broken = y
-        broken[13] = c.mean
-        let d = chart(broken, screen: false)
-        #expect(!d.points.contains { $0.specialCause == "7 Points Above CL" } || d.mean != c.mean)
-        #expect(ReferenceXmR(broken, increase: true, screen: false).causes == d.points.map(\.specialCause))
+        // 17 whole numbers summing to 187: the mean is exactly 11, the value of point 13.
+        let broken: [Double] = [8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 13, 12, 13, 11, 13, 12, 13]
+        let b = chart(broken, screen: false)
+        #expect(b.mean == 11 && broken[13] == b.mean)
+        #expect(b.points.allSatisfy { $0.specialCause == "Common Cause" }, "\(b.points.map(\.specialCause))")
+        // Lifted off the mean, point 13 joins the points around it: eight above (point 9's 12 too).
+        var whole = broken
+        whole[13] = 12.9
+        let w = chart(whole, screen: false)
+        #expect(w.points[9...16].allSatisfy { $0.specialCause == "7 Points Above CL" }, "\(w.points.map(\.specialCause))")
+        #expect(w.points[..<9].allSatisfy { $0.specialCause == "Common Cause" }, "\(w.points.map(\.specialCause))")
+        #expect(ReferenceXmR(broken, increase: true, screen: false).causes == b.points.map(\.specialCause))
+        #expect(ReferenceXmR(whole, increase: true, screen: false).causes == w.points.map(\.specialCause))
+    }
+
+    @Test func aSeriesOfOnePointHasNoLimitsAndPrintsNone() {
+        let c = chart([42])
+        #expect(c.points.count == 1 && c.points[0].specialCause == "Common Cause" && c.isShort)
+        #expect(!c.upperLimit.isFinite && FigureCell.fixed(c.upperLimit).text.isEmpty && FigureCell.fixed(c.upperLimit).json == "null")
     }
 
     @Test func twoOfThreeCloseToALimitOnOneSide() {
@@ -211,6 +221,7 @@ struct ReferenceXmR {
 
 @Suite struct SPCInTheBrowserTests {
     /// Headless Chromium parses the report and finds every SPC point where `spc` puts it.
+    /// (scripts/setup installs chromium; without it this fails rather than passes unseen.)
     @Test func chromiumReadsTheReportsSPCChartsPointForPoint() throws {
         let chromium = "/usr/bin/chromium"
         try #require(FileManager.default.isExecutableFile(atPath: chromium), "scripts/setup installs chromium")

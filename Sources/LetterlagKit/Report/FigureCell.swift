@@ -14,7 +14,7 @@ public enum FigureCell: Equatable, Sendable {
         switch self {
         case .text(let s): s
         case .integer(let n): String(n)
-        case .fixed(let v): v.map(CSVWriter.fixedText) ?? ""
+        case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? ""
         case .suppressed: "*"
         }
     }

@@ -158,7 +158,7 @@ public struct HTMLReport {
                 let dashed = joined.map { "\(x($0.firstWeek)),\(y(Self.chartedMedian($0.figures)!))" }.joined(separator: " ")
                 svg += "<polyline points='\(dashed)' fill='none' stroke='\(colour)' stroke-width='1.5' stroke-dasharray='4 3' class='provisional'/>"
                 for p in provisional {
-                    let label = "\(Self.escape(trust)) \(p.period) provisional: \(p.figures.outstanding) outstanding; Kaplan–Meier median \(formatter.hours(p.figures.kmP50Hours, base: p.figures.letters)) h, plain median \(formatter.hours(p.figures.p50Hours, base: p.figures.received)) h"
+                    let label = "\(Self.escape(trust)) \(p.period) provisional: \(formatter.count(p.figures.outstanding)) outstanding; Kaplan–Meier median \(formatter.hours(p.figures.kmP50Hours, base: p.figures.letters)) h, plain median \(formatter.hours(p.figures.p50Hours, base: p.figures.received)) h"
                     svg += "<circle cx='\(x(p.firstWeek))' cy='\(y(Self.chartedMedian(p.figures)!))' r='3' fill='white' stroke='\(colour)' class='provisional'><title>\(label)</title></circle>"
                 }
             }

@@ -20,7 +20,9 @@ enum SPCChartSVG {
         let points = s.chart.points
         guard !points.isEmpty else { return "" }
         let width = 760.0, height = 220.0, left = 56.0, right = 96.0, top = 12.0, bottom = 26.0
-        var lo = min(s.chart.lowerLimit, points.map(\.value).min()!), hi = max(s.chart.upperLimit, points.map(\.value).max()!)
+        // A series of one point has no moving range, so no limits: only its point is drawn.
+        let limits = [s.chart.lowerLimit, s.chart.mean, s.chart.upperLimit].filter(\.isFinite)
+        var lo = (limits + points.map(\.value)).min()!, hi = (limits + points.map(\.value)).max()!
         if let target { lo = min(lo, target); hi = max(hi, target) }
         if hi - lo < 1e-9 { hi += 1; lo -= 1 }
         let pad = (hi - lo) * 0.05
@@ -30,7 +32,8 @@ enum SPCChartSVG {
         let f = CSVWriter.fixedText
         let name = HTMLReport.escape("\(s.trust) \(s.type.name)")
         var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='spc' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='SPC chart of \(measure.rawValue), \(name)'>"
-        for (value, label, dash) in [(s.chart.upperLimit, "UCL", "5 4"), (s.chart.mean, "mean", ""), (s.chart.lowerLimit, "LCL", "5 4")] {
+        for (value, label, dash) in [(s.chart.upperLimit, "UCL", "5 4"), (s.chart.mean, "mean", ""), (s.chart.lowerLimit, "LCL", "5 4")]
+            where value.isFinite {
             svg += "<line x1='\(left)' x2='\(width - right)' y1='\(y(value))' y2='\(y(value))' stroke='#425563' stroke-width='1.2'\(dash.isEmpty ? "" : " stroke-dasharray='\(dash)'")/>"
             svg += "<text x='\(width - right + 4)' y='\(y(value) + 4)' font-size='10'>\(label) \(f(value))</text>"
         }

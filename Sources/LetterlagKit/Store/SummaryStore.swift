@@ -22,6 +22,18 @@ public final class SummaryStore {
     /// Opens the database at `path` for writing, creating and migrating it when needed.
     public init(path: String, busyTimeout: TimeInterval = 60) throws {
         self.path = path
+        do {
+            let pool = try DatabasePool(path: path, configuration: Self.writing(busyTimeout: busyTimeout))
+            try SummarySchema.migrator.migrate(pool)
+            self.pool = pool
+            reader = pool
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path: path)
+        }
+    }
+
+    /// The configuration of every connection that may write: `ingest`'s and `migrate`'s.
+    static func writing(busyTimeout: TimeInterval) -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
@@ -34,14 +46,7 @@ public final class SummaryStore {
             // A kept -wal is emptied after each checkpoint rather than left at its largest.
             try db.execute(sql: "PRAGMA journal_size_limit = 0")
         }
-        do {
-            let pool = try DatabasePool(path: path, configuration: config)
-            try SummarySchema.migrator.migrate(pool)
-            self.pool = pool
-            reader = pool
-        } catch let error as DatabaseError {
-            throw Self.failure(error, path: path)
-        }
+        return config
     }
 
     /// Opens the database at `path` for reading only, never changing it: read-only, and also
@@ -57,9 +62,9 @@ public final class SummaryStore {
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in try HistogramSQL.register(on: db) }
-        let immutable = Self.nothingCanWrite(path)
+        let immutable = try Self.opensImmutable(path)
         do {
-            let queue = try DatabaseQueue(path: Self.uri(path, immutable: immutable), configuration: config)
+            let queue = try DatabaseQueue(path: immutable ? Self.immutableURI(path) : path, configuration: config)
             try queue.read { db in
                 if try SummarySchema.migrator.hasBeenSuperseded(db) {
                     throw LetterlagError.database(path: path, reason: "it was written by a newer letterlag than \(Letterlag.version); read it with that version", statement: nil)
@@ -75,39 +80,54 @@ public final class SummaryStore {
         }
     }
 
-    /// Whether nothing can be writing `path`: its file system is mounted read-only, or it is in WAL
-    /// mode (a -wal beside it or not) with no -shm, which a writer would have made, in a folder
-    /// where this process cannot make one.
-    static func nothingCanWrite(_ path: String) -> Bool {
+    /// Whether to open `path` immutable: SQLite then takes no locks and needs no -shm, but also
+    /// reads nothing from a -wal. So only when the -wal holds nothing (absent or empty), and
+    /// either the file system is mounted read-only or no -shm exists and none can be made in its
+    /// folder, as when nothing is writing. A -wal with pages in it and no way to read it is an
+    /// error, not a silent read of older figures.
+    static func opensImmutable(_ path: String) throws -> Bool {
         var fs = statvfs()
-        if statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0 { return true }
+        let readOnlyMount = statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
         let folder = (path as NSString).deletingLastPathComponent
-        return !FileManager.default.fileExists(atPath: path + "-shm") && access(folder.isEmpty ? "." : folder, W_OK) != 0
+        let shmExists = FileManager.default.fileExists(atPath: path + "-shm")
+        let cannotMakeShm = readOnlyMount || (!shmExists && access(folder.isEmpty ? "." : folder, W_OK) != 0)
+        guard cannotMakeShm && !(shmExists && !readOnlyMount) else { return false }
+        let walBytes = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        if walBytes == 0 { return true }
+        if shmExists { return false }
+        throw LetterlagError.database(path: path, reason: "its -wal holds \(walBytes) bytes of changes not yet in the file, and no -shm can be made here to read them; ask for a VACUUM INTO copy (docs/schema.md, \"Sharing the database with analysts\")", statement: nil)
     }
 
-    /// An SQLite URI for `path`, read-only, with the characters a URI path cannot hold escaped.
-    static func uri(_ path: String, immutable: Bool) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    /// An SQLite URI opening `path` read-only and immutable, with what a URI path cannot hold escaped.
+    static func immutableURI(_ path: String) throws -> String {
+        guard sqlite3_compileoption_used("USE_URI") == 1 else {
+            throw LetterlagError.database(path: path, reason: "nothing can write it here, so it must be opened immutable, and this SQLite was built without URI filenames (SQLITE_USE_URI)", statement: nil)
+        }
+        let absolute = (path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+        // Leading slashes collapse to one, so the path cannot read as a URI authority.
+        let normalised = "/" + absolute.drop { $0 == "/" }
         var escaped = ""
-        for byte in absolute.utf8 {
+        for byte in normalised.utf8 {
             switch byte {
             case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x21, 0x7F...:
-                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                let hex = String(byte, radix: 16, uppercase: true)
+                escaped += "%" + (hex.count == 1 ? "0" : "") + hex
             default: escaped.unicodeScalars.append(Unicode.Scalar(byte))
             }
         }
-        return "file:\(escaped)?mode=ro" + (immutable ? "&immutable=1" : "")
+        return "file:\(escaped)?mode=ro&immutable=1"
     }
 
     /// Brings the database at `path` up to date, which readers ask for when an older letterlag
     /// wrote it; returns the migrations this applied, none when it was current. Creates nothing:
     /// a missing file is an error.
     public static func migrate(path: String) throws -> [String] {
+        // The writer's configuration: the same kept -wal and -shm, and waiting for a running ingest.
         guard FileManager.default.fileExists(atPath: path) else {
             throw LetterlagError.noRuns("\(path): there is no summary database here; run 'letterlag ingest' first")
         }
         do {
-            let queue = try DatabaseQueue(path: path)
+            let queue = try DatabaseQueue(path: path, configuration: writing(busyTimeout: 60))
             let before = try queue.read { try SummarySchema.migrator.appliedMigrations($0) }
             try SummarySchema.migrator.migrate(queue)
             let after = try queue.read { try SummarySchema.migrator.appliedMigrations($0) }
@@ -135,8 +155,4 @@ public final class SummaryStore {
             throw Self.failure(error, path: path)
         }
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
