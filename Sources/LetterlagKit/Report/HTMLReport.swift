@@ -35,8 +35,8 @@ public struct HTMLReport {
         }
         let series = spc.filter { $0.type == type }
         guard !series.isEmpty else { return "<p>No complete weeks to chart.</p>" }
-        let concerns = series.filter { $0.latest?.pointType == "special_cause_concern" }
-        let rest = series.filter { $0.latest?.pointType != "special_cause_concern" }
+        let concerns = series.filter { $0.latest?.type == .specialCauseConcern }
+        let rest = series.filter { $0.latest?.type != .specialCauseConcern }
         func figure(_ s: SPCAnalysis.Series) -> String {
             let latest = s.latest.map { "latest \(Self.escape(s.periods.last!)): \(CSVWriter.fixedText($0.value))%, \(Self.escape($0.specialCause))" } ?? ""
             return "<figure class='spc-series'><figcaption>\(SPCChartSVG.variationIcon(s))\(SPCChartSVG.assuranceIcon(s))"

@@ -70,7 +70,7 @@ public struct SPCAnalysis {
 
     /// The line `--fail-on concern` prints for a series whose latest point is a concern.
     public static func concernLine(_ s: Series, measure: Measure) -> String? {
-        guard let p = s.latest, p.pointType == "special_cause_concern", let period = s.periods.last else { return nil }
+        guard let p = s.latest, p.type == .specialCauseConcern, let period = s.periods.last else { return nil }
         let f = { (v: Double) in v.isFinite ? CSVWriter.fixedText(v) : "none" }
         return "\(s.trust) \(s.type.name) \(measure.rawValue): \(p.specialCause) at \(period): \(f(p.value)) against limits "
             + "\(f(s.chart.lowerLimit)) to \(f(s.chart.upperLimit)) (mean \(f(s.chart.mean)))"

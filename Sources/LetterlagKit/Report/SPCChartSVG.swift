@@ -7,11 +7,11 @@ import Foundation
 enum SPCChartSVG {
     static let concern = "#fab428", improvement = "#289de0", common = "#7b7d7d"
 
-    static func colour(_ pointType: String) -> String {
-        switch pointType {
-        case "special_cause_concern": concern
-        case "special_cause_improvement": improvement
-        default: common
+    static func colour(_ type: XmRChart.PointType) -> String {
+        switch type {
+        case .specialCauseConcern: concern
+        case .specialCauseImprovement: improvement
+        case .commonCause: common
         }
     }
 
@@ -44,7 +44,7 @@ enum SPCChartSVG {
         let path = points.indices.map { "\(x($0)),\(y(points[$0].value))" }.joined(separator: " ")
         svg += "<polyline points='\(path)' fill='none' stroke='#aeb7bd' stroke-width='1.2'/>"
         for (i, p) in points.enumerated() {
-            svg += "<circle cx='\(x(i))' cy='\(y(p.value))' r='3.2' fill='\(colour(p.pointType))' class='\(p.pointType)'><title>\(HTMLReport.escape(s.periods[i])): \(f(p.value)) — \(HTMLReport.escape(p.specialCause))</title></circle>"
+            svg += "<circle cx='\(x(i))' cy='\(y(p.value))' r='3.2' fill='\(colour(p.type))' class='\(p.pointType)'><title>\(HTMLReport.escape(s.periods[i])): \(f(p.value)) — \(HTMLReport.escape(p.specialCause))</title></circle>"
         }
         for v in [lo + pad, hi - pad] {
             svg += "<text x='\(left - 6)' y='\(y(v) + 4)' font-size='10' text-anchor='end'>\(f(v))</text>"
@@ -59,11 +59,11 @@ enum SPCChartSVG {
     static func variationIcon(_ s: SPCAnalysis.Series) -> String {
         guard let p = s.latest else { return "" }
         let high = p.specialCause.contains("Above") || p.specialCause.contains("Increasing")
-        let colour = colour(p.pointType)
+        let colour = colour(p.type)
         var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='icon variation' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='variation: \(p.pointType)'>"
         svg += "<title>Variation: \(p.pointType.replacingOccurrences(of: "_", with: " ")) (\(HTMLReport.escape(p.specialCause)))</title>"
         svg += "<circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>"
-        if p.pointType == "common_cause" {
+        if p.type == .commonCause {
             svg += "<polyline points='8,22 13,18 18,23 23,17 28,22 32,19' fill='none' stroke='\(colour)' stroke-width='2.5'/>"
         } else {
             svg += "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(high ? "H" : "L")</text>"

@@ -8,12 +8,21 @@ public struct XmRChart: Sendable {
     /// Which way is better.
     public enum Improvement: Sendable { case increase, decrease }
 
+    /// A point's type, as NHSRplotthedots names it.
+    public enum PointType: String, Sendable {
+        case specialCauseImprovement = "special_cause_improvement"
+        case specialCauseConcern = "special_cause_concern"
+        case commonCause = "common_cause"
+    }
+
     public struct Point: Sendable, Equatable {
         public var value: Double
         /// |value − previous value|; nil for the first point.
         public var movingRange: Double?
         public var specialCause: String
-        public var pointType: String
+        public var type: PointType
+        /// The type's name, as CSV and the package print it.
+        public var pointType: String { type.rawValue }
     }
 
     public let mean: Double
@@ -112,13 +121,13 @@ public struct XmRChart: Sendable {
             else if sevenAbove[i] { cause = "7 Points Above CL"; higher = true }
             else if sevenBelow[i] { cause = "7 Points Below CL"; higher = false }
             else { cause = "Common Cause" }
-            let type: String
+            let type: PointType
             if let higher {
-                type = higher == (improvement == .increase) ? "special_cause_improvement" : "special_cause_concern"
+                type = higher == (improvement == .increase) ? .specialCauseImprovement : .specialCauseConcern
             } else {
-                type = "common_cause"
+                type = .commonCause
             }
-            points.append(Point(value: x, movingRange: i == 0 ? nil : abs(x - values[i - 1]), specialCause: cause, pointType: type))
+            points.append(Point(value: x, movingRange: i == 0 ? nil : abs(x - values[i - 1]), specialCause: cause, type: type))
         }
         self.points = points
     }
