@@ -41,8 +41,8 @@ extension LetterlagCommand {
                 var options = SPCAnalysis.Options(run: chosen.id)
                 options.target = spcTarget
                 try SPCAnalysis.forEachSeries(store, options) { spc.append($0) }
-                try sink.write(HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),
-                                          publish: selection.publish, spc: spc, spcTarget: spcTarget).render())
+                try HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),
+                               publish: selection.publish, spc: spc, spcTarget: spcTarget).write(to: sink)
             }
             try sink.close()
         }

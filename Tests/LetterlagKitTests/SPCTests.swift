@@ -235,10 +235,14 @@ struct ReferenceXmR {
         let dom = try AnalystDatabaseTests.run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(page)"])
         #expect(dom.status == 0, "\(dom.stderr)")
         let csv = try Binary.run(["spc", "--db", db, "--format", "csv", "--target", "50"]).stdout.split(separator: "\n").dropFirst()
-        for type in ["special_cause_concern", "special_cause_improvement", "common_cause"] {
+        for type in ["special_cause_concern", "special_cause_improvement"] {
             let points = csv.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[8] == type }.count
             #expect(dom.stdout.components(separatedBy: "<circle ").filter { $0.contains("class=\"\(type)\"") }.count == points, "\(type)")
         }
+        // Every point, common cause or not, is a vertex of its chart's marked line.
+        let vertices = dom.stdout.components(separatedBy: "<polyline class=\"points\" points=\"").dropFirst()
+            .map { $0.prefix { $0 != "\"" }.split(separator: " ").count }
+        #expect(vertices.reduce(0, +) == csv.count)
         #expect(dom.stdout.contains("aria-label=\"assurance: "))
     }
 }

@@ -186,22 +186,17 @@ public struct HTMLReport {
         return html + "</tbody></table>"
     }
 
-    public func render() -> String {
-        var body = ""
-        for type in LetterType.allCases where rows.contains(where: { $0.type == type }) {
-            let limit = currentLimitHours(type).map { $0 >= 48 ? "\(Int($0 / 24)) days" : "\(Int($0)) hours" } ?? "none"
-            body += "<section><h2>\(type.name.replacingOccurrences(of: "_", with: " "))</h2>"
-            body += "<p>Contract limit for events on the as-of date: \(limit). Dots are medians, grey bars reach the 90th percentile; the green band is the 3–4 days GPs recall from forty years ago.</p>"
-            body += dotPlot(type)
-            body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
-            body += "<p class='note'>Hollow points joined by dashes are provisional weeks: some letters are outstanding and not yet older than both the contract limit and 4 days, so the figures can still change. Where letters are outstanding the line is the Kaplan–Meier median, which counts them as censored at their age.</p>"
-            body += "<h3>Compliance over time: SPC, complete weeks</h3>"
-            body += "<p class='note'>XmR charts as NHS England's Making Data Count draws them (docs/spc.md): the mean solid, the process limits dashed; orange points are special-cause concerns, blue improvements, grey common cause. Provisional weeks are not charted.</p>"
-            body += spcSection(type)
-            body += "<h3>Compliance league table</h3>" + league(type) + "</section>"
-        }
+    /// The whole page as one string; `write(to:)` streams it instead.
+    public func render() throws -> String {
+        let sink = OutputSink.memory()
+        try write(to: sink)
+        return try sink.text
+    }
+
+    /// Writes the page a letter type's section at a time, so only one section is held.
+    public func write(to sink: OutputSink) throws {
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (no received_at in the extract)"
-        return """
+        try sink.write("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>letterlag run \(run.id)</title>
             <style>
@@ -215,9 +210,21 @@ public struct HTMLReport {
             </style></head><body>
             <h1>How long hospital letters take to reach GPs</h1>
             <p>Run \(run.id), as of \(run.asOf): \(run.letters) letters; delay is \(delay).\(formatter.publish ? " Disclosure control applied: counts of 1–7 shown as *, others rounded to 5." : "")</p>
-            \(body)
-            </body></html>
 
-            """
+            """)
+        for type in LetterType.allCases where rows.contains(where: { $0.type == type }) {
+            let limit = currentLimitHours(type).map { $0 >= 48 ? "\(Int($0 / 24)) days" : "\(Int($0)) hours" } ?? "none"
+            var body = "<section><h2>\(type.name.replacingOccurrences(of: "_", with: " "))</h2>"
+            body += "<p>Contract limit for events on the as-of date: \(limit). Dots are medians, grey bars reach the 90th percentile; the green band is the 3–4 days GPs recall from forty years ago.</p>"
+            body += dotPlot(type)
+            body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
+            body += "<p class='note'>Hollow points joined by dashes are provisional weeks: some letters are outstanding and not yet older than both the contract limit and 4 days, so the figures can still change. Where letters are outstanding the line is the Kaplan–Meier median, which counts them as censored at their age.</p>"
+            body += "<h3>Compliance over time: SPC, complete weeks</h3>"
+            body += "<p class='note'>XmR charts as NHS England's Making Data Count draws them (docs/spc.md): the mean solid, the process limits dashed; orange points are special-cause concerns, blue improvements, grey common cause. Provisional weeks are not charted.</p>"
+            try sink.write(body)
+            try sink.write(spcSection(type))
+            try sink.write("<h3>Compliance league table</h3>" + league(type) + "</section>\n")
+        }
+        try sink.write("</body></html>\n")
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// SPC charts and Making Data Count icons as inline SVG, for the HTML report.
 ///
 /// Colours are Making Data Count's: orange for a special-cause concern, blue for an
-/// improvement, grey for common cause. No scripts, fonts or files: the page stays self-contained.
+/// improvement, grey for common cause. Trust codes and type names are checked codes
+/// (`CodeShape`, `LetterType`), so they can name a marker. No scripts, fonts or files: the page stays self-contained.
 enum SPCChartSVG {
     static let concern = "#fab428", improvement = "#289de0", common = "#7b7d7d"
 
@@ -41,10 +42,16 @@ enum SPCChartSVG {
             svg += "<line x1='\(left)' x2='\(width - right)' y1='\(y(target))' y2='\(y(target))' stroke='#c0392b' stroke-width='1' stroke-dasharray='2 2'/>"
             svg += "<text x='\(left + 2)' y='\(y(target) - 3)' font-size='10' fill='#c0392b'>target \(f(target))</text>"
         }
+        // Every point is a vertex of one line, each marked by a grey dot (an SVG marker, so a
+        // five-year weekly series costs a coordinate a point, not an element); special causes
+        // are drawn over it in their colours, each with its period, value and rule.
+        let marker = "spc-\(s.trust)-\(s.type.name)"
+        svg += "<defs><marker id='\(marker)' viewBox='0 0 8 8' refX='4' refY='4' markerWidth='6' markerHeight='6' markerUnits='userSpaceOnUse'>"
+            + "<circle cx='4' cy='4' r='3' fill='\(common)'/></marker></defs>"
         let path = points.indices.map { "\(x($0)),\(y(points[$0].value))" }.joined(separator: " ")
-        svg += "<polyline points='\(path)' fill='none' stroke='#aeb7bd' stroke-width='1.2'/>"
-        for (i, p) in points.enumerated() {
-            svg += "<circle cx='\(x(i))' cy='\(y(p.value))' r='3.2' fill='\(colour(p.type))' class='\(p.pointType)'><title>\(HTMLReport.escape(s.periods[i])): \(f(p.value)) — \(HTMLReport.escape(p.specialCause))</title></circle>"
+        svg += "<polyline class='points' points='\(path)' fill='none' stroke='#aeb7bd' stroke-width='1.2' marker-start='url(#\(marker))' marker-mid='url(#\(marker))' marker-end='url(#\(marker))'/>"
+        for (i, p) in points.enumerated() where p.type != .commonCause {
+            svg += "<circle cx='\(x(i))' cy='\(y(p.value))' r='3.4' fill='\(colour(p.type))' class='\(p.pointType)'><title>\(HTMLReport.escape(s.periods[i])): \(f(p.value)) — \(HTMLReport.escape(p.specialCause))</title></circle>"
         }
         for v in [lo + pad, hi - pad] {
             svg += "<text x='\(left - 6)' y='\(y(v) + 4)' font-size='10' text-anchor='end'>\(f(v))</text>"
