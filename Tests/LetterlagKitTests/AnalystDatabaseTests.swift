@@ -379,6 +379,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: db + "-shm"))
     }
 
+    @Test func weeksStoredBeforeCompletenessWasKeptGetItFromTheirOutstandingAges() throws {
+        let f = try Self.fixture()
+        let queue = try DatabaseQueue(path: f.db)
+        let exact = try queue.read { try Row.fetchAll($0, sql: "SELECT rowid, complete FROM weekly ORDER BY rowid").map { $0[1] as Int64 } }
+        // As a run stored before v7 holds them: known only where nothing was outstanding.
+        try queue.write { db in
+            try db.execute(sql: "UPDATE weekly SET complete = NULL WHERE outstanding > 0")
+            try SummarySchema.backfillCompleteness(db)
+        }
+        let backfilled = try queue.read { try Row.fetchAll($0, sql: "SELECT rowid, complete FROM weekly ORDER BY rowid").map { $0[1] as Int64 } }
+        // The extract's limits never change within a week (2024 onwards), so the rule is exact.
+        #expect(backfilled == exact)
+        #expect(exact.contains(0) && exact.contains(1))
+    }
+
     @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("old.sqlite")

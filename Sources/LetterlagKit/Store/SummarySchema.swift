@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The summary database's schema: migrations in order, each frozen once released, since
@@ -174,8 +175,6 @@ enum SummarySchema {
                 """)
         }
         m.registerMigration("v7: complete periods") { db in
-            // Runs stored before v7 are complete where no letter was outstanding, and unknown (NULL)
-            // elsewhere: their outstanding letters' limits were not kept.
             try db.execute(sql: """
                 ALTER TABLE weekly ADD COLUMN complete INTEGER CHECK (complete IN (0, 1));
                 UPDATE weekly SET complete = 1 WHERE outstanding = 0;
@@ -190,8 +189,30 @@ enum SummarySchema {
                            km_p50_hours, complete
                     FROM weekly;
                 """)
+            try backfillCompleteness(db)
         }
         return m
+    }
+
+    /// Weeks stored before v7 with letters outstanding: complete when the youngest outstanding
+    /// letter (the exact minimum of `outstanding_hist`) is older than 4 days and than the longest
+    /// limit in force on any day of the week under the run's own limits, which is the rule
+    /// exactly unless the limit changed within the week; otherwise 0.
+    static func backfillCompleteness(_ db: Database) throws {
+        var limits: [Int64: ContractLimits] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, limits_json FROM runs") {
+            limits[row["id"]] = try ContractLimits(json: Data((row["limits_json"] as String).utf8))
+        }
+        let weeks = try Row.fetchAll(db, sql: "SELECT rowid, run_id, letter_type, week_start, outstanding_hist FROM weekly WHERE complete IS NULL")
+        let update = try db.makeStatement(sql: "UPDATE weekly SET complete = ? WHERE rowid = ?")
+        for w in weeks {
+            guard let runLimits = limits[w["run_id"]], let type = LetterType(name: w["letter_type"]),
+                  let monday = CivilDate.parse(isoDate: w["week_start"]),
+                  let ages = LatencyHistogram(encoded: [UInt8](w["outstanding_hist"] as Data)), !ages.isEmpty else { continue }
+            let limit = (monday..<(monday + 7)).map { runLimits.limitSeconds(type: type.rawValue, eventDay: $0) }.max() ?? -1
+            let complete = ages.minimum > WorkerTally.fourDays && (limit < 0 || ages.minimum > limit)
+            try update.execute(arguments: [complete ? 1 : 0, w["rowid"] as Int64])
+        }
     }
 
     /// The `weekly` columns in table order, as a run's insert binds them.
