@@ -32,13 +32,26 @@ public struct RunComparison {
             }
             before = previous
         }
-        /// Each trust × type's weeks merged, and each type's nationally, as the weeks stream past:
-        /// memory grows with trusts × types, not with weeks.
+        /// Each trust × type's weeks merged in one pass as they stream past (they arrive grouped),
+        /// then each type's trusts merged nationally: memory grows with trusts × types, not weeks.
         func whole(_ id: Int64) throws -> [TrustType: CellSummary] {
             var totals: [TrustType: CellSummary] = [:]
+            var open: (key: TrustType, weeks: [CellSummary])?
+            func close() {
+                if let o = open { totals[o.key] = CellSummary.merged(o.weeks) }
+            }
             try store.forEachWeek(run: id, histograms: true) { week in
-                totals[TrustType(trust: week.trust, type: week.type), default: CellSummary()].merge(week.cell)
-                totals[TrustType(trust: Self.nationalCode, type: week.type), default: CellSummary()].merge(week.cell)
+                let key = TrustType(trust: week.trust, type: week.type)
+                if open?.key != key {
+                    close()
+                    open = (key, [])
+                }
+                open!.weeks.append(week.cell)
+            }
+            close()
+            for type in LetterType.allCases {
+                let trusts = totals.filter { $0.key.type == type }.map(\.value)
+                if !trusts.isEmpty { totals[TrustType(trust: Self.nationalCode, type: type)] = CellSummary.merged(trusts) }
             }
             return totals
         }
