@@ -19,8 +19,8 @@ public struct FigureFormatter: Sendable {
 
     /// A count; under `--publish` suppressed from 1 to 7, else rounded to the nearest 5.
     public func countCell(_ n: Int) -> FigureCell {
-        guard publish, n != 0 else { return .integer(n) }
-        return n <= 7 && n >= 1 ? .suppressed : .integer(DisclosureControl.rounded(n))
+        guard publish else { return .integer(n) }
+        return DisclosureControl.published(n).map { .integer($0) } ?? .suppressed
     }
 
     /// A statistic in hours (or days, or a ratio) with two decimals; under `--publish` empty when
