@@ -5,9 +5,6 @@
 /// with the routines of the SQLite it runs in. Every figure comes from `LatencyHistogram`, so a
 /// quantile in SQL equals the one `report` prints. Documented for analysts in docs/schema.md.
 public enum HistogramFunctions {
-    /// The functions' names, as SQL sees them.
-    public static let names = ["hist_merge", "hist_quantile", "hist_count", "hist_min", "hist_max", "hist_count_le", "hist_json"]
-
     /// Registers every function on the connection `db`, all DETERMINISTIC and INNOCUOUS; SQLite's
     /// result code, 0 when all were registered. `hist_merge` is an aggregate and a window function.
     public static func register(on db: OpaquePointer?, using routines: SQLiteRoutines) -> Int32 {

@@ -14,12 +14,6 @@ public struct ReportRenderer {
         formatter = FigureFormatter(publish: publish)
     }
 
-    /// A number with two decimals, or empty when undefined.
-    static func fixed(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return CSVWriter.fixedText(value)
-    }
-
     public func render(_ format: OutputFormat) throws -> String {
         let sink = OutputSink.memory()
         try write(format, to: sink)
@@ -48,8 +42,6 @@ public struct ReportRenderer {
     func cells(_ r: SummaryRow, _ names: [String]) -> [FigureCell] {
         FigureColumn.named(names).map { $0.cell(r, formatter) }
     }
-
-    func fields(_ r: SummaryRow) -> [String] { cells(r, Self.csvColumns).map(\.text) }
 
     public func json() -> String {
         let names = Self.csvColumns + Self.jsonExtras

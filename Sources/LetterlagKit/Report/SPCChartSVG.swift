@@ -61,31 +61,36 @@ enum SPCChartSVG {
         return svg + "</svg>"
     }
 
+    /// A Making Data Count icon: a ringed circle in `colour` holding `inner`, titled for a screen reader.
+    static func icon(_ kind: String, label: String, title: String, colour: String, inner: String) -> String {
+        "<svg xmlns='http://www.w3.org/2000/svg' class='icon \(kind)' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='\(kind): \(label)'>"
+            + "<title>\(title)</title><circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>\(inner)</svg>"
+    }
+
+    static func letter(_ text: String, _ colour: String) -> String {
+        "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(text)</text>"
+    }
+
     /// The variation icon of a series' latest point: a circle in its type's colour holding H or L
     /// for a special cause high or low, or a flat trace for common cause.
     static func variationIcon(_ s: SPCAnalysis.Series) -> String {
         guard let p = s.latest else { return "" }
         let high = p.specialCause.contains("Above") || p.specialCause.contains("Increasing")
         let colour = colour(p.type)
-        var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='icon variation' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='variation: \(p.pointType)'>"
-        svg += "<title>Variation: \(p.pointType.replacingOccurrences(of: "_", with: " ")) (\(HTMLReport.escape(p.specialCause)))</title>"
-        svg += "<circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>"
-        if p.type == .commonCause {
-            svg += "<polyline points='8,22 13,18 18,23 23,17 28,22 32,19' fill='none' stroke='\(colour)' stroke-width='2.5'/>"
-        } else {
-            svg += "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(high ? "H" : "L")</text>"
-        }
-        return svg + "</svg>"
+        let inner = p.type == .commonCause
+            ? "<polyline points='8,22 13,18 18,23 23,17 28,22 32,19' fill='none' stroke='\(colour)' stroke-width='2.5'/>"
+            : letter(high ? "H" : "L", colour)
+        return icon("variation", label: p.pointType,
+                    title: "Variation: \(p.pointType.replacingOccurrences(of: "_", with: " ")) (\(HTMLReport.escape(p.specialCause)))",
+                    colour: colour, inner: inner)
     }
 
     /// The assurance icon against a target: P (consistently passing), F (consistently failing)
     /// or ? (the target lies within the limits: the process will sometimes meet it).
     static func assuranceIcon(_ s: SPCAnalysis.Series) -> String {
         guard let a = s.assurance else { return "" }
-        let (letter, colour) = a == "consistent_pass" ? ("P", improvement) : a == "consistent_fail" ? ("F", concern) : ("?", common)
-        return "<svg xmlns='http://www.w3.org/2000/svg' class='icon assurance' viewBox='0 0 40 40' width='34' height='34' role='img' aria-label='assurance: \(a)'>"
-            + "<title>Assurance: \(a.replacingOccurrences(of: "_", with: " "))</title>"
-            + "<circle cx='20' cy='20' r='17' fill='white' stroke='\(colour)' stroke-width='3'/>"
-            + "<text x='20' y='27' font-size='19' font-weight='bold' text-anchor='middle' fill='\(colour)'>\(letter)</text></svg>"
+        let (text, colour) = a == "consistent_pass" ? ("P", improvement) : a == "consistent_fail" ? ("F", concern) : ("?", common)
+        return icon("assurance", label: a, title: "Assurance: \(a.replacingOccurrences(of: "_", with: " "))", colour: colour,
+                    inner: letter(text, colour))
     }
 }

@@ -102,11 +102,7 @@ public struct TrendRenderer {
                              leading: [(name: String, cell: FigureCell)] = []) throws {
         var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading)
         try renderer.begin()
-        var builder = TrendBuilder(by: period)
-        try store.forEachWeek(run: run, trust: trust, type: type, histograms: builder.needsHistograms) { week in
-            if let row = builder.add(week) { try renderer.write(row) }
-        }
-        if let row = builder.finish() { try renderer.write(row) }
+        try TrendBuilder.stream(store, run: run, trust: trust, type: type, by: period) { try renderer.write($0) }
         try renderer.end()
     }
 }

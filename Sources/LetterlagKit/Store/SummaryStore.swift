@@ -90,8 +90,7 @@ public final class SummaryStore {
         let readOnlyMount = statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
         let folder = (path as NSString).deletingLastPathComponent
         let shmExists = FileManager.default.fileExists(atPath: path + "-shm")
-        let cannotMakeShm = readOnlyMount || (!shmExists && access(folder.isEmpty ? "." : folder, W_OK) != 0)
-        guard cannotMakeShm && !(shmExists && !readOnlyMount) else { return false }
+        guard readOnlyMount || (!shmExists && access(folder.isEmpty ? "." : folder, W_OK) != 0) else { return false }
         let walBytes = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
         if walBytes == 0 { return true }
         if shmExists { return false }
