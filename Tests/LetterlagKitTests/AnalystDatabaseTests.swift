@@ -27,21 +27,9 @@ import Testing
         return Fixture(dir: dir, db: db, reference: try ReferenceReport(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8)))
     }
 
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Binary.Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Binary.Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+    /// A program with its standard input closed after `input` (nothing by default).
+    static func run(_ executable: String, _ arguments: [String], input: String = "") throws -> Binary.Output {
+        try runProgram(URL(fileURLWithPath: executable), arguments, input: input)
     }
 
     /// A rolling 13 weeks and a whole quarter per trust and type: the windows the stored weeks do not give.

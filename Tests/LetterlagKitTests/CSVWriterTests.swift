@@ -137,14 +137,9 @@ import Testing
 /// Python's own `csv` module, as an independent reader.
 enum PythonCSV {
     static func read(_ path: String) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode([[String]].self, from: data)
+        let out = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+            "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))", path])
+        try #require(out.status == 0, "\(out.stderr)")
+        return try JSONDecoder().decode([[String]].self, from: Data(out.stdout.utf8))
     }
 }

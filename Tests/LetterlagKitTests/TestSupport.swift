@@ -25,6 +25,32 @@ final class ScratchDirectory {
     func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 }
 
+/// Runs a program to its end and returns its exit status, standard output and standard error;
+/// `input`, when given, is its standard input.
+func runProgram(_ executable: URL, _ arguments: [String], input: String? = nil, in directory: URL? = nil,
+                environment: [String: String]? = nil) throws -> Binary.Output {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let inp = input.map { _ in Pipe() }
+    if let inp { process.standardInput = inp }
+    try process.run()
+    if let inp, let input {
+        inp.fileHandleForWriting.write(Data(input.utf8))
+        try inp.fileHandleForWriting.close()
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Binary.Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+}
+
 let canonicalHeader = "letter_id,trust_code,site_code,practice_code,specialty_code,letter_type,event_at,sent_at,received_at,channel"
 
 /// A canonical row; empty strings leave a field blank.
