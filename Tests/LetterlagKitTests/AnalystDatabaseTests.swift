@@ -391,7 +391,7 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }

@@ -112,8 +112,8 @@ struct BoundedMemoryTests {
         var expected: [Int: [Int: Int]] = [:]
         var state: UInt64 = 7
         // Weeks over 20 years, arriving in random order, so spans widen both ways, move and get compacted.
-        let pairs = [CellIndex.pair(trust: 0, type: 0), CellIndex.pair(trust: 27 * 1296 + 19 * 36 + 10, type: 3),
-                     CellIndex.pair(trust: 46_656 + 4, type: 1), CellIndex.pair(trust: 5, type: 2)]
+        let pairs = [TrustTypePair(trust: 0, type: 0).raw, TrustTypePair(trust: 27 * 1296 + 19 * 36 + 10, type: 3).raw,
+                     TrustTypePair(trust: 46_656 + 4, type: 1).raw, TrustTypePair(trust: 5, type: 2).raw]
         for cell in 0..<5_000 {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             let pair = pairs[Int(state >> 62)]
@@ -127,8 +127,8 @@ struct BoundedMemoryTests {
             for (week, cell) in weeks { #expect(index.cell(pair: pair, week: week) == cell) }
             #expect(index.cell(pair: pair, week: -2_000) == -1 && index.cell(pair: pair, week: 2_000) == -1)
         }
-        #expect(index.cell(pair: CellIndex.pair(trust: 9, type: 0), week: 0) == -1)
-        #expect(index.cell(pair: CellIndex.pair(trust: 90_000, type: 0), week: 0) == -1)
+        #expect(index.cell(pair: TrustTypePair(trust: 9, type: 0).raw, week: 0) == -1)
+        #expect(index.cell(pair: TrustTypePair(trust: 90_000, type: 0).raw, week: 0) == -1)
     }
 
     @Test func severalFilesReadAtOnceGiveTheFiguresOfOneFileAndPlaceBadRowsInTheirOwnFile() throws {

@@ -7,7 +7,7 @@ import Foundation
 /// and its cells number densely as `c / n`: grouping needs a counting sort, not a hash table.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
-    let keys: [UInt64]
+    let keys: [CellKey]
     /// Cells' delays too long for their records to hold exactly, with the records they belong to.
     let longDelays: [Int: [WorkerTally.LongDelay]]
     /// By worker number, each worker's cell records.
@@ -43,56 +43,53 @@ public final class CellAssembler: @unchecked Sendable {
     public var cellCount: Int { keys.count }
 
     /// How many distinct trusts the run's cells name.
-    public var trustCount: Int { Set(keys.map { $0 >> 32 }).count }
+    public var trustCount: Int { Set(keys.map(\.trust)).count }
 
     /// Calls `body` on the calling thread with each partition's cells, each turned into a `Row`
     /// by `prepare` on the assembling threads, and returns the whole-run figures per trust ×
     /// letter type, also merged on those threads; at most `workers + 1` batches are held at once.
     ///
-    /// The calling thread is left only `body`, which is the one part that cannot run in parallel
-    /// when it writes to SQLite. With `discardingSpills`, the spill files are closed as soon as the
-    /// last partition is assembled, while `body` still works; this assembler cannot be read again.
+    /// The assembling threads also spill each counted letter once more for the breakdowns,
+    /// which `forEachBreakdownBatch` then assembles. With `discardingSpills`, the cell spill
+    /// files are closed as soon as the last partition is assembled, while `body` still works;
+    /// the cells cannot be read again, though the breakdowns can.
     @discardableResult
     public func forEachBatch<Row: Sendable>(discardingSpills: Bool = false, prepare: @escaping @Sendable (CellID, CellSummary) -> Row,
                                             _ body: ([Row]) throws -> Void) throws -> [TrustType: CellSummary] {
-        let results = WorkQueue<Result<[Row], Error>>()
-        let slots = DispatchSemaphore(value: workers + 1)
-        let next = PartitionCounter(0)
-        let workers = self.workers
         let wholeRun = WholeRunTotals(keys: keys, registry: registry)
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in WorkerPriority.asWorker {
-                var scratch = Scratch()
-                while true {
-                    slots.wait()
-                    let p = next.take()
-                    guard p < self.partitions else {
-                        slots.signal()
-                        return
-                    }
-                    results.push(Result {
-                        let cells = try self.cells(inPartition: p, scratch: &scratch)
-                        for (key, _, cell) in cells { wholeRun.add(key, cell) }
-                        return cells.map { prepare($0.1, $0.2) }
-                    })
-                }
-            } }
-            if discardingSpills { (self.spills + self.dropped).forEach { $0.discard() } }
-            results.close()
-        }
-        var failure: Error?
-        while let result = results.pop() {
-            slots.signal()
-            guard failure == nil else { continue }
-            do {
-                try body(try result.get())
-            } catch {
-                failure = error
-                next.stop()
-            }
-        }
-        if let failure { throw failure }
+        let breakdowns = BreakdownSpill.Collection()
+        let partitions = self.partitions, directory = spills.first?.directory ?? SpillFile.defaultDirectory
+        try PartitionPipeline.run(count: partitions, workers: workers,
+            makeState: { Scratch(breakdowns: try BreakdownSpill(partitions: partitions, directory: directory)) },
+            produce: { p, scratch -> [Row] in
+                let cells = try self.cells(inPartition: p, scratch: &scratch)
+                for (key, _, cell) in cells { wholeRun.add(key, cell) }
+                return cells.map { prepare($0.1, $0.2) }
+            },
+            done: { scratch in breakdowns.add(scratch.breakdowns) },
+            finished: { if discardingSpills { (self.spills + self.dropped).forEach { $0.discard() } } },
+            consume: body)
+        breakdownSpills = try breakdowns.finished()
         return wholeRun.result()
+    }
+
+    /// The breakdown spills the last `forEachBatch` made, one per assembling thread.
+    private var breakdownSpills: [BreakdownSpill] {
+        get { lock.withLock { _breakdownSpills } }
+        set { lock.withLock { _breakdownSpills = newValue } }
+    }
+    private let lock = NSLock()
+    private var _breakdownSpills: [BreakdownSpill] = []
+
+    /// Calls `body` on the calling thread with the breakdown cells (`Breakdown`) of each
+    /// breakdown partition, turned into rows by `prepare` on the assembling threads; call after
+    /// `forEachBatch`, whose letters they are. Refuses a run with more practice cells than
+    /// `BreakdownAssembler.practiceCellLimit`.
+    public func forEachBreakdownBatch<Row: Sendable>(prepare: @escaping @Sendable (BreakdownCell) -> Row,
+                                                     _ body: ([Row]) throws -> Void) throws {
+        let assembler = BreakdownAssembler(spills: breakdownSpills, registry: registry, asOf: asOf, limits: limits)
+        try assembler.run(workers: workers, prepare: prepare, body)
+        breakdownSpills = []
     }
 
     /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.
@@ -104,29 +101,42 @@ public final class CellAssembler: @unchecked Sendable {
         return all
     }
 
+    /// Every breakdown cell of the run, after `allCells` or `forEachBatch`; for tests and small runs.
+    public func allBreakdownCells() throws -> [BreakdownCell] {
+        var all: [BreakdownCell] = []
+        try forEachBreakdownBatch(prepare: { $0 }) { all.append(contentsOf: $0) }
+        return all
+    }
+
     /// One assembling thread's arrays, kept from partition to partition: allocated afresh they
     /// would be mapped, zeroed and unmapped each time, which measured about 0.1 s at 10M rows.
     struct Scratch {
         var records: [UInt64] = []
-        var grouped: [UInt64] = []
+        /// Record numbers, grouped by cell.
+        var grouped: [UInt32] = []
         var drops: [UInt64] = []
         /// One bit per record of the partition: set for a repeat's record, which does not count.
         var skip: [UInt64] = []
+        let fold = LetterFold(longDelaysExact: true)
+        let breakdowns: BreakdownSpill
     }
 
-    /// The cells whose records are in partition `p`, with their keys.
-    func cells(inPartition p: Int, scratch: inout Scratch) throws -> [(UInt64, CellID, CellSummary)] {
+    /// The cells whose records are in partition `p`, with their keys; their counted letters
+    /// also go to `scratch.breakdowns`.
+    func cells(inPartition p: Int, scratch: inout Scratch) throws -> [(CellKey, CellID, CellSummary)] {
         let width = partitions
         let bits = partitions.trailingZeroBitCount
+        let words = CellRecord.words
         let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
         guard localCount > 0 else { return [] }
         scratch.records.removeAll(keepingCapacity: true)
         var firstRecord: [Int] = []
         for spill in spills {
-            firstRecord.append(scratch.records.count)
+            firstRecord.append(scratch.records.count / words)
             try spill.read(partition: p, into: &scratch.records)
         }
         let records = scratch.records
+        let recordCount = records.count / words
         scratch.drops.removeAll(keepingCapacity: true)
         for d in dropped { try d.read(partition: p, into: &scratch.drops) }
         let skipping = !scratch.drops.isEmpty
@@ -135,7 +145,7 @@ public final class CellAssembler: @unchecked Sendable {
         }
         if skipping {
             scratch.skip.removeAll(keepingCapacity: true)
-            scratch.skip.append(contentsOf: repeatElement(0, count: (records.count + 63) / 64))
+            scratch.skip.append(contentsOf: repeatElement(0, count: (recordCount + 63) / 64))
             for d in scratch.drops {
                 let i = position(d)
                 scratch.skip[i >> 6] |= 1 << UInt64(i & 63)
@@ -146,18 +156,19 @@ public final class CellAssembler: @unchecked Sendable {
 
         var starts = [Int](repeating: 0, count: localCount + 1)
         scratch.grouped.removeAll(keepingCapacity: true)
-        scratch.grouped.append(contentsOf: repeatElement(0, count: records.count - scratch.drops.count))
-        // A counting sort by cell, on raw pointers: through the arrays, every store re-checked uniqueness.
+        scratch.grouped.append(contentsOf: repeatElement(0, count: recordCount - scratch.drops.count))
+        // A counting sort of record numbers by cell, on raw pointers: through the arrays, every
+        // store re-checked uniqueness.
         records.withUnsafeBufferPointer { records in
             starts.withUnsafeMutableBufferPointer { starts in
-                for (i, r) in records.enumerated() where counts(i) { starts[CellRecord.localCell(r) + 1] += 1 }
+                for i in 0..<recordCount where counts(i) { starts[CellRecord.localCell(records[i * words]) + 1] += 1 }
                 for i in 0..<localCount { starts[i + 1] += starts[i] }
                 var cursor = Array(starts)
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     scratch.grouped.withUnsafeMutableBufferPointer { grouped in
-                        for (i, r) in records.enumerated() where counts(i) {
-                            let local = CellRecord.localCell(r)
-                            grouped[cursor[local]] = r
+                        for i in 0..<recordCount where counts(i) {
+                            let local = CellRecord.localCell(records[i * words])
+                            grouped[cursor[local]] = UInt32(truncatingIfNeeded: i)
                             cursor[local] += 1
                         }
                     }
@@ -165,65 +176,30 @@ public final class CellAssembler: @unchecked Sendable {
             }
         }
         let grouped = scratch.grouped
-
-        let delays = DenseBuckets()
-        let working = DenseBuckets()
-        var offsets: [Int] = []
-        var out: [(UInt64, CellID, CellSummary)] = []
+        let fold = scratch.fold
+        let breakdowns = scratch.breakdowns
+        var out: [(CellKey, CellID, CellSummary)] = []
         out.reserveCapacity(localCount)
         for local in 0..<localCount {
             let cell = local << bits | p
             let key = keys[cell]
             let id = registry.cellID(ofKey: key)
-            var e = WorkerTally.DelayExtremes()
-            for long in longDelays[cell] ?? [] where counts(position(long.record)) { e.note(long.delay) }
-            var s = CellSummary()
-            var received = 0, due = 0, withinLimit = 0, within3d = 0, within4d = 0
-            offsets.removeAll(keepingCapacity: true)
-            for r in grouped[starts[local]..<starts[local + 1]] {
+            for long in longDelays[cell] ?? [] where counts(position(long.record)) { fold.noteLongDelay(long.delay) }
+            var months = BreakdownSpill.WeekMonths(week: key.week)
+            let pair = key.pair.raw
+            for i in grouped[starts[local]..<starts[local + 1]] {
+                let at = Int(i) * words
+                let r = records[at], stage = records[at + 1], dimensions = records[at + 2]
                 if !CellRecord.isOutstanding(r) {
-                    received += 1
-                    let exact = CellRecord.exactDelay(r)
-                    if exact >= 0 { e.note(exact) }
-                    if r & CellRecord.due != 0 { due += 1 }
-                    if r & CellRecord.withinLimit != 0 { withinLimit += 1 }
-                    if r & CellRecord.within3d != 0 { within3d += 1 }
-                    if r & CellRecord.within4d != 0 { within4d += 1 }
-                    delays.add(CellRecord.delayBucket(r))
-                    working.add(CellRecord.workingBucket(r))
+                    fold.addReceived(r, stage: stage)
+                    breakdowns.add(pair: pair, record: r, stage: stage, dimensions: dimensions, months: &months)
                 } else {
-                    offsets.append(CellRecord.offset(r))
+                    let event = CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week)
+                    fold.addOutstanding(event: event, stage: stage)
+                    breakdowns.add(pair: pair, outstandingEvent: event, stage: stage, dimensions: dimensions, months: &months)
                 }
             }
-            s.letters = starts[local + 1] - starts[local]
-            s.received = received
-            s.due = due
-            s.withinLimit = withinLimit
-            s.due3d = received
-            s.within3d = within3d
-            s.due4d = received
-            s.within4d = within4d
-            if let (lowest, highest) = working.occupiedRange {
-                s.workingDays = working.drain()
-                s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
-                                           maximum: LatencyHistogram.range(of: highest).lower)
-                s.delay = delays.drain()
-                s.delay.noteExtremes(minimum: e.shortest, maximum: e.longest)
-            }
-            // Latest events first, so ages arrive in ascending order.
-            offsets.sort(by: >)
-            for offset in offsets {
-                let event = CellRecord.event(ofOffset: offset, week: id.week)
-                let age = asOf - event
-                s.outstanding += 1
-                s.outstandingAge.record(age)
-                let limit = limits.limitSeconds(type: id.type.rawValue, eventDay: LondonClock.shared.localDay(fromUTC: event))
-                if limit >= 0 && age >= limit { s.due += 1 }
-                if age >= WorkerTally.threeDays { s.due3d += 1 }
-                if age >= WorkerTally.fourDays { s.due4d += 1 }
-                if !(age > WorkerTally.fourDays && (limit < 0 || age > limit)) { s.pending += 1 }
-            }
-            out.append((key, id, s))
+            out.append((key, id, fold.summary(type: key.type, asOf: asOf, limits: limits)))
         }
         return out
     }

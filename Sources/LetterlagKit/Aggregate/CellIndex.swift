@@ -11,16 +11,13 @@ struct CellIndex: Sendable {
         var start: Int
     }
 
-    /// By pair (trust number × 4 + type): 1 + the index of its span, or 0 for none yet.
+    /// By `TrustTypePair.raw`: 1 + the index of its span, or 0 for none yet.
     private var spanOf: [UInt32] = []
     private var spans: [Span] = []
     /// Cell number + 1 for each week of each span; 0 where the week has no cell yet.
     private var slots: [UInt32] = []
     /// Slots left behind when spans moved; reclaimed once they are half the array.
     private var abandoned = 0
-
-    @inline(__always)
-    static func pair(trust: Int, type: Int) -> Int { trust << 2 | type }
 
     /// The cell number, or -1 when this index has not been told it.
     @inline(__always)

@@ -16,7 +16,10 @@
 /// A delay of `longDelay` seconds (about 4.2 years) or more keeps only its bucket here; the
 /// worker keeps such a cell's extremes aside. An outstanding letter's offset is its event
 /// instant as seconds after its week's London Monday midnight, plus one hour: under 2^20, exact.
+///
+/// A row spills `words` words: this record, its `StageRecord` and its `LetterDimensions`.
 enum CellRecord {
+    static let words = 3
     static let localCellShift: UInt64 = 44
     /// Cells per partition that a record can name.
     static let localCells = 1 << 20

@@ -14,19 +14,13 @@ final class CellRegistry: @unchecked Sendable {
     static let otherTrustLimit = 50_000
 
     private let lock = NSLock()
-    private var numbers: [UInt64: UInt32] = [:]
-    private var keyList: [UInt64] = []
+    private var numbers: [CellKey: UInt32] = [:]
+    private var keyList: [CellKey] = []
     private var otherTrusts: [Int: Int] = [:]
     private var otherTrustNumbers: [Int] = []
 
-    /// The key of a cell: trust number, letter type and week, packed so that keys sort in that order.
-    @inline(__always)
-    static func key(trust: Int, type: Int, week: Int) -> UInt64 {
-        UInt64(trust) << 32 | UInt64(type) << 28 | UInt64(week + (1 << 27))
-    }
-
     /// The number of the cell with `key`, assigning the next one when it is new.
-    func number(of key: UInt64) throws -> UInt32 {
+    func number(of key: CellKey) throws -> UInt32 {
         try lock.withLock {
             if let n = numbers[key] { return n }
             guard keyList.count < Int(UInt32.max) else {
@@ -56,15 +50,14 @@ final class CellRegistry: @unchecked Sendable {
     var count: Int { lock.withLock { keyList.count } }
 
     /// Every cell's key, by number; read once the pass is over.
-    var keys: [UInt64] { lock.withLock { keyList } }
+    var keys: [CellKey] { lock.withLock { keyList } }
 
     func trustName(_ index: Int) -> String {
         CodeShape.trustCode(index < Self.fastTrustCodes ? index : lock.withLock { otherTrustNumbers[index - Self.fastTrustCodes] })
     }
 
     /// The cell a key names.
-    func cellID(ofKey key: UInt64) -> CellID {
-        CellID(trust: trustName(Int(key >> 32)), type: LetterType(rawValue: Int((key >> 28) & 0xF))!,
-               week: Int(key & 0x0FFF_FFFF) - (1 << 27))
+    func cellID(ofKey key: CellKey) -> CellID {
+        CellID(trust: trustName(key.trust), type: LetterType(rawValue: key.type)!, week: key.week)
     }
 }

@@ -16,8 +16,25 @@ public struct CellSummary: Sendable, Equatable {
     /// Outstanding letters not yet older than both their contract limit and 4 days at the as-of
     /// time: while any remain, the cell's figures can still change (docs/product.md, "Complete periods").
     public var pending: Int = 0
+    /// Letters with a `sent_at` (docs/product.md, "Stages"): the letters the writing stage is over.
+    public var sent: Int = 0
+    /// Letters with a contract limit that were sent, or are unsent past their deadline at the as-of time.
+    public var writingDue: Int = 0
+    /// Letters sent within their contract limit.
+    public var writingWithinLimit: Int = 0
+    /// Letters sent but not received by the as-of time.
+    public var inTransit: Int = 0
+    /// The longest time since sending among letters in transit, in seconds; `Int64.min` when none is.
+    public var oldestInTransit: Int64 = .min
+    /// False for figures read back from a run stored before stages were kept, whose stage
+    /// counts and histograms are unknown rather than zero; merging keeps it false.
+    public var stagesKept = true
     /// Delays of received letters.
     public var delay = LatencyHistogram()
+    /// Writing (event → sent) of letters with a `sent_at`.
+    public var writing = LatencyHistogram()
+    /// Delivery (sent → received) of letters with both.
+    public var delivery = LatencyHistogram()
     /// Ages at the as-of time of letters still outstanding.
     public var outstandingAge = LatencyHistogram()
     /// Delays of received letters in England and Wales working days (values are days, not seconds).
@@ -47,6 +64,8 @@ public struct CellSummary: Sendable, Equatable {
         total.delay = LatencyHistogram.merged(parts.map(\.delay))
         total.outstandingAge = LatencyHistogram.merged(parts.map(\.outstandingAge))
         total.workingDays = LatencyHistogram.merged(parts.map(\.workingDays))
+        total.writing = LatencyHistogram.merged(parts.map(\.writing))
+        total.delivery = LatencyHistogram.merged(parts.map(\.delivery))
         return total
     }
 
@@ -55,6 +74,8 @@ public struct CellSummary: Sendable, Equatable {
         delay.merge(o.delay)
         outstandingAge.merge(o.outstandingAge)
         workingDays.merge(o.workingDays)
+        writing.merge(o.writing)
+        delivery.merge(o.delivery)
     }
 
     /// Adds `o`'s counts, leaving the histograms to the caller.
@@ -69,6 +90,12 @@ public struct CellSummary: Sendable, Equatable {
         due4d += o.due4d
         within4d += o.within4d
         pending += o.pending
+        sent += o.sent
+        writingDue += o.writingDue
+        writingWithinLimit += o.writingWithinLimit
+        inTransit += o.inTransit
+        oldestInTransit = max(oldestInTransit, o.oldestInTransit)
+        stagesKept = stagesKept && o.stagesKept
     }
 }
 

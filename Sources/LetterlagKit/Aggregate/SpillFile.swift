@@ -221,6 +221,23 @@ final class SpillFile: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with each block of `partition`, whole records in the order written, through
+    /// one reusable buffer, so a partition of any size is read in 4 KiB at a time. A file not in
+    /// `columns`; safe from several threads at once after `finish`.
+    func forEachBlock(partition: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> Void) throws {
+        precondition(!columns)
+        guard !discarded else { throw LetterlagError.spill("a temporary file was read after it was discarded") }
+        let list = blocks[partition]
+        guard !list.isEmpty else { return }
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { buffer in
+            for (i, block) in list.enumerated() {
+                let values = i == list.count - 1 ? lastCount[partition] : blockValues
+                try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: values * 8)
+                try body(UnsafeBufferPointer(rebasing: buffer[0..<values]))
+            }
+        }
+    }
+
     private func read(block: UInt32, into at: UnsafeMutableRawPointer, bytes: Int) throws {
         var done = 0
         while done < bytes {

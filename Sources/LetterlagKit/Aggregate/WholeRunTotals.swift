@@ -52,19 +52,21 @@ final class WholeRunTotals: @unchecked Sendable {
         var delay = DenseCounts()
         var outstandingAge = DenseCounts()
         var workingDays = DenseCounts()
+        var writing = DenseCounts()
+        var delivery = DenseCounts()
     }
 
-    private let slot: [UInt64: Int]
+    private let slot: [TrustTypePair: Int]
     private let ids: [TrustType]
     private let entries: UnsafeMutableBufferPointer<Entry>
     private let locks: [NSLock]
 
-    /// One entry per trust × letter type among the cell keys (`key >> 28` names one).
-    init(keys: [UInt64], registry: CellRegistry) {
-        var slot: [UInt64: Int] = [:]
+    /// One entry per trust × letter type among the cell keys.
+    init(keys: [CellKey], registry: CellRegistry) {
+        var slot: [TrustTypePair: Int] = [:]
         var ids: [TrustType] = []
-        for key in keys where slot[key >> 28] == nil {
-            slot[key >> 28] = ids.count
+        for key in keys where slot[key.pair] == nil {
+            slot[key.pair] = ids.count
             let id = registry.cellID(ofKey: key)
             ids.append(TrustType(trust: id.trust, type: id.type))
         }
@@ -81,13 +83,15 @@ final class WholeRunTotals: @unchecked Sendable {
     }
 
     /// Adds the weekly cell with `key`.
-    func add(_ key: UInt64, _ cell: CellSummary) {
-        let i = slot[key >> 28]!
+    func add(_ key: CellKey, _ cell: CellSummary) {
+        let i = slot[key.pair]!
         locks[i].withLock {
             entries[i].figures.mergeCounts(cell)
             entries[i].delay.add(cell.delay)
             entries[i].outstandingAge.add(cell.outstandingAge)
             entries[i].workingDays.add(cell.workingDays)
+            entries[i].writing.add(cell.writing)
+            entries[i].delivery.add(cell.delivery)
         }
     }
 
@@ -99,6 +103,8 @@ final class WholeRunTotals: @unchecked Sendable {
             s.delay = entries[i].delay.histogram
             s.outstandingAge = entries[i].outstandingAge.histogram
             s.workingDays = entries[i].workingDays.histogram
+            s.writing = entries[i].writing.histogram
+            s.delivery = entries[i].delivery.histogram
             out[id] = s
         }
         return out

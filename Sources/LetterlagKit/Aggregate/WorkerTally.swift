@@ -2,8 +2,9 @@
 ///
 /// Per row it finds the cell (trust × type × week) by direct indexing and spills the rest: a
 /// `CellRecord` (the exact delay, working-day bucket and limit flags, or an outstanding letter's
-/// event instant) to the cell's partition, and the letter's `LetterKey` with the record's
-/// locator to the key's partition, so memory is about 6 bytes a cell, however many rows.
+/// event instant) with its `StageRecord` and `LetterDimensions` to the cell's partition, and the
+/// letter's `LetterKey` with the record's locator to the key's partition, so memory is about 6
+/// bytes a cell, however many rows.
 /// Outstanding letters are judged later, because their age depends on the as-of time, which by
 /// default is the latest timestamp in the extract; repeated letters are resolved later too
 /// (`DuplicateResolver`), since the row that counts may come in a later chunk or file.
@@ -83,6 +84,7 @@ public struct WorkerTally: RowSink {
         recordPartitions = spill.partitions
         precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0
                      && recordPartitions <= LetterKey.partitionLimit, "partitions must be a power of two")
+        precondition(spill.stride == CellRecord.words)
         precondition(keys.partitions > 1 && keys.partitions & (keys.partitions - 1) == 0 && keys.stride == 2 && keys.columns)
         precondition(worker < LetterKey.workerLimit)
         partitionBits = recordPartitions.trailingZeroBitCount
@@ -118,7 +120,7 @@ public struct WorkerTally: RowSink {
 
     /// A tally with its own registry and spill files, for benchmarks and tests that drive `RowParser` directly.
     public init(limits: ContractLimits) throws {
-        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: Self.defaultPartitions),
+        self.init(limits: limits, registry: CellRegistry(), spill: try SpillFile(partitions: Self.defaultPartitions, stride: CellRecord.words),
                   keys: try SpillFile(partitions: Self.defaultPartitions, stride: 2, columns: true), longIDs: ByteLog(), worker: 0)
     }
 
@@ -186,8 +188,7 @@ public struct WorkerTally: RowSink {
 
     @inline(__always)
     mutating func cellNumber(trust: Int, type: Int, week: Int) -> Int {
-        let pair = CellIndex.pair(trust: trust, type: type)
-        let cell = cells.cell(pair: pair, week: week)
+        let cell = cells.cell(pair: TrustTypePair(trust: trust, type: type).raw, week: week)
         if cell >= 0 { return cell }
         return newCell(trust: trust, type: type, week: week)
     }
@@ -196,14 +197,14 @@ public struct WorkerTally: RowSink {
     mutating func newCell(trust: Int, type: Int, week: Int) -> Int {
         var number: UInt32 = 0
         do {
-            number = try registry.number(of: CellRegistry.key(trust: trust, type: type, week: week))
+            number = try registry.number(of: CellKey(trust: trust, type: type, week: week))
         } catch {
             if failure == nil { failure = error }
         }
         if Int(number) >> partitionBits >= CellRecord.localCells && failure == nil {
             failure = LetterlagError.implausibleExtract("more than \(CellRecord.localCells * recordPartitions) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
         }
-        cells.insert(pair: CellIndex.pair(trust: trust, type: type), week: week, cell: Int(number))
+        cells.insert(pair: TrustTypePair(trust: trust, type: type).raw, week: week, cell: Int(number))
         return Int(number)
     }
 
@@ -220,11 +221,18 @@ public struct WorkerTally: RowSink {
         if index >= LetterKey.indexLimit { tooMany() }
         let locator = LetterKey.locator(index: index, workerTag: workerTag, partition: partition, line: line)
         var latestHere = row.event.utc
-        if row.sent.status == .ok { latestHere = max(latestHere, row.sent.utc) }
+        let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
+        var stage: UInt64 = 0
+        if row.sent.status == .ok {
+            latestHere = max(latestHere, row.sent.utc)
+            let delivered = row.arrivalIsReceipt && row.arrival.status == .ok
+            stage = StageRecord.make(writing: row.sent.utc - row.event.utc,
+                                     delivery: delivered ? row.arrival.utc - row.sent.utc : nil, limit: limit)
+        }
+        let dimensions = LetterDimensions.make(specialty: row.specialty, channel: row.channel, practice: row.practice, eventDay: eventDay)
         if row.arrival.status == .ok {
             latestHere = max(latestHere, row.arrival.utc)
             let delay = row.arrival.utc - row.event.utc
-            let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
             var flags: UInt64 = 0
             if limit >= 0 {
                 flags |= CellRecord.due
@@ -234,12 +242,12 @@ public struct WorkerTally: RowSink {
             if delay <= Self.fourDays { flags |= CellRecord.within4d }
             if delay >= CellRecord.longDelay { noteLong(delay, cell: cell, locator: locator) }
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
-            spill.append(CellRecord.received(localCell: localCell, delay: delay,
-                                             workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
-                         to: partition)
+            spill.append(record: (CellRecord.received(localCell: localCell, delay: delay,
+                                                      workingBucket: LatencyHistogram.bucket(of: Int64(working)), flags: flags),
+                                  stage, dimensions), to: partition)
         } else {
-            spill.append(CellRecord.outstanding(localCell: localCell, offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
-                         to: partition)
+            spill.append(record: (CellRecord.outstanding(localCell: localCell, offset: CellRecord.offset(ofEvent: row.event.utc, week: week)),
+                                  stage, dimensions), to: partition)
         }
         if latestHere > latest { latest = latestHere }
         return locator

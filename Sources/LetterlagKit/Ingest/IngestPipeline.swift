@@ -144,7 +144,7 @@ public struct IngestPipeline {
             var tally: WorkerTally
             do {
                 tally = WorkerTally(limits: options.limits, registry: shared.registry,
-                                    spill: try SpillFile(partitions: recordPartitions),
+                                    spill: try SpillFile(partitions: recordPartitions, stride: CellRecord.words),
                                     keys: try SpillFile(partitions: keyPartitions, stride: 2, columns: true), longIDs: ByteLog(), worker: worker)
             } catch {
                 shared.fail(error)

@@ -90,6 +90,38 @@ public enum CodeShape {
         return isUpper(p[0]) && fourDigits(load32(p, 2)) && isDigit(p[1])
     }
 
+    /// Practice codes number below this: 26 letters × 100,000.
+    public static let practiceNumbers = 26 * 100_000
+
+    /// The number of a code that `isPractice` accepts: its letter's place × 100,000 + its digits.
+    @inline(__always)
+    public static func practiceNumber(_ code: UnsafeBufferPointer<UInt8>) -> Int {
+        let p = code.baseAddress!
+        var v = Int(p[0] &- 0x41)
+        for i in 1..<6 { v = v &* 10 &+ Int(p[i] &- 0x30) }
+        return v
+    }
+
+    /// The code of a practice number.
+    public static func practiceCode(_ number: Int) -> String {
+        let letter = Character(Unicode.Scalar(UInt8(0x41 + number / 100_000)))
+        let digits = String(number % 100_000)
+        return String(letter) + String(repeating: "0", count: 5 - digits.count) + digits
+    }
+
+    /// The value of a code that `isSpecialty` accepts.
+    @inline(__always)
+    public static func specialtyNumber(_ code: UnsafeBufferPointer<UInt8>) -> Int {
+        let p = code.baseAddress!
+        return Int(p[0] &- 0x30) &* 100 &+ Int(p[1] &- 0x30) &* 10 &+ Int(p[2] &- 0x30)
+    }
+
+    /// The three-digit code of a specialty value.
+    public static func specialtyCode(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: 3 - digits.count) + digits
+    }
+
     /// Three digits.
     @inline(__always)
     public static func isSpecialty(_ code: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -6,10 +6,17 @@ public struct ParsedRow {
     /// The trust code's `CodeShape.trustNumber`.
     public var trust: Int
     public var letterType: Int
+    /// The practice code's `CodeShape.practiceNumber`, the specialty code's value (0–999) and
+    /// the `LetterChannel`, for the breakdowns.
+    public var practice: Int
+    public var specialty: Int
+    public var channel: Int
     public var event: ParsedTimestamp
     public var sent: ParsedTimestamp
     /// When the letter arrived: `received_at`, or `sent_at` in a file without `received_at`.
     public var arrival: ParsedTimestamp
+    /// Whether `arrival` is `received_at`, so that sent → arrival is the delivery stage.
+    public var arrivalIsReceipt: Bool
 }
 
 /// Receives the rows of a chunk from `RowParser`.

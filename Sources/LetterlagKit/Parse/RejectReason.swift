@@ -9,6 +9,7 @@ public enum RejectReason: Int, CaseIterable, Sendable, Codable, CustomStringConv
     case impossibleTimestamp
     case sentBeforeEvent
     case receivedBeforeEvent
+    case receivedBeforeSent
     case afterAsOf
     case duplicateLetterID
 
@@ -24,6 +25,7 @@ public enum RejectReason: Int, CaseIterable, Sendable, Codable, CustomStringConv
         case .impossibleTimestamp: "impossible_timestamp"
         case .sentBeforeEvent: "sent_before_event"
         case .receivedBeforeEvent: "received_before_event"
+        case .receivedBeforeSent: "received_before_sent"
         case .afterAsOf: "after_as_of"
         case .duplicateLetterID: "duplicate_letter_id"
         }

@@ -142,6 +142,10 @@ public struct RowParser: Sendable {
         if event.status != .ok { sink.reject(.requiredFieldEmpty, line: line); return }
         if sent.status == .ok && sent.utc < event.utc { sink.reject(.sentBeforeEvent, line: line); return }
         if received.status == .ok && received.utc < event.utc { sink.reject(.receivedBeforeEvent, line: line); return }
+        if layout.hasReceived && received.status == .ok && sent.status == .ok && received.utc < sent.utc {
+            sink.reject(.receivedBeforeSent, line: line)
+            return
+        }
         if let asOf {
             if event.utc > asOf || (sent.status == .ok && sent.utc > asOf) || (received.status == .ok && received.utc > asOf) {
                 sink.reject(.afterAsOf, line: line)
@@ -149,6 +153,9 @@ public struct RowParser: Sendable {
             }
         }
         sink.accept(ParsedRow(letterID: field(.letterID), trust: trust, letterType: type,
-                              event: event, sent: sent, arrival: received), line: line)
+                              practice: CodeShape.practiceNumber(field(.practiceCode)),
+                              specialty: CodeShape.specialtyNumber(field(.specialtyCode)),
+                              channel: LetterChannel.of(field(.channel)),
+                              event: event, sent: sent, arrival: received, arrivalIsReceipt: layout.hasReceived), line: line)
     }
 }

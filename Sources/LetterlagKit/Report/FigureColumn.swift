@@ -28,7 +28,27 @@ public struct FigureColumn: Sendable {
         FigureColumn(name: "km_p50_hours") { r, f in f.hoursCell(r.kmP50Hours, base: r.letters) },
         FigureColumn(name: "p50_working_days") { r, f in f.hoursCell(r.p50WorkingDays, base: r.received) },
         FigureColumn(name: "complete") { r, _ in r.complete.map { .integer($0 ? 1 : 0) } ?? .text("") },
+        FigureColumn(name: "sent") { r, f in r.stages.map { f.countCell($0.sent) } ?? .fixed(nil) },
+        FigureColumn(name: "in_transit") { r, f in r.stages.map { f.countCell($0.inTransit) } ?? .fixed(nil) },
+        FigureColumn(name: "writing_p50_hours") { r, f in stage(r, f) { ($0.writingP50Hours, $0.sent) } },
+        FigureColumn(name: "writing_p90_hours") { r, f in stage(r, f) { ($0.writingP90Hours, $0.sent) } },
+        FigureColumn(name: "delivery_p50_hours") { r, f in stage(r, f) { ($0.deliveryP50Hours, $0.delivered) } },
+        FigureColumn(name: "delivery_p90_hours") { r, f in stage(r, f) { ($0.deliveryP90Hours, $0.delivered) } },
+        FigureColumn(name: "oldest_in_transit_hours") { r, f in stage(r, f) { ($0.oldestInTransitHours, $0.inTransit) } },
+        FigureColumn(name: "writing_within_limit_pct") { r, f in
+            r.stages.map { f.percentCell($0.writingWithinLimit, of: $0.writingDue) } ?? .fixed(nil)
+        },
     ].map { ($0.name, $0) })
+
+    /// A stage statistic with the count it rests on, for disclosure control; empty before stages were kept.
+    private static func stage(_ r: SummaryRow, _ f: FigureFormatter, _ pick: (StageFigures) -> (Double?, Int)) -> FigureCell {
+        guard let s = r.stages else { return .fixed(nil) }
+        let (value, base) = pick(s)
+        return f.hoursCell(value, base: base)
+    }
+
+    /// The report's stage columns, after its delay columns (docs/schema.md).
+    static let stageNames = ["writing_p50_hours", "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours", "in_transit"]
 
     /// The columns with these names, in this order; a name not in `all` is a programming error.
     static func named(_ names: [String]) -> [FigureColumn] { names.map { all[$0]! } }

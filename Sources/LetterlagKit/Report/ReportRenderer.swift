@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders a run's per trust × letter type summary as CSV, JSON or a table for people.
 public struct ReportRenderer {
-    public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct"
+    public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,writing_p50_hours,writing_p90_hours,delivery_p50_hours,delivery_p90_hours,in_transit"
 
     public let run: SummaryStore.Run
     public let rows: [SummaryRow]
@@ -36,7 +36,8 @@ public struct ReportRenderer {
 
     static let csvColumns = csvHeader.split(separator: ",").map(String.init)
     /// The columns JSON adds after the CSV's.
-    static let jsonExtras = ["p50_vs_baseline", "oldest_outstanding_hours", "km_p50_hours", "p50_working_days"]
+    static let jsonExtras = ["p50_vs_baseline", "oldest_outstanding_hours", "km_p50_hours", "p50_working_days", "sent",
+                             "writing_within_limit_pct", "oldest_in_transit_hours"]
 
     /// The cells of `names` for a row.
     func cells(_ r: SummaryRow, _ names: [String]) -> [FigureCell] {
@@ -65,9 +66,11 @@ public struct ReportRenderer {
 
     public func table() -> String {
         var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)", "KM median (h)", "median (wd)",
-                                   "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %"], leftAligned: [0, 1])
+                                   "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %", "writing p50 (h)", "delivery p50 (h)",
+                                   "in transit"], leftAligned: [0, 1])
         let shown = ["trust_code", "letter_type", "letters", "outstanding", "oldest_outstanding_days", "p50_hours", "km_p50_hours",
-                     "p50_working_days", "p50_vs_baseline", "p90_hours", "p99_hours", "within_limit_pct", "within_3d_pct", "within_4d_pct"]
+                     "p50_working_days", "p50_vs_baseline", "p90_hours", "p99_hours", "within_limit_pct", "within_3d_pct", "within_4d_pct",
+                     "writing_p50_hours", "delivery_p50_hours", "in_transit"]
         for r in worstFirst { t.rows.append(cells(r, shown).map(\.text)) }
         let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (this extract has no received_at)"
         return "Run \(run.id), as of \(run.asOf); delay is \(delay). Worst first.\n" + t.render()

@@ -21,7 +21,9 @@ public struct TrendRenderer {
     /// Every figure column after the period's, in CSV order.
     static let figureNames = ["letters", "received", "outstanding", "p50_hours", "p90_hours", "within_limit_pct", "within_3d_pct",
                               "within_4d_pct", "p50_vs_baseline", "due", "within_limit", "p95_hours", "p99_hours", "max_hours",
-                              "oldest_outstanding_hours", "km_p50_hours", "p50_working_days", "complete"]
+                              "oldest_outstanding_hours", "km_p50_hours", "p50_working_days", "sent", "in_transit",
+                              "writing_p50_hours", "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours",
+                              "writing_within_limit_pct", "oldest_in_transit_hours", "complete"]
 
     /// Every column, in CSV order; the period's column is named after it.
     static func columns(_ period: TrendPeriod) -> [Column] {

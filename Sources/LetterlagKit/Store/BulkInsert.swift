@@ -23,6 +23,11 @@ struct BulkInsert {
     mutating func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
     mutating func bind(_ value: Int) { sqlite3_bind_int64(handle, next(), Int64(value)) }
 
+    mutating func bind(_ value: Int?) {
+        let i = next()
+        if let value { sqlite3_bind_int64(handle, i, Int64(value)) } else { sqlite3_bind_null(handle, i) }
+    }
+
     mutating func bind(_ value: Double?) {
         let i = next()
         if let value { sqlite3_bind_double(handle, i, value) } else { sqlite3_bind_null(handle, i) }
@@ -44,6 +49,13 @@ struct BulkInsert {
     mutating func bind(figuresOf r: SummaryRow) {
         for count in r.storedCounts { bind(count) }
         for hours in r.storedHours { bind(hours) }
+    }
+
+    /// The stage columns shared by `weekly`, `summary` and the breakdowns (`SummarySchema.stageColumns`).
+    mutating func bind(stagesOf r: SummaryRow) {
+        let (counts, hours) = r.storedStages
+        for count in counts { bind(count) }
+        for h in hours { bind(h) }
     }
 
     /// Runs the insert with the values bound since the last step, then resets for the next row.

@@ -67,8 +67,11 @@ extension SummaryStore {
                         weekly.bind(w.blobs[w.delayEnd..<w.agesEnd])
                         weekly.bind(w.row.kmP50Hours)
                         weekly.bind(w.row.p50WorkingDays)
-                        weekly.bind(w.blobs[w.agesEnd...])
+                        weekly.bind(w.blobs[w.agesEnd..<w.workingEnd])
                         weekly.bind(w.complete ? 1 : 0)
+                        weekly.bind(stagesOf: w.row)
+                        weekly.bind(w.blobs[w.workingEnd..<w.writingEnd])
+                        weekly.bind(w.blobs[w.writingEnd...])
                         try weekly.step(db)
                     }
                 }
@@ -82,7 +85,26 @@ extension SummaryStore {
                     for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
                         summary.bind(value)
                     }
+                    summary.bind(stagesOf: row)
+                    summary.bind(row.stages?.writingWithinLimitPercent)
                     try summary.step(db)
+                }
+                var inserts = Dictionary(uniqueKeysWithValues: try Breakdown.allCases.map { b in
+                    (b, BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table, SummarySchema.breakdownColumns(b)))))
+                })
+                try result.assembler.forEachBreakdownBatch(prepare: BreakdownRow.init) { batch in
+                    for r in batch {
+                        var insert = inserts[r.breakdown]!
+                        insert.bind(run)
+                        for key in r.key { insert.bind(key) }
+                        insert.bind(figuresOf: r.row)
+                        insert.bind(r.row.kmP50Hours)
+                        insert.bind(r.row.complete == true ? 1 : 0)
+                        insert.bind(stagesOf: r.row)
+                        for (start, end) in zip([0] + r.ends.dropLast(), r.ends) { insert.bind(r.blobs[start..<end]) }
+                        try insert.step(db)
+                        inserts[r.breakdown] = insert
+                    }
                 }
                 return run
             }
@@ -120,18 +142,53 @@ extension SummaryStore {
         var blobs: [UInt8] = []
         var delayEnd = 0
         var agesEnd = 0
+        var workingEnd = 0
+        var writingEnd = 0
 
         init(id: CellID, cell: CellSummary) {
             row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
             week = CivilDate.isoWeekLabel(ofWeek: id.week)
             weekStart = CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))
             complete = cell.isComplete
-            blobs.reserveCapacity(cell.delay.encodedSizeEstimate + cell.outstandingAge.encodedSizeEstimate + cell.workingDays.encodedSizeEstimate)
+            blobs.reserveCapacity(cell.delay.encodedSizeEstimate + cell.outstandingAge.encodedSizeEstimate + cell.workingDays.encodedSizeEstimate
+                                  + cell.writing.encodedSizeEstimate + cell.delivery.encodedSizeEstimate)
             cell.delay.encode(into: &blobs)
             delayEnd = blobs.count
             cell.outstandingAge.encode(into: &blobs)
             agesEnd = blobs.count
             cell.workingDays.encode(into: &blobs)
+            workingEnd = blobs.count
+            cell.writing.encode(into: &blobs)
+            writingEnd = blobs.count
+            cell.delivery.encode(into: &blobs)
+        }
+    }
+
+    /// One breakdown row, ready to bind: its key's text, figures and histograms (`SummarySchema.breakdownColumns`).
+    struct BreakdownRow: Sendable {
+        var breakdown: Breakdown
+        /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
+        var key: [String]
+        var row: SummaryRow
+        /// `SummarySchema.histogramColumns`' stored forms one after another, each ending at its offset in `ends`.
+        var blobs: [UInt8] = []
+        var ends: [Int] = []
+
+        init(_ cell: BreakdownCell) {
+            breakdown = cell.breakdown
+            let value = cell.breakdown.text(ofValue: cell.value)
+            let type = cell.type.name
+            if let month = cell.month {
+                key = [cell.trust, type, Breakdown.monthLabel(month), value]
+            } else {
+                key = [value, cell.trust, type]
+            }
+            row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            let s = cell.summary
+            for h in [s.delay, s.outstandingAge, s.writing, s.delivery] {
+                h.encode(into: &blobs)
+                ends.append(blobs.count)
+            }
         }
     }
 }

@@ -113,13 +113,14 @@ public struct StoredWeek: Sendable {
 
     /// The columns read for every row, in the order `init` takes them.
     static let columns = ["trust_code", "letter_type", "week", "week_start"] + SummarySchema.figureColumns
-        + ["km_p50_hours", "p50_working_days", "complete"]
-    static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist"]
+        + ["km_p50_hours", "p50_working_days", "complete"] + SummarySchema.stageColumns
+    static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist", "writing_hist", "delivery_hist"]
 
     /// A column's position in `columns` then `histogramColumns`.
     private static func position(_ name: String) -> Int32 { Int32((columns + histogramColumns).firstIndex(of: name)!) }
     private static let letters = position("letters"), hours = position("p50_hours"), km = position("km_p50_hours"),
-                       working = position("p50_working_days"), completeness = position("complete"), delay = position("delay_hist")
+                       working = position("p50_working_days"), completeness = position("complete"), delay = position("delay_hist"),
+                       sent = position("sent")
 
     init(_ s: OpaquePointer, histograms: Bool, path: String) throws {
         func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
@@ -147,6 +148,16 @@ public struct StoredWeek: Sendable {
         figures = SummaryRow(trust: trust, type: type, counts: c,
                              hours: (real(h), real(h + 1), real(h + 2), real(h + 3), real(h + 4), real(h + 5)),
                              kmP50Hours: real(Self.km), p50WorkingDays: real(Self.working), complete: complete)
+        figures.stages = StageFigures(reading: s, from: Self.sent)
+        if let st = figures.stages {
+            c.sent = st.sent
+            c.inTransit = st.inTransit
+            c.writingDue = st.writingDue
+            c.writingWithinLimit = st.writingWithinLimit
+            c.oldestInTransit = st.oldestInTransitHours.map { Int64(($0 * 3600).rounded()) } ?? .min
+        } else {
+            c.stagesKept = false
+        }
         if histograms {
             func histogram(_ i: Int32, _ name: String) throws -> LatencyHistogram {
                 let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, i), count: Int(sqlite3_column_bytes(s, i)))
@@ -158,6 +169,10 @@ public struct StoredWeek: Sendable {
             c.delay = try histogram(Self.delay, "delay_hist")
             c.outstandingAge = try histogram(Self.delay + 1, "outstanding_hist")
             c.workingDays = try histogram(Self.delay + 2, "working_days_hist")
+            if c.stagesKept {
+                c.writing = try histogram(Self.delay + 3, "writing_hist")
+                c.delivery = try histogram(Self.delay + 4, "delivery_hist")
+            }
         }
         cell = c
     }
@@ -185,5 +200,26 @@ extension SummaryRow {
         kmP50Hours = r["km_p50_hours"]
         p50WorkingDays = r["p50_working_days"]
         complete = nil
+        stages = StageFigures(row: r)
+    }
+}
+
+extension StageFigures {
+    /// The stage columns (`SummarySchema.stageColumns`) of a statement's row from column `first` on; nil when not kept.
+    init?(reading s: OpaquePointer, from first: Int32) {
+        guard sqlite3_column_type(s, first) != SQLITE_NULL else { return nil }
+        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(s, first + i)) }
+        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, first + i) == SQLITE_NULL ? nil : sqlite3_column_double(s, first + i) }
+        self.init(sent: int(0), delivered: int(1), inTransit: int(2), writingDue: int(3), writingWithinLimit: int(4),
+                  hours: (real(5), real(6), real(7), real(8), real(9)))
+    }
+
+    /// The stage columns of a GRDB row; nil when not kept.
+    init?(row r: Row) {
+        guard let sent: Int = r["sent"] else { return nil }
+        self.init(sent: sent, delivered: r["delivered"], inTransit: r["in_transit"], writingDue: r["writing_due"],
+                  writingWithinLimit: r["writing_within_limit"],
+                  hours: (r["writing_p50_hours"], r["writing_p90_hours"], r["delivery_p50_hours"], r["delivery_p90_hours"],
+                          r["oldest_in_transit_hours"]))
     }
 }

@@ -22,6 +22,9 @@ public struct SummaryRow: Sendable, Equatable {
     /// The median delay in England and Wales working days (weekends and bank holidays left out).
     public var p50WorkingDays: Double?
 
+    /// The two stages' figures (docs/product.md, "Stages"); nil for runs stored before they were kept.
+    public var stages: StageFigures?
+
     /// Whether the figures are final (docs/product.md, "Complete periods"); nil where not known,
     /// as for whole-run rows and weeks stored before the rule was kept.
     public var complete: Bool?
@@ -39,6 +42,7 @@ public struct SummaryRow: Sendable, Equatable {
                           s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600),
                   kmP50Hours: hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge)),
                   p50WorkingDays: s.workingDays.percentile(perMille: 500), complete: s.isComplete)
+        stages = s.stagesKept ? StageFigures(s) : nil
     }
 
     /// Stored figures read back: counts from `counts`, hours as stored (p50, p90, p95, p99, max, oldest outstanding).
@@ -59,12 +63,20 @@ public struct SummaryRow: Sendable, Equatable {
         self.kmP50Hours = kmP50Hours
         self.p50WorkingDays = p50WorkingDays
         self.complete = complete
+        stages = nil
     }
 
     /// The counts of `SummarySchema.figureColumns`, in its order.
     var storedCounts: [Int] { [letters, received, outstanding, due, withinLimit, due3d, within3d, due4d, within4d] }
     /// The hours of `SummarySchema.figureColumns`, after the counts.
     var storedHours: [Double?] { [p50Hours, p90Hours, p95Hours, p99Hours, maxHours, oldestOutstandingHours] }
+
+    /// The stage columns of `SummarySchema.stageColumns`, in its order; all null before stages were kept.
+    var storedStages: (counts: [Int?], hours: [Double?]) {
+        guard let s = stages else { return (Array(repeating: nil, count: 5), Array(repeating: nil, count: 5)) }
+        return ([s.sent, s.delivered, s.inTransit, s.writingDue, s.writingWithinLimit],
+                [s.writingP50Hours, s.writingP90Hours, s.deliveryP50Hours, s.deliveryP90Hours, s.oldestInTransitHours])
+    }
 
     static func percent(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) * 100 / Double(whole) : nil }
 
@@ -73,4 +85,50 @@ public struct SummaryRow: Sendable, Equatable {
     public var within4dPercent: Double? { Self.percent(within4d, due4d) }
     /// The median as a multiple of the 3.5-day baseline.
     public var p50VersusBaseline: Double? { p50Hours.map { $0 / Self.baselineHours } }
+}
+
+/// A cell's or window's writing (event → sent) and delivery (sent → received) figures.
+public struct StageFigures: Sendable, Equatable {
+    /// Letters with a `sent_at`, over which writing percentiles run.
+    public var sent: Int
+    /// Letters with both `sent_at` and `received_at`, over which delivery percentiles run.
+    public var delivered: Int
+    /// Letters sent but not received by the as-of time.
+    public var inTransit: Int
+    /// Letters with a contract limit that were sent, or are unsent past their deadline.
+    public var writingDue: Int
+    public var writingWithinLimit: Int
+    public var writingP50Hours: Double?
+    public var writingP90Hours: Double?
+    public var deliveryP50Hours: Double?
+    public var deliveryP90Hours: Double?
+    /// The longest time since sending of a letter in transit.
+    public var oldestInTransitHours: Double?
+
+    init(_ s: CellSummary) {
+        func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
+        sent = s.sent
+        delivered = Int(s.delivery.total)
+        inTransit = s.inTransit
+        writingDue = s.writingDue
+        writingWithinLimit = s.writingWithinLimit
+        writingP50Hours = hours(s.writing.percentile(perMille: 500))
+        writingP90Hours = hours(s.writing.percentile(perMille: 900))
+        deliveryP50Hours = hours(s.delivery.percentile(perMille: 500))
+        deliveryP90Hours = hours(s.delivery.percentile(perMille: 900))
+        oldestInTransitHours = s.oldestInTransit == .min ? nil : Double(s.oldestInTransit) / 3600
+    }
+
+    init(sent: Int, delivered: Int, inTransit: Int, writingDue: Int, writingWithinLimit: Int,
+         hours: (Double?, Double?, Double?, Double?, Double?)) {
+        self.sent = sent
+        self.delivered = delivered
+        self.inTransit = inTransit
+        self.writingDue = writingDue
+        self.writingWithinLimit = writingWithinLimit
+        (writingP50Hours, writingP90Hours, deliveryP50Hours, deliveryP90Hours, oldestInTransitHours) = hours
+    }
+
+    /// Letters sent within their limit, of those due: the trust's own part of the contract.
+    public var writingWithinLimitPercent: Double? { SummaryRow.percent(writingWithinLimit, writingDue) }
 }

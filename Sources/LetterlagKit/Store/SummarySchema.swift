@@ -6,7 +6,7 @@ import GRDB
 /// New figures arrive as added columns and views; nothing existing is renamed or moved.
 enum SummarySchema {
     /// The last migration: a database without it must be migrated before it is read.
-    static let latest = "v7: complete periods"
+    static let latest = "v8: stages and breakdowns"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -191,6 +191,45 @@ enum SummarySchema {
                 """)
             try backfillCompleteness(db)
         }
+        m.registerMigration("v8: stages and breakdowns") { db in
+            let stages = stageColumnDefinitions.map { "ADD COLUMN \($0)" }
+            for column in stages + ["ADD COLUMN writing_hist BLOB", "ADD COLUMN delivery_hist BLOB"] {
+                try db.execute(sql: "ALTER TABLE weekly \(column)")
+            }
+            for column in stages + ["ADD COLUMN writing_within_limit_pct REAL"] {
+                try db.execute(sql: "ALTER TABLE summary \(column)")
+            }
+            try db.execute(sql: """
+                DROP VIEW weekly_trend;
+                CREATE VIEW weekly_trend AS
+                    SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
+                           p50_hours, p90_hours, p95_hours, p99_hours, max_hours, oldest_outstanding_hours,
+                           100.0 * within_limit / nullif(due, 0) AS within_limit_pct,
+                           100.0 * within_3d / nullif(due_3d, 0) AS within_3d_pct,
+                           100.0 * within_4d / nullif(due_4d, 0) AS within_4d_pct,
+                           p50_hours / 84.0 AS p50_vs_baseline,
+                           km_p50_hours, complete,
+                           sent, delivered, in_transit, writing_p50_hours, writing_p90_hours, delivery_p50_hours, delivery_p90_hours,
+                           oldest_in_transit_hours,
+                           100.0 * writing_within_limit / nullif(writing_due, 0) AS writing_within_limit_pct
+                    FROM weekly;
+                """)
+            for b in Breakdown.allCases {
+                let key = breakdownKey(b)
+                let definitions = ["run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE"]
+                    + key.dropFirst().map { "\($0) TEXT NOT NULL" }
+                    + figureColumns.enumerated().map { i, c in "\(c) \(i < 9 ? "INTEGER NOT NULL" : "REAL")" }
+                    + ["km_p50_hours REAL", "complete INTEGER NOT NULL CHECK (complete IN (0, 1))"]
+                    + stageColumnDefinitions.map { $0.replacingOccurrences(of: "INTEGER", with: "INTEGER NOT NULL") }
+                    + histogramColumns.map { "\($0) BLOB NOT NULL" }
+                try db.execute(sql: """
+                    CREATE TABLE \(b.table) (
+                        \(definitions.joined(separator: ",\n    ")),
+                        PRIMARY KEY (\(key.joined(separator: ", ")))
+                    ) WITHOUT ROWID
+                    """)
+            }
+        }
         return m
     }
 
@@ -218,10 +257,33 @@ enum SummarySchema {
     /// The `weekly` columns in table order, as a run's insert binds them.
     static let weeklyColumns = ["run_id", "trust_code", "letter_type", "week", "week_start"] + figureColumns
         + ["delay_hist", "outstanding_hist", "km_p50_hours", "p50_working_days", "working_days_hist", "complete"]
+        + stageColumns + ["writing_hist", "delivery_hist"]
 
     /// The `summary` columns in table order.
     static let summaryColumns = ["run_id", "trust_code", "letter_type"] + figureColumns
         + ["within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "km_p50_hours", "p50_working_days"]
+        + stageColumns + ["writing_within_limit_pct"]
+
+    /// The stage columns, counts then hours, that `weekly`, `summary` and the breakdowns share:
+    /// `SummaryRow.storedStages` gives their values in this order. Null in rows stored before v8.
+    static let stageColumns = stageColumnDefinitions.map { String($0.prefix { $0 != " " }) }
+    private static let stageColumnDefinitions = ["sent INTEGER", "delivered INTEGER", "in_transit INTEGER", "writing_due INTEGER",
+                                                 "writing_within_limit INTEGER", "writing_p50_hours REAL", "writing_p90_hours REAL",
+                                                 "delivery_p50_hours REAL", "delivery_p90_hours REAL", "oldest_in_transit_hours REAL"]
+
+    /// The histograms a breakdown's row keeps, in table order.
+    static let histogramColumns = ["delay_hist", "outstanding_hist", "writing_hist", "delivery_hist"]
+
+    /// A breakdown table's primary key, which its rows are written and read in: the practice's
+    /// view leads with the practice, the others with the trust.
+    static func breakdownKey(_ b: Breakdown) -> [String] {
+        b.byMonth ? ["run_id", "trust_code", "letter_type", "month", b.column] : ["run_id", b.column, "trust_code", "letter_type"]
+    }
+
+    /// A breakdown table's columns in table order, as a run's insert binds them.
+    static func breakdownColumns(_ b: Breakdown) -> [String] {
+        breakdownKey(b) + figureColumns + ["km_p50_hours", "complete"] + stageColumns + histogramColumns
+    }
 
     /// The counts then hours that `weekly` and `summary` share, in table order: `SummaryRow.storedCounts`
     /// and `SummaryRow.storedHours` give their values in this order.

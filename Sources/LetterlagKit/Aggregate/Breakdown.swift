@@ -1,0 +1,77 @@
+/// The ways letters are broken down besides trust × letter type (docs/product.md, "Breakdowns"):
+/// the one place a breakdown is described, from the row's `LetterDimensions` to its table.
+///
+/// A breakdown's cell is named by a group key that sorts as its table's primary key:
+/// - by month (specialty, channel): trust × type (19 bits) at 63–44, month index at 43–12,
+///   the value at 11–0;
+/// - over the whole run (practice): practice number at 63–19, trust × type at 18–0.
+public enum Breakdown: String, CaseIterable, Sendable {
+    case specialty, channel, practice
+
+    /// The table that holds it (docs/schema.md).
+    public var table: String { "by_\(rawValue)" }
+
+    /// The name of its value's column in the table and in `report --by` output.
+    public var column: String {
+        switch self {
+        case .specialty: "specialty_code"
+        case .channel: "channel"
+        case .practice: "practice_code"
+        }
+    }
+
+    /// Whether its cells are kept per event month (else over the whole run).
+    public var byMonth: Bool { self != .practice }
+
+    /// The breakdowns that share the spill partitioned by trust × type × month.
+    static let monthly: [Breakdown] = [.specialty, .channel]
+
+    /// A letter's value under this breakdown, from its `LetterDimensions`.
+    @inline(__always)
+    func value(_ dimensions: UInt64) -> Int {
+        switch self {
+        case .specialty: LetterDimensions.specialty(dimensions)
+        case .channel: LetterDimensions.channel(dimensions)
+        case .practice: LetterDimensions.practice(dimensions)
+        }
+    }
+
+    /// The group key of a letter of trust × type `pair`, with `dimensions`, in event month `month`.
+    @inline(__always)
+    func group(pair: Int, dimensions: UInt64, month: Int) -> UInt64 {
+        if byMonth { return UInt64(pair) << 44 | UInt64(month) << 12 | UInt64(value(dimensions)) }
+        return UInt64(value(dimensions)) << 19 | UInt64(pair)
+    }
+
+    /// A group key's trust × type, value and month index (nil for a whole-run breakdown).
+    func parts(ofGroup g: UInt64) -> (pair: TrustTypePair, value: Int, month: Int?) {
+        if byMonth {
+            let pair = Int(g >> 44)
+            return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), Int((g >> 12) & 0xFFFF_FFFF))
+        }
+        let pair = Int(g & 0x7_FFFF)
+        return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g >> 19), nil)
+    }
+
+    /// The text a value is stored and shown as: a code checked on the row path, or a channel's name.
+    public func text(ofValue v: Int) -> String {
+        switch self {
+        case .specialty: CodeShape.specialtyCode(v)
+        case .channel: LetterChannel(rawValue: v)!.name
+        case .practice: CodeShape.practiceCode(v)
+        }
+    }
+
+    /// A month index (`year × 12 + month − 1`) as stored: `2024-07`.
+    public static func monthLabel(_ index: Int) -> String {
+        let year = index / 12, month = index % 12 + 1
+        return CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2)
+    }
+
+    /// The month index of a London date.
+    @inline(__always)
+    static func month(ofDay day: Int) -> Int {
+        let c = CivilDate.civil(days: day)
+        return c.year * 12 + c.month - 1
+    }
+}

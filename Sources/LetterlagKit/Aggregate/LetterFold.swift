@@ -1,0 +1,117 @@
+/// Folds one cell's letters, record by record, into its `CellSummary`: the one place a spilled
+/// record becomes figures, for the weekly cells and every breakdown alike.
+///
+/// Bucket counts go into dense arrays that `summary` drains, so one fold serves cell after cell
+/// on an assembling thread without allocating per letter.
+final class LetterFold {
+    private let delays = DenseBuckets()
+    private let working = DenseBuckets()
+    private let writing = DenseBuckets()
+    private let delivery = DenseBuckets()
+    private var delayExtremes = WorkerTally.DelayExtremes()
+    private var writingExtremes = WorkerTally.DelayExtremes()
+    private var deliveryExtremes = WorkerTally.DelayExtremes()
+    private var figures = CellSummary()
+    /// Outstanding letters' event instants, and their writing in seconds or -1 when unsent.
+    private var outstanding: [(event: Int64, writing: Int64)] = []
+    /// Whether every delay too long for its record comes to `noteLongDelay`; otherwise such a
+    /// delay's extremes are its bucket's lower bound, as breakdowns have them.
+    private let longDelaysExact: Bool
+
+    init(longDelaysExact: Bool) { self.longDelaysExact = longDelaysExact }
+
+    /// A received letter's `CellRecord` and `StageRecord`.
+    @inline(__always)
+    func addReceived(_ r: UInt64, stage: UInt64) {
+        figures.received &+= 1
+        let exact = CellRecord.exactDelay(r)
+        if exact >= 0 { delayExtremes.note(exact) }
+        else if !longDelaysExact { delayExtremes.note(LatencyHistogram.range(of: CellRecord.delayBucket(r)).lower) }
+        if r & CellRecord.due != 0 { figures.due &+= 1 }
+        if r & CellRecord.withinLimit != 0 { figures.withinLimit &+= 1 }
+        if r & CellRecord.within3d != 0 { figures.within3d &+= 1 }
+        if r & CellRecord.within4d != 0 { figures.within4d &+= 1 }
+        delays.add(CellRecord.delayBucket(r))
+        working.add(CellRecord.workingBucket(r))
+        if StageRecord.isSent(stage) { addStages(stage) }
+    }
+
+    /// A delay too long for its record (`CellRecord.longDelay`), for the cell's exact extremes.
+    func noteLongDelay(_ delay: Int64) { delayExtremes.note(delay) }
+
+    /// An outstanding letter, by its event instant, with its `StageRecord`.
+    @inline(__always)
+    func addOutstanding(event: Int64, stage: UInt64) {
+        var w: Int64 = -1
+        if StageRecord.isSent(stage) {
+            addStages(stage)
+            w = StageRecord.atLeast(StageRecord.writingField(stage))
+        }
+        outstanding.append((event, w))
+    }
+
+    @inline(__always)
+    private func addStages(_ stage: UInt64) {
+        figures.sent &+= 1
+        if stage & StageRecord.due != 0 { figures.writingDue &+= 1 }
+        if stage & StageRecord.writingWithinLimit != 0 { figures.writingWithinLimit &+= 1 }
+        let w = StageRecord.writingField(stage)
+        writing.add(StageRecord.bucket(w))
+        writingExtremes.note(StageRecord.atLeast(w))
+        if StageRecord.isDelivered(stage) {
+            let d = StageRecord.deliveryField(stage)
+            delivery.add(StageRecord.bucket(d))
+            deliveryExtremes.note(StageRecord.atLeast(d))
+        }
+    }
+
+    /// The figures of the letters added since the last call, judged at `asOf`; the fold is then empty.
+    ///
+    /// Outstanding letters count as due, and as pending, by their age against their own event
+    /// date's limit (docs/product.md, "Compliance" and "Complete periods").
+    func summary(type: Int, asOf: Int64, limits: ContractLimits) -> CellSummary {
+        var s = figures
+        s.letters = s.received + outstanding.count
+        s.due3d = s.received
+        s.due4d = s.received
+        if let (lowest, highest) = working.occupiedRange {
+            s.workingDays = working.drain()
+            s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
+                                       maximum: LatencyHistogram.range(of: highest).lower)
+            s.delay = delays.drain()
+            s.delay.noteExtremes(minimum: delayExtremes.shortest, maximum: delayExtremes.longest)
+        }
+        if s.sent > 0 {
+            s.writing = writing.drain()
+            s.writing.noteExtremes(minimum: writingExtremes.shortest, maximum: writingExtremes.longest)
+        }
+        if deliveryExtremes.longest >= 0 {
+            s.delivery = delivery.drain()
+            s.delivery.noteExtremes(minimum: deliveryExtremes.shortest, maximum: deliveryExtremes.longest)
+        }
+        // Latest events first, so ages arrive in ascending order.
+        outstanding.sort { $0.event > $1.event }
+        for (event, writing) in outstanding {
+            let age = asOf - event
+            s.outstanding += 1
+            s.outstandingAge.record(age)
+            let limit = limits.limitSeconds(type: type, eventDay: LondonClock.shared.localDay(fromUTC: event))
+            if limit >= 0 && age >= limit { s.due += 1 }
+            if age >= WorkerTally.threeDays { s.due3d += 1 }
+            if age >= WorkerTally.fourDays { s.due4d += 1 }
+            if !(age > WorkerTally.fourDays && (limit < 0 || age > limit)) { s.pending += 1 }
+            if writing >= 0 {
+                s.inTransit += 1
+                s.oldestInTransit = max(s.oldestInTransit, age - writing)
+            } else if limit >= 0 && age >= limit {
+                s.writingDue += 1
+            }
+        }
+        figures = CellSummary()
+        outstanding.removeAll(keepingCapacity: true)
+        delayExtremes = .init()
+        writingExtremes = .init()
+        deliveryExtremes = .init()
+        return s
+    }
+}
