@@ -111,6 +111,8 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Builds a histogram from dense counts, `dense[i]` being bucket `firstBucket + i`'s, skipping
     /// zeros; the arrays are sized exactly, with no per-bucket growth. Extremes are left to the caller.
+    @_specialize(exported: true, where Dense == [UInt32])
+    @_specialize(exported: true, where Dense == [UInt64])
     package init<Dense: Collection>(dense: Dense, firstBucket: Int) where Dense.Element: UnsignedInteger {
         var occupied = 0
         for c in dense where c > 0 { occupied += 1 }

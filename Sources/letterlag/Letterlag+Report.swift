@@ -3,6 +3,16 @@ import Foundation
 import LetterlagKit
 
 extension OutputFormat: ExpressibleByArgument {}
+extension Breakdown: ExpressibleByArgument {}
+
+/// A practice code given on the command line, checked before it is used or printed.
+enum PracticeArgument {
+    static func check(_ code: String) throws {
+        let bytes = Array(code.utf8)
+        let ok = bytes.withUnsafeBufferPointer { CodeShape.isPractice($0) }
+        if !ok { throw ValidationError("--practice takes an ODS practice code: a letter A–Z then 5 digits, such as A81001") }
+    }
+}
 
 /// The report's formats: the common three, and a self-contained HTML page.
 enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
@@ -18,9 +28,14 @@ extension LetterlagCommand {
         @Option(help: "The output format.") var format: ReportFormat = .table
         @Option(name: .shortAndLong, help: "Write to this file (required for html).") var output: String?
         @Option(help: "A compliance target in percent for the HTML report's SPC assurance icons.") var spcTarget: Double?
+        @Option(help: "One row per trust × letter type × specialty, channel or receiving practice.") var by: Breakdown?
+        @Option(help: "Only this GP practice's letters, from every trust (a letter then 5 digits, such as A81001).") var practice: String?
 
         func validate() throws {
             if format == .html && output == nil { throw ValidationError("--format html needs --output FILE") }
+            if let practice { try PracticeArgument.check(practice) }
+            if practice != nil && by != nil && by != .practice { throw ValidationError("--practice shows practices; leave out --by or give --by practice") }
+            if format == .html && (by != nil || practice != nil) { throw ValidationError("--by and --practice write csv, json or table, not html") }
         }
 
         func run() throws {
@@ -28,7 +43,10 @@ extension LetterlagCommand {
             let chosen = try store.run(selection.runID)
             let rows = try store.summary(run: chosen.id)
             let sink = try output.map(OutputSink.init(path:)) ?? .standardOutput()
-            if let format = OutputFormat(rawValue: format.rawValue) {
+            if let breakdown = by ?? (practice == nil ? nil : .practice), let format = OutputFormat(rawValue: format.rawValue) {
+                try BreakdownRenderer.write(store, run: chosen.id, by: breakdown, practice: practice, publish: selection.publish,
+                                            format: format, to: sink)
+            } else if let format = OutputFormat(rawValue: format.rawValue) {
                 try ReportRenderer(run: chosen, rows: rows, publish: selection.publish).write(format, to: sink)
             } else {
                 var weekly: [TrendBuilder.Row] = []

@@ -24,11 +24,21 @@ extension LetterlagCommand {
         @Option(help: "Only this letter type.") var type: LetterType?
         @Option(help: "The period weeks are grouped into.") var by: TrendPeriod = .week
         @Option(help: "The output format.") var format: OutputFormat = .table
+        @Option(help: "A GP practice's trend instead: its figures per trust × letter type in every stored run.") var practice: String?
+
+        func validate() throws {
+            if let practice { try PracticeArgument.check(practice) }
+        }
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
-            let chosen = try store.run(selection.runID)
             let sink = OutputSink.standardOutput()
+            if let practice {
+                try BreakdownRenderer.writeTrend(store, practice: practice, publish: selection.publish, format: format, to: sink)
+                try sink.close()
+                return
+            }
+            let chosen = try store.run(selection.runID)
             try TrendRenderer.write(store, run: chosen.id, trust: trust, type: type, by: by, publish: selection.publish,
                                     format: format, to: sink)
             try sink.close()

@@ -2,14 +2,22 @@
 /// the one place a breakdown is described, from the row's `LetterDimensions` to its table.
 ///
 /// A breakdown's cell is named by a group key that sorts as its table's primary key:
-/// - by month (specialty, channel): trust × type (19 bits) at 63–44, month index at 43–12,
-///   the value at 11–0;
-/// - over the whole run (practice): practice number at 63–19, trust × type at 18–0.
+/// - specialty and channel: trust × type (19 bits) at 63–44, month index at 43–12 (0 for the
+///   whole run, since no month index is below 12), the value at 11–0;
+/// - practice, over the whole run only: practice number at 63–19, trust × type at 18–0.
 public enum Breakdown: String, CaseIterable, Sendable {
     case specialty, channel, practice
 
-    /// The table that holds it (docs/schema.md).
+    /// The table of its whole-run cells (docs/schema.md).
     public var table: String { "by_\(rawValue)" }
+
+    /// The table of its cells per event month, for a breakdown kept by month.
+    public var monthTable: String? { byMonth ? "by_\(rawValue)_month" : nil }
+
+    /// Every table the breakdowns are stored in: whole-run ones, and per month, with whether each is per month.
+    static var tables: [(breakdown: Breakdown, byMonth: Bool)] {
+        allCases.map { ($0, false) } + allCases.filter(\.byMonth).map { ($0, true) }
+    }
 
     /// The name of its value's column in the table and in `report --by` output.
     public var column: String {
@@ -20,10 +28,10 @@ public enum Breakdown: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether its cells are kept per event month (else over the whole run).
+    /// Whether its cells are kept per event month as well as over the whole run.
     public var byMonth: Bool { self != .practice }
 
-    /// The breakdowns that share the spill partitioned by trust × type × month.
+    /// The breakdowns that share the spill partitioned by trust × type.
     static let monthly: [Breakdown] = [.specialty, .channel]
 
     /// A letter's value under this breakdown, from its `LetterDimensions`.
@@ -43,11 +51,16 @@ public enum Breakdown: String, CaseIterable, Sendable {
         return UInt64(value(dimensions)) << 19 | UInt64(pair)
     }
 
-    /// A group key's trust × type, value and month index (nil for a whole-run breakdown).
+    /// The key of the whole-run cell that a monthly cell's key belongs to.
+    @inline(__always)
+    static func wholeRun(ofGroup g: UInt64) -> UInt64 { g & ~(UInt64(0xFFFF_FFFF) << 12) }
+
+    /// A group key's trust × type, value and month index (nil for a whole-run cell).
     func parts(ofGroup g: UInt64) -> (pair: TrustTypePair, value: Int, month: Int?) {
         if byMonth {
             let pair = Int(g >> 44)
-            return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), Int((g >> 12) & 0xFFFF_FFFF))
+            let month = Int((g >> 12) & 0xFFFF_FFFF)
+            return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), month == 0 ? nil : month)
         }
         let pair = Int(g & 0x7_FFFF)
         return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g >> 19), nil)

@@ -16,22 +16,24 @@ public struct BreakdownCell: Sendable {
 /// time on each thread, reading a partition in slabs of at most `slabEntries` entries so that
 /// memory stays bounded however the letters fall: a slab's entries are grouped through a small
 /// open-addressing table and a counting sort, and folded by `LetterFold` a group at a time.
-final class BreakdownAssembler: @unchecked Sendable {
+public final class BreakdownAssembler: @unchecked Sendable {
     /// Trust × letter type × practice cells a run may hold. England's 6,300 practices each take
     /// letters from a handful of trusts, about 100,000 cells; past this the practice codes are
     /// not plausible (a broken export), and storing a row for each would swamp the database.
-    static let practiceCellLimit = 2_000_000
-    /// Entries grouped at once: 3 MiB of entries and as much of table per thread.
-    static let slabEntries = 1 << 17
+    public static let practiceCellLimit = 2_000_000
+    /// Entries grouped at once: 1.5 MiB of entries and as much of table per thread.
+    static let slabEntries = 1 << 16
 
     let spills: [BreakdownSpill]
     let registry: CellRegistry
     let asOf: Int64
     let limits: ContractLimits
     let partitions: Int
+    let practiceCellLimit: Int
     private let practiceCells = PracticeCount()
 
-    init(spills: [BreakdownSpill], registry: CellRegistry, asOf: Int64, limits: ContractLimits) {
+    init(spills: [BreakdownSpill], registry: CellRegistry, asOf: Int64, limits: ContractLimits, practiceCellLimit: Int) {
+        self.practiceCellLimit = practiceCellLimit
         self.spills = spills
         self.registry = registry
         self.asOf = asOf
@@ -52,56 +54,81 @@ final class BreakdownAssembler: @unchecked Sendable {
         var groupOf: [UInt32] = []
         var order: [UInt32] = []
         var starts: [Int] = []
+        var cursor: [Int] = []
         let fold = LetterFold(longDelaysExact: false)
     }
 
     func run<Row: Sendable>(workers: Int, prepare: @escaping @Sendable (BreakdownCell) -> Row, _ body: ([Row]) throws -> Void) throws {
         let spills = self.spills
         try PartitionPipeline.run(count: 2 * partitions, workers: workers, makeState: { State() },
-            produce: { job, state in try self.cells(job: job, state: &state).map(prepare) },
+            produce: { job, state in try self.cells(job: job, state: &state, prepare: prepare) },
             finished: { spills.forEach { $0.discard() } },
             consume: body)
     }
 
-    /// Job `j` is monthly partition `j`, or practice partition `j - partitions`.
-    func cells(job: Int, state: inout State) throws -> [BreakdownCell] {
+    /// Job `j` is monthly partition `j`, or practice partition `j - partitions`; each cell is
+    /// made a `Row` as soon as it is complete, so its histograms go at once.
+    func cells<Row>(job: Int, state: inout State, prepare: (BreakdownCell) -> Row) throws -> [Row] {
         let monthly = job < partitions
         let p = job % partitions
         let kinds = monthly ? Breakdown.monthly : [.practice]
-        var groups = [[UInt64: CellSummary]](repeating: [:], count: kinds.count)
+        // Only a partition larger than one slab merges its slabs' groups by key.
+        var merged: [[UInt64: CellSummary]]?
         state.slab.removeAll(keepingCapacity: true)
         let limit = Self.slabEntries * BreakdownSpill.words
         for spill in spills {
             try (monthly ? spill.monthly : spill.practice).forEachBlock(partition: p) { block in
                 state.slab.append(contentsOf: block)
                 if state.slab.count >= limit {
-                    for (k, b) in kinds.enumerated() { fold(b, &state, into: &groups[k]) }
+                    if merged == nil { merged = Array(repeating: [:], count: kinds.count) }
+                    for (k, b) in kinds.enumerated() {
+                        for (key, summary) in fold(b, &state) {
+                            if merged![k][key] == nil { merged![k][key] = summary } else { merged![k][key]!.merge(summary) }
+                        }
+                    }
                     state.slab.removeAll(keepingCapacity: true)
                 }
             }
         }
-        if !state.slab.isEmpty {
-            for (k, b) in kinds.enumerated() { fold(b, &state, into: &groups[k]) }
+        var groups: [[(UInt64, CellSummary)]] = kinds.map { state.slab.isEmpty ? [] : fold($0, &state) }
+        if var all = merged {
+            for k in kinds.indices {
+                for (key, summary) in groups[k] {
+                    if all[k][key] == nil { all[k][key] = summary } else { all[k][key]!.merge(summary) }
+                }
+                groups[k] = all[k].sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                all[k] = [:]
+            }
         }
-        if !monthly {
+        if monthly {
+            // A whole run's cell merges its months': keys differ only in the month, which sorts
+            // below the trust × type and above the value, so each run of a key's months is gathered.
+            for k in kinds.indices {
+                var whole: [UInt64: [CellSummary]] = [:]
+                for (g, summary) in groups[k] { whole[Breakdown.wholeRun(ofGroup: g), default: []].append(summary) }
+                groups[k] += whole.sorted { $0.key < $1.key }.map { ($0.key, CellSummary.merged($0.value)) }
+            }
+        } else {
             let total = practiceCells.add(groups[0].count)
-            if total > Self.practiceCellLimit {
-                throw LetterlagError.implausibleExtract("more than \(Self.practiceCellLimit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
+            if total > practiceCellLimit {
+                throw LetterlagError.implausibleExtract("more than \(practiceCellLimit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
             }
         }
-        var out: [BreakdownCell] = []
+        var out: [Row] = []
+        out.reserveCapacity(groups.reduce(0) { $0 + $1.count })
         for (k, b) in kinds.enumerated() {
-            for g in groups[k].keys.sorted() {
+            for (g, summary) in groups[k] {
                 let (pair, value, month) = b.parts(ofGroup: g)
-                out.append(BreakdownCell(breakdown: b, trust: registry.trustName(pair.trust), type: LetterType(rawValue: pair.type)!,
-                                         value: value, month: month, summary: groups[k][g]!))
+                out.append(prepare(BreakdownCell(breakdown: b, trust: registry.trustName(pair.trust), type: LetterType(rawValue: pair.type)!,
+                                                 value: value, month: month, summary: summary)))
             }
+            groups[k] = []
         }
         return out
     }
 
-    /// Groups the slab's entries by `b` and merges each group's figures into `groups`.
-    private func fold(_ b: Breakdown, _ state: inout State, into groups: inout [UInt64: CellSummary]) {
+    /// The slab's entries grouped by `b`, each group's figures, in order of group key.
+    private func fold(_ b: Breakdown, _ state: inout State) -> [(UInt64, CellSummary)] {
         let words = BreakdownSpill.words
         let n = state.slab.count / words
         state.table.reset(forEntries: n)
@@ -121,28 +148,34 @@ final class BreakdownAssembler: @unchecked Sendable {
         for g in 0..<groupCount { state.starts[g + 1] += state.starts[g] }
         state.order.removeAll(keepingCapacity: true)
         state.order.append(contentsOf: repeatElement(0, count: n))
-        var cursor = state.starts
+        state.cursor.removeAll(keepingCapacity: true)
+        state.cursor.append(contentsOf: state.starts)
         for (i, g) in state.groupOf.enumerated() {
-            state.order[cursor[Int(g)]] = UInt32(i)
-            cursor[Int(g)] += 1
+            state.order[state.cursor[Int(g)]] = UInt32(i)
+            state.cursor[Int(g)] += 1
         }
+        let keys = state.table.keys
+        let byKey = (0..<groupCount).sorted { keys[$0] < keys[$1] }
         let fold = state.fold
-        for g in 0..<groupCount {
-            let key = state.table.keys[g]
-            var type = 0
-            for i in state.order[state.starts[g]..<state.starts[g + 1]] {
-                let at = Int(i) * words
-                let entry = state.slab[at], record = state.slab[at + 1], stage = state.slab[at + 2]
-                type = BreakdownSpill.pair(ofEntry: record) & 3
-                if CellRecord.isOutstanding(record) {
-                    fold.addOutstanding(event: BreakdownSpill.event(ofEntry: record, month: LetterDimensions.month(ofEntry: entry)), stage: stage)
-                } else {
-                    fold.addReceived(record, stage: stage)
+        var out: [(UInt64, CellSummary)] = []
+        out.reserveCapacity(groupCount)
+        state.slab.withUnsafeBufferPointer { slab in
+            for g in byKey {
+                var type = 0
+                for i in state.order[state.starts[g]..<state.starts[g + 1]] {
+                    let at = Int(i) * words
+                    let entry = slab[at], record = slab[at + 1], stage = slab[at + 2]
+                    type = BreakdownSpill.pair(ofEntry: record) & 3
+                    if CellRecord.isOutstanding(record) {
+                        fold.addOutstanding(event: BreakdownSpill.event(ofEntry: record, month: LetterDimensions.month(ofEntry: entry)), stage: stage)
+                    } else {
+                        fold.addReceived(record, stage: stage)
+                    }
                 }
+                out.append((keys[g], fold.summary(type: type, asOf: asOf, limits: limits)))
             }
-            let summary = fold.summary(type: type, asOf: asOf, limits: limits)
-            if groups[key] == nil { groups[key] = summary } else { groups[key]!.merge(summary) }
         }
+        return out
     }
 }
 
@@ -162,11 +195,15 @@ struct GroupTable {
     mutating func reset(forEntries n: Int) {
         var capacity = 1024
         while capacity < 2 * n { capacity <<= 1 }
-        if slots.count != capacity {
+        // The arrays only grow, and only the part in use is cleared, so slab after slab reuses
+        // their pages rather than mapping and zeroing fresh ones.
+        if slots.count < capacity {
             slots = [UInt64](repeating: Self.empty, count: capacity)
             numbers = [UInt32](repeating: 0, count: capacity)
         } else {
-            for i in slots.indices { slots[i] = Self.empty }
+            slots.withUnsafeMutableBufferPointer { s in
+                for i in 0..<capacity { s[i] = Self.empty }
+            }
         }
         mask = capacity - 1
         keys.removeAll(keepingCapacity: true)

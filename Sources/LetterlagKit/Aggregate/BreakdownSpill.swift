@@ -3,7 +3,7 @@ import Foundation
 /// One assembling thread's letters for the breakdowns, spilled once more as cells are
 /// assembled (so repeats are already left out), to two files of three-word entries:
 ///
-/// - `monthly`, partitioned by trust × type × event month, for the breakdowns kept by month;
+/// - `monthly`, partitioned by trust × type, for the breakdowns kept by month and over the run;
 /// - `practice`, partitioned by practice, for the whole-run practice breakdown.
 ///
 /// An entry is the letter's `LetterDimensions` with its month for its date
@@ -75,7 +75,7 @@ final class BreakdownSpill: @unchecked Sendable {
     @inline(__always)
     private func append(pair: Int, _ record: UInt64, _ stage: UInt64, _ dimensions: UInt64, _ month: Int) {
         let entry = LetterDimensions.entry(dimensions, month: month)
-        monthly.append(record: (entry, record, stage), to: Int(Self.mix(UInt64(pair) << 24 | UInt64(month)) >> shift))
+        monthly.append(record: (entry, record, stage), to: Int(Self.mix(UInt64(pair) + 1) >> shift))
         practice.append(record: (entry, record, stage), to: Int(Self.mix(UInt64(LetterDimensions.practice(dimensions)) + 1) >> shift))
     }
 

@@ -22,7 +22,12 @@ public final class CellAssembler: @unchecked Sendable {
     public let asOf: Int64
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
-    init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int) {
+    /// Practice cells past which the breakdowns refuse the run.
+    let practiceCellLimit: Int
+
+    init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
+         practiceCellLimit: Int = BreakdownAssembler.practiceCellLimit) {
+        self.practiceCellLimit = practiceCellLimit
         precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
         self.registry = registry
         keys = registry.keys
@@ -84,10 +89,11 @@ public final class CellAssembler: @unchecked Sendable {
     /// Calls `body` on the calling thread with the breakdown cells (`Breakdown`) of each
     /// breakdown partition, turned into rows by `prepare` on the assembling threads; call after
     /// `forEachBatch`, whose letters they are. Refuses a run with more practice cells than
-    /// `BreakdownAssembler.practiceCellLimit`.
+    /// `practiceCellLimit`.
     public func forEachBreakdownBatch<Row: Sendable>(prepare: @escaping @Sendable (BreakdownCell) -> Row,
                                                      _ body: ([Row]) throws -> Void) throws {
-        let assembler = BreakdownAssembler(spills: breakdownSpills, registry: registry, asOf: asOf, limits: limits)
+        let assembler = BreakdownAssembler(spills: breakdownSpills, registry: registry, asOf: asOf, limits: limits,
+                                           practiceCellLimit: practiceCellLimit)
         try assembler.run(workers: workers, prepare: prepare, body)
         breakdownSpills = []
     }
@@ -101,8 +107,10 @@ public final class CellAssembler: @unchecked Sendable {
         return all
     }
 
-    /// Every breakdown cell of the run, after `allCells` or `forEachBatch`; for tests and small runs.
+    /// Every breakdown cell of the run, the cells assembled again first to spill their letters;
+    /// for tests and small runs.
     public func allBreakdownCells() throws -> [BreakdownCell] {
+        try forEachBatch(prepare: { _, _ in 0 }) { _ in }
         var all: [BreakdownCell] = []
         try forEachBreakdownBatch(prepare: { $0 }) { all.append(contentsOf: $0) }
         return all

@@ -5,6 +5,10 @@
 final class DenseBuckets {
     private let counts: UnsafeMutableBufferPointer<UInt64>
     private let occupied: UnsafeMutableBufferPointer<UInt64>
+    /// The lowest and highest words of `occupied` with a bit set since the last drain, so that
+    /// draining a cell of few letters visits those words only.
+    private var lowWord = Int.max
+    private var highWord = -1
 
     init() {
         let buckets = LatencyHistogram.bucket(of: .max) + 1
@@ -23,26 +27,32 @@ final class DenseBuckets {
     @inline(__always)
     func add(_ bucket: Int) {
         counts[bucket] &+= 1
-        occupied[bucket >> 6] |= 1 &<< UInt64(truncatingIfNeeded: bucket & 63)
+        let w = bucket &>> 6
+        occupied[w] |= 1 &<< UInt64(truncatingIfNeeded: bucket & 63)
+        if w < lowWord { lowWord = w }
+        if w > highWord { highWord = w }
     }
 
     /// The lowest and highest occupied buckets, or nil when none is.
     var occupiedRange: (lowest: Int, highest: Int)? {
-        guard let first = occupied.firstIndex(where: { $0 != 0 }), let last = occupied.lastIndex(where: { $0 != 0 })
-        else { return nil }
+        guard highWord >= 0 else { return nil }
+        let first = lowWord, last = highWord
         return (first << 6 | occupied[first].trailingZeroBitCount, last << 6 | (63 - occupied[last].leadingZeroBitCount))
     }
 
     /// The counts as a histogram, leaving every count zero for the next cell; extremes are left to the caller.
     func drain() -> LatencyHistogram {
+        guard highWord >= 0 else { return LatencyHistogram() }
+        let words = lowWord...highWord
+        lowWord = .max
+        highWord = -1
         var n = 0
-        for w in 0..<occupied.count { n &+= occupied[w].nonzeroBitCount }
-        guard n > 0 else { return LatencyHistogram() }
+        for w in words { n &+= occupied[w].nonzeroBitCount }
         var values = [UInt64](repeating: 0, count: n)
         let buckets = [Int32](unsafeUninitializedCapacity: n) { buckets, made in
             values.withUnsafeMutableBufferPointer { values in
                 var k = 0
-                for w in occupied.indices where occupied[w] != 0 {
+                for w in words where occupied[w] != 0 {
                     var bits = occupied[w]
                     while bits != 0 {
                         let b = w << 6 | bits.trailingZeroBitCount

@@ -166,7 +166,7 @@ public struct ExtractGenerator: Sendable {
                 Self.appendNumber(&out, 1 + Int(rng.next() % UInt64(trust.sites)), width: 2)
             }
             out.append(0x2C)
-            let practice = Int(rng.next() % 6_300)
+            let practice = Self.practice(draw: rng.next(), trust: lo, trusts: profiles.count)
             out.append(UInt8(ascii: "A") + UInt8(practice % 25))
             Self.appendNumber(&out, 81_000 + practice, width: 5)
             out.append(0x2C)
@@ -184,6 +184,22 @@ public struct ExtractGenerator: Sendable {
             out.append(0x0A)
         }
         return out
+    }
+
+    /// England's practices (docs/product.md, "Scale"), each the home of trust `p mod trusts`.
+    static let practices = 6_300
+
+    /// The receiving practice from one random draw: 85% of a trust's letters go to its own
+    /// practices, 13% to those of the two trusts beside it, 2% anywhere, so that each practice
+    /// gets most of its letters from its local trust, as in England.
+    static func practice(draw: UInt64, trust: Int, trusts: Int) -> Int {
+        let share = draw >> 54, pick = Int(draw & 0xFFFF_FFFF)
+        guard trusts > 1, trusts < practices else { return pick % practices }
+        var home = trust
+        if share >= 1_003 { return pick % practices }
+        if share >= 870 { home = (trust + (share & 1 == 0 ? 1 : trusts - 1)) % trusts }
+        let own = (practices - home + trusts - 1) / trusts
+        return home + trusts * (pick % own)
     }
 
     static let specialties = ["300", "100", "110", "120", "130", "301", "320", "330", "340", "400", "410", "420", "430", "501", "502", "800"]

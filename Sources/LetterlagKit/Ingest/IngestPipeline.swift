@@ -52,7 +52,8 @@ public struct IngestPipeline {
         var failure: Error?
         var tallies: [WorkerTally] = []
         var counts: [ChunkCount] = []
-        var layouts: [ExtractLayout] = []
+        /// By file, its layout once its header is read.
+        var layouts: [ExtractLayout?]
         var fileBytes: [Int]
         var contentKeys: [String?]
         let registry = CellRegistry()
@@ -63,6 +64,7 @@ public struct IngestPipeline {
 
         init(files: Int) {
             fileBytes = Array(repeating: 0, count: files)
+            layouts = Array(repeating: nil, count: files)
             contentKeys = Array(repeating: nil, count: files)
         }
 
@@ -176,20 +178,19 @@ public struct IngestPipeline {
         return shared
     }
 
-    /// Inflates one file into chunks of whole rows and queues them for the workers.
+    /// Inflates one file into chunks of whole rows (`WholeRowReader`) and queues them for the workers.
     private static func read(file fileIndex: Int, options: IngestOptions, pool: BufferPool, free: WorkQueue<Int>,
                              work: WorkQueue<Chunk>, shared: Shared, started: UInt64, bytesTotal: Int) throws {
         let path = options.files[fileIndex]
         var current = free.pop()!
         defer { free.push(current) }
         var index = 0
-        var source = try ExtractReader.open(path: path, inflater: options.inflater)
-        var layout: ExtractLayout?
-        var filled = 0
-        var decompressed = 0
+        var reader = WholeRowReader(source: try ExtractReader.open(path: path, inflater: options.inflater), path: path,
+                                    mapping: options.mapping)
+        var pending = 0
         var reported = 0
         func emit(_ length: Int, next: Int) {
-            work.push(Chunk(buffer: current, length: length, id: fileIndex << 32 | index, layout: layout!))
+            work.push(Chunk(buffer: current, length: length, id: fileIndex << 32 | index, layout: reader.layout!))
             index += 1
             current = next
         }
@@ -197,72 +198,74 @@ public struct IngestPipeline {
             if let progress = options.progress {
                 let now = DispatchTime.now().uptimeNanoseconds
                 let report: IngestProgress? = shared.lock.withLock {
-                    shared.bytesSoFar += source.bytesConsumed - reported
+                    shared.bytesSoFar += reader.bytesConsumed - reported
                     guard now >= shared.nextReport else { return nil }
                     shared.nextReport = now + UInt64(options.progressInterval * 1e9)
                     return IngestProgress(bytesRead: shared.bytesSoFar, bytesTotal: bytesTotal, rows: shared.rowsSoFar,
                                           seconds: Double(now - started) / 1e9)
                 }
-                reported = source.bytesConsumed
+                reported = reader.bytesConsumed
                 if let report { progress(report) }
             }
-            let buffer = pool.buffers[current]
-            let room = buffer.count - filled
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            filled += n
-            decompressed += n
-            let atEnd = n < room
-            if layout == nil {
-                let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-                let newline = head.firstIndex(of: 0x0A)
-                if newline == nil && !atEnd {
-                    throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "header line is longer than \(buffer.count) bytes")
+            let hadLayout = reader.layout != nil
+            let step = try reader.fill(pool.buffers[current], holding: pending)
+            if !hadLayout, let layout = reader.layout { shared.lock.withLock { shared.layouts[fileIndex] = layout } }
+            switch step {
+            case .last(let length):
+                if length > 0 { emit(length, next: free.pop()!) }
+                shared.lock.withLock {
+                    shared.fileBytes[fileIndex] = reader.bytesConsumed
+                    shared.contentKeys[fileIndex] = reader.contentKey
+                    shared.bytesSoFar += reader.bytesConsumed - reported
                 }
-                let headerEnd = newline.map { $0 + 1 } ?? filled
-                let fields = RowBoundary.headerFields(UnsafeRawBufferPointer(rebasing: buffer[0..<headerEnd]))
-                if filled == 0 || (fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
-                    throw LetterlagError.unreadableFile(path: path, place: "line 1", reason: "file is empty: there is no header line")
-                }
-                layout = try ExtractLayout(header: fields, mapping: options.mapping, path: path)
-                shared.lock.withLock { shared.layouts.append(layout!) }
-                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + headerEnd, byteCount: filled - headerEnd)
-                filled -= headerEnd
-                // Fill the room the header left before looking for a cut.
-                if !atEnd { continue }
+                return
+            case .rows(let length, let tail):
+                let next = free.pop()!
+                pool.buffers[next].baseAddress!.copyMemory(from: pool.buffers[current].baseAddress! + length, byteCount: tail)
+                emit(length, next: next)
+                pending = tail
             }
-            if atEnd {
-                if filled > 0 { emit(filled, next: free.pop()!) }
-                break
-            }
-            let cut = RowBoundary.wholeRows(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
-            if cut == 0 {
-                throw LetterlagError.unreadableFile(path: path, place: "decompressed byte \(decompressed - filled)",
-                    reason: "a row is longer than \(buffer.count) bytes (an unclosed quote?)")
-            }
-            let next = free.pop()!
-            pool.buffers[next].baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: filled - cut)
-            emit(cut, next: next)
-            filled -= cut
-        }
-        shared.lock.withLock {
-            shared.fileBytes[fileIndex] = source.bytesConsumed
-            shared.contentKeys[fileIndex] = source.contentKey
-            shared.bytesSoFar += source.bytesConsumed - reported
         }
     }
 
+    /// The pass's results as a run: its figures stay in the spills until the store asks for them.
     private func finish(_ shared: Shared, _ resolved: DuplicateResolver.Outcome) throws -> IngestResult {
-        let layouts = shared.layouts
-        let delayTo: String
-        if layouts.allSatisfy(\.hasReceived) { delayTo = "received" }
-        else if layouts.allSatisfy({ !$0.hasReceived }) { delayTo = "sent" }
-        else {
-            let with = zip(options.files, layouts).filter { $0.1.hasReceived }.map(\.0)
-            let without = zip(options.files, layouts).filter { !$0.1.hasReceived }.map(\.0)
-            throw LetterlagError.incompatibleFiles("\(without.first ?? "?"): has no received_at column, but \(with.first ?? "?") has one; ingest them as separate runs")
+        let delayTo = try Self.delayTarget(files: options.files, layouts: shared.layouts.compactMap { $0 })
+        let (firstLine, files) = numberLines(shared, resolved)
+        var rejects = resolved.rejects
+        for t in shared.tallies { rejects.merge(t.rejects) }
+        let lineOf = { (place: RejectTally.Place) in firstLine[place.chunk, default: 2] + place.line }
+        try checkRejectThreshold(rejects, files: files, lineOf: lineOf)
+        let asOf = options.asOf ?? Self.defaultAsOf(shared.tallies)
+        let cells = CellAssembler(registry: shared.registry, tallies: shared.tallies, dropped: resolved.dropped, asOf: asOf,
+                                  limits: options.limits, workers: options.workers, practiceCellLimit: options.practiceCellLimit)
+        var examples: [IngestResult.RejectExample] = []
+        var rejectCounts: [RejectReason: Int] = [:]
+        let examplesByReason = rejects.examples
+        for reason in RejectReason.allCases where rejects.counts[reason.rawValue] > 0 {
+            rejectCounts[reason] = rejects.counts[reason.rawValue]
+            for place in examplesByReason[reason.rawValue] {
+                examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)], line: lineOf(place)))
+            }
         }
+        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
+                            rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
+    }
+
+    /// What delay runs to: `received` when every file has `received_at`, `sent` when none has;
+    /// files that differ cannot be one run.
+    static func delayTarget(files: [String], layouts: [ExtractLayout]) throws -> String {
+        if layouts.allSatisfy(\.hasReceived) { return "received" }
+        if layouts.allSatisfy({ !$0.hasReceived }) { return "sent" }
+        let with = zip(files, layouts).filter { $0.1.hasReceived }.map(\.0)
+        let without = zip(files, layouts).filter { !$0.1.hasReceived }.map(\.0)
+        throw LetterlagError.incompatibleFiles("\(without.first ?? "?"): has no received_at column, but \(with.first ?? "?") has one; ingest them as separate runs")
+    }
+
+    /// The first line of each chunk (line 1 is the header, so a file's first chunk starts at
+    /// line 2), and each file's rows read and set aside, repeats included.
+    private func numberLines(_ shared: Shared, _ resolved: DuplicateResolver.Outcome) -> ([Int: Int], [IngestResult.FileStats]) {
         let counts = shared.counts.sorted { $0.id < $1.id }
-        // The first line of each chunk: line 1 is the header, so a file's first chunk starts at line 2.
         var firstLine: [Int: Int] = [:]
         firstLine.reserveCapacity(counts.count)
         var files = options.files.enumerated().map { i, path in
@@ -281,35 +284,27 @@ public struct IngestPipeline {
         for (file, reasons) in resolved.rejects.byFile {
             for r in reasons { files[file].rowsRejected += r.count }
         }
-        var rejects = resolved.rejects
-        var latest = Int64.min
-        for t in shared.tallies {
-            rejects.merge(t.rejects)
-            latest = max(latest, t.latest)
-        }
+        return (firstLine, files)
+    }
+
+    /// Fails the run when more than `maxRejectedPercent` of its rows were set aside, naming each
+    /// file's share, reasons and first line.
+    private func checkRejectThreshold(_ rejects: RejectTally, files: [IngestResult.FileStats],
+                                      lineOf: (RejectTally.Place) -> Int) throws {
         let rowsRead = files.reduce(0) { $0 + $1.rowsRead }
-        @inline(__always) func lineOf(_ place: RejectTally.Place) -> Int { firstLine[place.chunk, default: 2] + place.line }
-        if rowsRead > 0 && Double(rejects.total) * 100 > options.maxRejectedPercent * Double(rowsRead) {
-            let perFile = rejects.byFile.map { file, reasons in
-                RejectedRows(path: files[file].path, rows: files[file].rowsRead, rejected: files[file].rowsRejected,
-                             reasons: reasons.map { .init(name: $0.reason.name, count: $0.count, firstLine: lineOf($0.first)) }
-                                 .sorted { $0.firstLine < $1.firstLine })
-            }
-            throw LetterlagError.tooManyRejected(files: perFile, rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
+        guard rowsRead > 0 && Double(rejects.total) * 100 > options.maxRejectedPercent * Double(rowsRead) else { return }
+        let perFile = rejects.byFile.map { file, reasons in
+            RejectedRows(path: files[file].path, rows: files[file].rowsRead, rejected: files[file].rowsRejected,
+                         reasons: reasons.map { .init(name: $0.reason.name, count: $0.count, firstLine: lineOf($0.first)) }
+                             .sorted { $0.firstLine < $1.firstLine })
         }
-        let asOf = options.asOf ?? (latest == .min ? Int64(Date().timeIntervalSince1970) : latest)
-        let cells = CellAssembler(registry: shared.registry, tallies: shared.tallies, dropped: resolved.dropped, asOf: asOf,
-                                  limits: options.limits, workers: options.workers)
-        var examples: [IngestResult.RejectExample] = []
-        var rejectCounts: [RejectReason: Int] = [:]
-        let examplesByReason = rejects.examples
-        for reason in RejectReason.allCases where rejects.counts[reason.rawValue] > 0 {
-            rejectCounts[reason] = rejects.counts[reason.rawValue]
-            for place in examplesByReason[reason.rawValue] {
-                examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)], line: lineOf(place)))
-            }
-        }
-        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
-                            rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
+        throw LetterlagError.tooManyRejected(files: perFile, rejected: rejects.total, rows: rowsRead, limitPercent: options.maxRejectedPercent)
+    }
+
+    /// The as-of time when none is given: the latest timestamp in any accepted row, or now for
+    /// an extract without one (docs/product.md, "Outstanding").
+    static func defaultAsOf(_ tallies: [WorkerTally]) -> Int64 {
+        let latest = tallies.reduce(Int64.min) { max($0, $1.latest) }
+        return latest == .min ? Int64(Date().timeIntervalSince1970) : latest
     }
 }

@@ -29,12 +29,13 @@ public enum LetterChannel: Int, CaseIterable, Sendable {
             return LetterChannel.post.rawValue
         case 5 where lower(0) == 0x65 && lower(1) == 0x6D && lower(2) == 0x61 && lower(3) == 0x69 && lower(4) == 0x6C:
             return LetterChannel.email.rawValue
-        case 10 where Array(field).map({ $0 | 0x20 }) == electronicSpelling:
+        case 10:
+            for i in 0..<10 where lower(i) != electronicSpelling[i] { return LetterChannel.unknown.rawValue }
             return LetterChannel.electronic.rawValue
         default:
             return LetterChannel.unknown.rawValue
         }
     }
 
-    private static let electronicSpelling = Array("electronic".utf8)
+    private static let electronicSpelling: [UInt8] = Array("electronic".utf8)
 }

@@ -68,6 +68,7 @@ public struct CSVWriter {
         switch value {
         case .integer(let n): try integer(n)
         case .fixed(let v): try fixed(v)
+        case .precise: try separator(); try sink.write(value.text)
         case .text(let t): try text(t)
         case .suppressed: try separator(); try sink.write(0x2A)
         }

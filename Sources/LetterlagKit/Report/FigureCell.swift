@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value of an output row, before a format writes it: CSV writes numbers without making a
 /// string, JSON as numbers or null, a table as text. Renderers describe their columns as
 /// functions to cells, so each column's rule has one home whatever the format.
@@ -6,6 +8,9 @@ public enum FigureCell: Equatable, Sendable {
     case integer(Int)
     /// A number shown with two decimals; nil for an undefined one, an empty cell.
     case fixed(Double?)
+    /// A number shown with four decimals, for hours that can be a few minutes (a delivery
+    /// stage), where two decimals would be off by more than the histograms' 1%; nil is empty.
+    case precise(Double?)
     /// A count or statistic withheld by disclosure control, shown as `*`.
     case suppressed
 
@@ -15,6 +20,7 @@ public enum FigureCell: Equatable, Sendable {
         case .text(let s): s
         case .integer(let n): String(n)
         case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? ""
+        case .precise(let v): v.flatMap { $0.isFinite ? String(format: "%.4f", $0) : nil } ?? ""
         case .suppressed: "*"
         }
     }
@@ -24,6 +30,7 @@ public enum FigureCell: Equatable, Sendable {
         switch self {
         case .integer(let n): String(n)
         case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? "null"
+        case .precise(let v): v.flatMap { $0.isFinite ? String(format: "%.4f", $0) : nil } ?? "null"
         case .suppressed: "\"*\""
         case .text(let s): Self.jsonString(s)
         }

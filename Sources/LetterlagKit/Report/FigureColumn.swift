@@ -40,11 +40,13 @@ public struct FigureColumn: Sendable {
         },
     ].map { ($0.name, $0) })
 
-    /// A stage statistic with the count it rests on, for disclosure control; empty before stages were kept.
+    /// A stage statistic to four decimals with the count it rests on, for disclosure control;
+    /// empty before stages were kept.
     private static func stage(_ r: SummaryRow, _ f: FigureFormatter, _ pick: (StageFigures) -> (Double?, Int)) -> FigureCell {
         guard let s = r.stages else { return .fixed(nil) }
         let (value, base) = pick(s)
-        return f.hoursCell(value, base: base)
+        guard case .fixed(let shown) = f.hoursCell(value, base: base) else { return .fixed(nil) }
+        return .precise(shown)
     }
 
     /// The report's stage columns, after its delay columns (docs/schema.md).

@@ -89,21 +89,17 @@ extension SummaryStore {
                     summary.bind(row.stages?.writingWithinLimitPercent)
                     try summary.step(db)
                 }
-                var inserts = Dictionary(uniqueKeysWithValues: try Breakdown.allCases.map { b in
-                    (b, BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table, SummarySchema.breakdownColumns(b)))))
-                })
+                var inserts = try Breakdown.tables.map { b, byMonth in
+                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: byMonth ? b.monthTable! : b.table,
+                                                                                 SummarySchema.breakdownColumns(b, byMonth: byMonth))))
+                }
+                let tables = Breakdown.tables
                 try result.assembler.forEachBreakdownBatch(prepare: BreakdownRow.init) { batch in
                     for r in batch {
-                        var insert = inserts[r.breakdown]!
-                        insert.bind(run)
-                        for key in r.key { insert.bind(key) }
-                        insert.bind(figuresOf: r.row)
-                        insert.bind(r.row.kmP50Hours)
-                        insert.bind(r.row.complete == true ? 1 : 0)
-                        insert.bind(stagesOf: r.row)
-                        for (start, end) in zip([0] + r.ends.dropLast(), r.ends) { insert.bind(r.blobs[start..<end]) }
-                        try insert.step(db)
-                        inserts[r.breakdown] = insert
+                        let k = tables.firstIndex { $0.breakdown == r.breakdown && $0.byMonth == r.byMonth }!
+                        inserts[k].bind(run)
+                        inserts[k].bind(breakdown: r)
+                        try inserts[k].step(db)
                     }
                 }
                 return run
@@ -164,31 +160,39 @@ extension SummaryStore {
         }
     }
 
-    /// One breakdown row, ready to bind: its key's text, figures and histograms (`SummarySchema.breakdownColumns`).
+    /// One breakdown row, ready to bind: its key's text and its figures, computed on an
+    /// assembling thread so that the writing thread only binds (`SummarySchema.breakdownColumns`).
     struct BreakdownRow: Sendable {
         var breakdown: Breakdown
+        var byMonth: Bool
         /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
         var key: [String]
         var row: SummaryRow
-        /// `SummarySchema.histogramColumns`' stored forms one after another, each ending at its offset in `ends`.
-        var blobs: [UInt8] = []
-        var ends: [Int] = []
 
         init(_ cell: BreakdownCell) {
             breakdown = cell.breakdown
             let value = cell.breakdown.text(ofValue: cell.value)
             let type = cell.type.name
-            if let month = cell.month {
+            byMonth = cell.month != nil
+            if cell.breakdown == .practice {
+                key = [value, cell.trust, type]
+            } else if let month = cell.month {
                 key = [cell.trust, type, Breakdown.monthLabel(month), value]
             } else {
-                key = [value, cell.trust, type]
+                key = [cell.trust, type, value]
             }
             row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
-            let s = cell.summary
-            for h in [s.delay, s.outstandingAge, s.writing, s.delivery] {
-                h.encode(into: &blobs)
-                ends.append(blobs.count)
-            }
         }
+    }
+}
+
+extension BulkInsert {
+    /// A breakdown row's columns after `run_id` (`SummarySchema.breakdownColumns`).
+    mutating func bind(breakdown r: SummaryStore.BreakdownRow) {
+        for key in r.key { bind(key) }
+        bind(figuresOf: r.row)
+        bind(r.row.kmP50Hours)
+        bind(r.row.complete == true ? 1 : 0)
+        bind(stagesOf: r.row)
     }
 }

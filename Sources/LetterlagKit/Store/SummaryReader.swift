@@ -223,3 +223,41 @@ extension StageFigures {
                           r["oldest_in_transit_hours"]))
     }
 }
+
+/// One stored breakdown row read back: its run, its value and its figures.
+public struct StoredBreakdown: Sendable {
+    public var runID: Int64
+    /// The breakdown's value as stored: a specialty or practice code, or a channel's name.
+    public var value: String
+    /// The event month, `2024-07`, for a row of a month table.
+    public var month: String?
+    public var figures: SummaryRow
+}
+
+extension SummaryStore {
+    /// Calls `body` with each row of `breakdown`'s whole-run table (or, `byMonth`, its month
+    /// table) for `run` (every run when nil), optionally one practice's only, in `order` (the
+    /// primary key's when nil, which SQLite need not sort); memory stays flat however many rows.
+    public func forEachBreakdown(_ breakdown: Breakdown, byMonth: Bool = false, run: Int64?, practice: String? = nil,
+                                 orderedBy order: [String]? = nil, _ body: (StoredBreakdown) throws -> Void) throws {
+        let table = byMonth ? breakdown.monthTable! : breakdown.table
+        var sql = "SELECT * FROM \(table)"
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let run { conditions.append("run_id = ?"); arguments.append(run) }
+        if let practice { conditions.append("practice_code = ?"); arguments.append(practice) }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY " + (order ?? SummarySchema.breakdownKey(breakdown, byMonth: byMonth)).joined(separator: ", ")
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let r = try rows.next() {
+                guard LetterType(name: r["letter_type"]) != nil else {
+                    throw LetterlagError.database(path: path, reason: "a \(table) row has letter type '\(r["letter_type"] as String? ?? "")', which this letterlag cannot read", statement: nil)
+                }
+                var figures = SummaryRow(row: r)
+                figures.complete = (r["complete"] as Int?) == 1
+                try body(StoredBreakdown(runID: r["run_id"], value: r[breakdown.column], month: byMonth ? r["month"] : nil, figures: figures))
+            }
+        }
+    }
+}

@@ -214,20 +214,24 @@ enum SummarySchema {
                            100.0 * writing_within_limit / nullif(writing_due, 0) AS writing_within_limit_pct
                     FROM weekly;
                 """)
-            for b in Breakdown.allCases {
-                let key = breakdownKey(b)
-                let definitions = ["run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE"]
-                    + key.dropFirst().map { "\($0) TEXT NOT NULL" }
-                    + figureColumns.enumerated().map { i, c in "\(c) \(i < 9 ? "INTEGER NOT NULL" : "REAL")" }
-                    + ["km_p50_hours REAL", "complete INTEGER NOT NULL CHECK (complete IN (0, 1))"]
-                    + stageColumnDefinitions.map { $0.replacingOccurrences(of: "INTEGER", with: "INTEGER NOT NULL") }
-                    + histogramColumns.map { "\($0) BLOB NOT NULL" }
+            for (b, byMonth) in Breakdown.tables {
+                let key = breakdownKey(b, byMonth: byMonth)
+                var definitions: [String] = ["run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE"]
+                definitions += key.dropFirst().map { "\($0) TEXT NOT NULL" }
+                definitions += figureColumns.enumerated().map { i, c in "\(c) \(i < 9 ? "INTEGER NOT NULL" : "REAL")" }
+                definitions.append("km_p50_hours REAL")
+                definitions.append("complete INTEGER NOT NULL CHECK (complete IN (0, 1))")
+                definitions += stageColumnDefinitions
                 try db.execute(sql: """
-                    CREATE TABLE \(b.table) (
+                    CREATE TABLE \(byMonth ? b.monthTable! : b.table) (
                         \(definitions.joined(separator: ",\n    ")),
                         PRIMARY KEY (\(key.joined(separator: ", ")))
                     ) WITHOUT ROWID
                     """)
+            }
+            try db.execute(sql: "CREATE TABLE treatment_functions (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
+            for (code, name) in TreatmentFunction.names.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO treatment_functions VALUES (?, ?)", arguments: [CodeShape.specialtyCode(code), name])
             }
         }
         return m
@@ -271,22 +275,22 @@ enum SummarySchema {
                                                  "writing_within_limit INTEGER", "writing_p50_hours REAL", "writing_p90_hours REAL",
                                                  "delivery_p50_hours REAL", "delivery_p90_hours REAL", "oldest_in_transit_hours REAL"]
 
-    /// The histograms a breakdown's row keeps, in table order.
-    static let histogramColumns = ["delay_hist", "outstanding_hist", "writing_hist", "delivery_hist"]
-
     /// A breakdown table's primary key, which its rows are written and read in: the practice's
-    /// view leads with the practice, the others with the trust.
-    static func breakdownKey(_ b: Breakdown) -> [String] {
-        b.byMonth ? ["run_id", "trust_code", "letter_type", "month", b.column] : ["run_id", b.column, "trust_code", "letter_type"]
+    /// view leads with the practice, the others with the trust, then the month when kept by month.
+    static func breakdownKey(_ b: Breakdown, byMonth: Bool) -> [String] {
+        if b == .practice { return ["run_id", b.column, "trust_code", "letter_type"] }
+        return ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
-    /// A breakdown table's columns in table order, as a run's insert binds them.
-    static func breakdownColumns(_ b: Breakdown) -> [String] {
-        breakdownKey(b) + figureColumns + ["km_p50_hours", "complete"] + stageColumns + histogramColumns
+    /// A breakdown table's columns in table order, as a run's insert binds them: the figures
+    /// of `summary`, without histograms, which at hundreds of thousands of cells a run would
+    /// multiply the database several times over (docs/schema.md, "Breakdowns").
+    static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
+        breakdownKey(b, byMonth: byMonth) + figureColumns + ["km_p50_hours", "complete"] + stageColumns
     }
 
-    /// The counts then hours that `weekly` and `summary` share, in table order: `SummaryRow.storedCounts`
-    /// and `SummaryRow.storedHours` give their values in this order.
+    /// The counts then hours that `weekly`, `summary` and the breakdowns share, in table order:
+    /// `SummaryRow.storedCounts` and `SummaryRow.storedHours` give their values in this order.
     static let figureColumns = ["letters", "received", "outstanding", "due", "within_limit", "due_3d", "within_3d", "due_4d", "within_4d",
                                 "p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours", "oldest_outstanding_hours"]
 

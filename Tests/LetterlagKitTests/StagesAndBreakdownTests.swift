@@ -1,0 +1,349 @@
+import Foundation
+import Testing
+@testable import LetterlagKit
+
+/// The letters of a generated extract, read with Foundation's clock rather than letterlag's, and
+/// the figures a slow, obvious computation gives for any grouping of them.
+struct ReferenceLetters {
+    struct Letter {
+        var trust: String, type: String, practice: String, specialty: String, channel: String
+        var event: Int64, sent: Int64?, received: Int64?
+        var monthLabel: String
+    }
+
+    var letters: [Letter] = []
+    var asOf: Int64 = .min
+
+    init(csv: String) throws {
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_GB_POSIX")
+        local.timeZone = TimeZone(identifier: "Europe/London")
+        local.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let offset = DateFormatter()
+        offset.locale = Locale(identifier: "en_GB_POSIX")
+        offset.dateFormat = "yyyy-MM-dd HH:mm:ssxxx"
+        let day = DateFormatter()
+        day.locale = Locale(identifier: "en_GB_POSIX")
+        day.timeZone = TimeZone(identifier: "UTC")
+        day.dateFormat = "yyyy-MM-dd"
+        /// Whether a date is the last Sunday of `month`, when Europe/London changes its clocks.
+        func isChange(_ date: Substring, month: String) -> Bool {
+            guard date.dropFirst(5).hasPrefix(month), let d = day.date(from: String(date)) else { return false }
+            let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d)
+            return c.weekday == 1 && c.day! + 7 > 31
+        }
+        func instant(_ s: Substring) throws -> Int64? {
+            if s.isEmpty { return nil }
+            var text = String(s)
+            // An hour that happens twice takes its first offset, BST; an hour that never happens
+            // moves forward across the gap (docs/product.md): both read as written at +01:00 and +00:00.
+            if s.count == 19 && s.dropFirst(11).hasPrefix("01:") {
+                if isChange(s.prefix(10), month: "10") { text += "+01:00" } else if isChange(s.prefix(10), month: "03") { text += "+00:00" }
+            }
+            let date = text.count > 19 ? offset.date(from: text) : local.date(from: text)
+            return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
+        }
+        for line in csv.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let event = try #require(try instant(f[6]))
+            let letter = Letter(trust: String(f[1]), type: String(f[5]), practice: String(f[3]), specialty: String(f[4]),
+                                channel: f[9].isEmpty ? "unknown" : String(f[9]), event: event, sent: try instant(f[7]),
+                                received: try instant(f[8]), monthLabel: String(f[6].prefix(7)))
+            asOf = max(asOf, event, letter.sent ?? .min, letter.received ?? .min)
+            letters.append(letter)
+        }
+    }
+
+    /// The figures the report's stage columns and counts give for a group of letters.
+    struct Figures {
+        var letters = 0, received = 0, outstanding = 0, inTransit = 0
+        var delays: [Int64] = [], writing: [Int64] = [], delivery: [Int64] = []
+    }
+
+    func grouped(_ key: (Letter) -> String) -> [String: Figures] {
+        var out: [String: Figures] = [:]
+        for l in letters {
+            var f = out[key(l)] ?? Figures()
+            f.letters += 1
+            if let r = l.received { f.received += 1; f.delays.append(r - l.event) } else { f.outstanding += 1 }
+            if let s = l.sent {
+                f.writing.append(s - l.event)
+                if let r = l.received { f.delivery.append(r - s) } else { f.inTransit += 1 }
+            }
+            out[key(l)] = f
+        }
+        return out.mapValues { f in
+            var s = f
+            s.delays.sort(); s.writing.sort(); s.delivery.sort()
+            return s
+        }
+    }
+
+    /// The nearest-rank percentile in hours, or nil when there is none.
+    static func hours(_ sorted: [Int64], _ p: Double) -> Double? {
+        sorted.isEmpty ? nil : Double(sorted[max(1, Int((p * Double(sorted.count)).rounded(.up))) - 1]) / 3600
+    }
+}
+
+@Suite(.serialized) struct StagesAndBreakdownTests {
+    struct Fixture {
+        let dir: ScratchDirectory
+        let db: String
+        let reference: ReferenceLetters
+    }
+
+    /// The shared fixture, failing each test that needs it when it could not be made.
+    static func fixture() throws -> Fixture {
+        switch shared {
+        case .success(let f): return f
+        case .failure(let error):
+            Issue.record("the extract shared by these tests could not be made: \(error)")
+            throw error
+        }
+    }
+
+    /// 40,000 letters from 12 trusts over a year, ingested once for every test here.
+    nonisolated(unsafe) private static let shared: Result<Fixture, Error> = Result {
+        let dir = try ScratchDirectory()
+        let common = ["--rows", "40000", "--trusts", "12", "--seed", "5", "--start", "2024-01-01", "--days", "365"]
+        #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv.gz")]).status == 0)
+        #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv")]).status == 0)
+        let db = dir.path("b.sqlite")
+        let ingest = try Binary.run(["ingest", dir.path("x.csv.gz"), "--db", db])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        return Fixture(dir: dir, db: db, reference: try ReferenceLetters(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8)))
+    }
+
+    static func csvRows(_ text: String) -> (header: [String], rows: [[String]]) {
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return (lines.first ?? [], Array(lines.dropFirst()))
+    }
+
+    /// Within 1% of the reference, or both empty.
+    static func close(_ stored: String, _ exact: Double?, _ context: String, decimals: Int = 4,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let exact else {
+            #expect(stored.isEmpty, "\(context): expected no value, got \(stored)", sourceLocation: sourceLocation)
+            return
+        }
+        guard let value = Double(stored) else {
+            Issue.record("\(context): expected \(exact), got '\(stored)'", sourceLocation: sourceLocation)
+            return
+        }
+        // Within 1%, and within the rounding of the decimals shown.
+        #expect(abs(value - exact) <= 0.01 * exact + 0.5 * pow(10, -Double(decimals)), "\(context): \(value) against \(exact)", sourceLocation: sourceLocation)
+    }
+
+    /// Checks the rows of a report (whole run, one per key) against the reference's figures for the same keys.
+    static func check(_ text: String, keyColumns: Int, _ reference: [String: ReferenceLetters.Figures],
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (header, rows) = csvRows(text)
+        func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name), "no column \(name)") }
+        let letters = try column("letters"), outstanding = try column("outstanding"), p50 = try column("p50_hours"),
+            p90 = try column("p90_hours"), w50 = try column("writing_p50_hours"), w90 = try column("writing_p90_hours"),
+            d50 = try column("delivery_p50_hours"), d90 = try column("delivery_p90_hours"), transit = try column("in_transit")
+        #expect(rows.count == reference.count, sourceLocation: sourceLocation)
+        for r in rows {
+            let key = r[0..<keyColumns].joined(separator: ",")
+            let ref = try #require(reference[key], "no reference for \(key)")
+            #expect(Int(r[letters]) == ref.letters && Int(r[outstanding]) == ref.outstanding && Int(r[transit]) == ref.inTransit,
+                    "\(key): \(r)", sourceLocation: sourceLocation)
+            close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", decimals: 2, sourceLocation: sourceLocation)
+            close(r[p90], ReferenceLetters.hours(ref.delays, 0.9), "\(key) p90", decimals: 2, sourceLocation: sourceLocation)
+            close(r[w50], ReferenceLetters.hours(ref.writing, 0.5), "\(key) writing p50", sourceLocation: sourceLocation)
+            close(r[w90], ReferenceLetters.hours(ref.writing, 0.9), "\(key) writing p90", sourceLocation: sourceLocation)
+            close(r[d50], ReferenceLetters.hours(ref.delivery, 0.5), "\(key) delivery p50", sourceLocation: sourceLocation)
+            close(r[d90], ReferenceLetters.hours(ref.delivery, 0.9), "\(key) delivery p90", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func theReportsStageColumnsFollowItsOwnAndMatchTheRawLetters() throws {
+        let f = try Self.fixture()
+        let report = try Binary.run(["report", "--db", f.db, "--format", "csv"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.hasPrefix(ReportRenderer.csvHeader + "\n"))
+        #expect(ReportRenderer.csvHeader.hasSuffix(",within_4d_pct,writing_p50_hours,writing_p90_hours,delivery_p50_hours,delivery_p90_hours,in_transit"))
+        let reference = f.reference.grouped { "\($0.trust),\($0.type)" }
+        try Self.check(report.stdout, keyColumns: 2, reference)
+        // The generator leaves some letters sent but not received, so in transit is really tested.
+        #expect(reference.values.reduce(0) { $0 + $1.inTransit } > 100)
+    }
+
+    @Test func everyBreakdownMatchesTheRawLettersGroupedTheSameWay() throws {
+        let f = try Self.fixture()
+        for (by, key) in [("specialty", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.specialty)" }),
+                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" }),
+                          ("practice", { "\($0.trust),\($0.type),\($0.practice)" })] {
+            let out = try Binary.run(["report", "--db", f.db, "--by", by, "--format", "csv"])
+            #expect(out.status == 0, "\(out.stderr)")
+            let header = Self.csvRows(out.stdout).header
+            let column = Breakdown(rawValue: by)!.column
+            #expect(Array(header.prefix(3)) == ["trust_code", "letter_type", column])
+            #expect(Array(header.suffix(5)) == FigureColumn.stageNames)
+            try Self.check(out.stdout, keyColumns: 3, f.reference.grouped(key))
+        }
+    }
+
+    @Test func specialtiesAreNamedFromTheTreatmentFunctionListAndUnknownCodesLeftBlank() throws {
+        let f = try Self.fixture()
+        let out = try Binary.run(["report", "--db", f.db, "--by", "specialty", "--format", "csv"])
+        let (header, rows) = Self.csvRows(out.stdout)
+        #expect(header[3] == "specialty_name")
+        let names = Dictionary(rows.map { ($0[2], $0[3]) }, uniquingKeysWith: { a, _ in a })
+        #expect(names["300"] == "General Internal Medicine")
+        #expect(names["110"] == "Trauma and Orthopaedic")
+        #expect(TreatmentFunction.name(of: 999) == nil)
+        // The database carries the same list, for SQL joins.
+        #expect(try SummaryStore(readingOnly: f.db).read { db in try String.fetchOne(db, sql: "SELECT name FROM treatment_functions WHERE code = '502'") } == "Gynaecology")
+    }
+
+    @Test func onePracticesReportHoldsItsLettersFromEveryTrustAndNoOther() throws {
+        let f = try Self.fixture()
+        let busiest = Dictionary(grouping: f.reference.letters, by: \.practice).max { $0.value.count < $1.value.count }!.key
+        let out = try Binary.run(["report", "--db", f.db, "--practice", busiest, "--format", "csv"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = Self.csvRows(out.stdout).rows
+        #expect(!rows.isEmpty && rows.allSatisfy { $0[2] == busiest })
+        let reference = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }.filter { $0.key.hasSuffix(busiest) }
+        try Self.check(out.stdout, keyColumns: 3, reference)
+        #expect(try Binary.run(["report", "--db", f.db, "--practice", "A8100'; DROP"]).status != 0)
+    }
+
+    @Test func aPracticesTrendHasAPointPerStoredRun() throws {
+        let f = try Self.fixture()
+        let db = f.dir.path("two-runs.sqlite")
+        // A second night's extract: the same letters and one more, for a practice of its own.
+        let later = try f.dir.write("y.csv", String(contentsOfFile: f.dir.path("x.csv"), encoding: .utf8)
+            + "L9999999,RJ1,,B99999,300,clinic_letter,2024-06-03 09:00:00,2024-06-04 09:00:00,2024-06-05 09:00:00,post\n")
+        for file in [f.dir.path("x.csv.gz"), later] {
+            let ingest = try Binary.run(["ingest", file, "--db", db])
+            #expect(ingest.status == 0, "\(ingest.stderr)")
+        }
+        let practice = f.reference.letters[0].practice
+        let out = try Binary.run(["trend", "--db", db, "--practice", practice, "--format", "csv"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let (header, rows) = Self.csvRows(out.stdout)
+        #expect(Array(header.prefix(5)) == ["run_id", "as_of", "trust_code", "letter_type", "practice_code"])
+        let pairs = Dictionary(grouping: rows, by: { "\($0[2]),\($0[3])" })
+        #expect(!pairs.isEmpty && pairs.values.allSatisfy { $0.map(\.[0]) == ["1", "2"] && $0[0][5] == $0[1][5] })
+        let letters = f.reference.letters.filter { $0.practice == practice }.count
+        #expect(rows.filter { $0[0] == "1" }.reduce(0) { $0 + Int($1[5])! } == letters)
+    }
+
+    @Test func publishedPracticeFiguresObeyTheDisclosureRule() throws {
+        let f = try Self.fixture()
+        let out = try Binary.run(["report", "--db", f.db, "--by", "practice", "--format", "csv", "--publish"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let (header, rows) = Self.csvRows(out.stdout)
+        let exact = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }
+        let counts = ["letters", "received", "outstanding", "in_transit"].map { header.firstIndex(of: $0)! }
+        let p50 = header.firstIndex(of: "p50_hours")!, w50 = header.firstIndex(of: "writing_p50_hours")!
+        var suppressed = 0
+        for r in rows {
+            let ref = exact[r[0..<3].joined(separator: ",")]!
+            for (i, n) in zip(counts, [ref.letters, ref.received, ref.outstanding, ref.inTransit]) {
+                let expected = n == 0 ? "0" : n <= 7 ? "*" : String(Int((Double(n) / 5).rounded()) * 5)
+                #expect(r[i] == expected, "\(r[0..<3]) \(header[i]): \(r[i]) for \(n)")
+                if r[i] == "*" { suppressed += 1 }
+            }
+            if ref.received <= 7 { #expect(r[p50].isEmpty) }
+            if ref.writing.count <= 7 { #expect(r[w50].isEmpty) }
+        }
+        #expect(suppressed > 0)
+    }
+
+    @Test func aLetterReceivedBeforeItWasSentIsSetAside() throws {
+        let dir = try ScratchDirectory()
+        let csv = ExtractGenerator.header
+            + "L1,RJ1,,A81001,300,clinic_letter,2024-03-01 09:00:00,2024-03-05 09:00:00,2024-03-04 09:00:00,post\n"
+            + "L2,RJ1,,A81001,300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,POST\n"
+        let result = try ingest([try dir.write("x.csv", csv)])
+        #expect(result.rejectCounts == [.receivedBeforeSent: 1])
+        let cells = try result.assembler.allBreakdownCells()
+        let channel = try #require(cells.first { $0.breakdown == .channel && $0.month == nil })
+        #expect(channel.value == LetterChannel.post.rawValue && channel.summary.letters == 1)
+        #expect(channel.summary.writing.maximum == 86_400 && channel.summary.delivery.maximum == 2 * 86_400)
+    }
+
+    @Test func aLetterInTransitCountsWithTheAgeOfItsSendingAndAnUnknownChannelStillCounts() throws {
+        let dir = try ScratchDirectory()
+        let csv = ExtractGenerator.header
+            + "L1,RJ1,,A81001,300,clinic_letter,2024-03-01 09:00:00,2024-03-03 09:00:00,,\n"
+            + "L2,RJ1,,A81001,300,clinic_letter,2024-03-01 09:00:00,,,carrier pigeon\n"
+            + "L3,RJ1,,A81001,300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,electronic\n"
+        let result = try ingest([try dir.write("x.csv", csv)], asOf: "2024-03-10T09:00:00Z")
+        let whole = try #require(try wholeRun(result)["RJ1/clinic_letter"])
+        let stages = try #require(whole.stages)
+        #expect(stages.sent == 2 && stages.delivered == 1 && stages.inTransit == 1)
+        #expect(stages.oldestInTransitHours == 168.0, "\(String(describing: stages.oldestInTransitHours))")
+        // Letters 1 and 3 were sent within 7 days; letter 2 is unsent and past its 7 days: two of three.
+        #expect(stages.writingDue == 3 && stages.writingWithinLimit == 2)
+        let channels = try result.assembler.allBreakdownCells().filter { $0.breakdown == .channel && $0.month == nil }
+        #expect(Dictionary(uniqueKeysWithValues: channels.map { ($0.value, $0.summary.letters) })
+                == [LetterChannel.unknown.rawValue: 2, LetterChannel.electronic.rawValue: 1])
+    }
+
+    @Test func practiceCodesPastThePlausibleNumberOfCellsRefuseTheRunAndStoreNothing() throws {
+        let dir = try ScratchDirectory()
+        var csv = ExtractGenerator.header
+        for i in 0..<300 {
+            csv += "L\(i),RJ1,,A\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
+        }
+        var options = IngestOptions(files: [try dir.write("x.csv", csv)], workers: 2)
+        options.practiceCellLimit = 100
+        let result = try IngestPipeline(options: options).run()
+        let store = try SummaryStore(path: dir.path("s.sqlite"))
+        #expect(throws: LetterlagError.implausibleExtract("more than 100 trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")) {
+            try store.store(result, contentKeys: ["k"], startedAt: Date(), finishedAt: Date(), elapsed: 0)
+        }
+        #expect(try store.runs().isEmpty)
+    }
+
+    @Test func theWholeRowReaderCutsOnlyAtRowEndsWhateverTheBufferSize() throws {
+        var state: UInt64 = 99
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        var text = "letter_id,trust_code,practice_code,specialty_code,letter_type,event_at,received_at\n"
+        var rows: [String] = []
+        for i in 0..<400 {
+            let quoted = next() % 5 == 0 ? "\"L\(i),\nx\"" : "L\(i)"
+            let row = "\(quoted),RJ1,A81001,300,clinic_letter,2024-03-01 09:00:00,2024-03-0\(1 + next() % 8) 10:00:00\(next() % 3 == 0 ? "\r" : "")\n"
+            rows.append(row)
+            text += row
+        }
+        let dir = try ScratchDirectory()
+        let path = try dir.write("x.csv", text)
+        for _ in 0..<20 {
+            let size = 120 + Int(next() % 900)
+            var reader = WholeRowReader(source: try ExtractReader.open(path: path, inflater: .isal), path: path, mapping: .init())
+            var buffers = [UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8),
+                           UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)]
+            defer { buffers.forEach { $0.deallocate() } }
+            var pending = 0, out = ""
+            var chunks: [String] = []
+            loop: while true {
+                let step = try reader.fill(buffers[0], holding: pending)
+                switch step {
+                case .last(let length):
+                    chunks.append(String(decoding: buffers[0][0..<length], as: UTF8.self))
+                    break loop
+                case .rows(let length, let tail):
+                    chunks.append(String(decoding: buffers[0][0..<length], as: UTF8.self))
+                    buffers[1].baseAddress!.copyMemory(from: buffers[0].baseAddress! + length, byteCount: tail)
+                    buffers.swapAt(0, 1)
+                    pending = tail
+                }
+            }
+            out = chunks.joined()
+            #expect(reader.layout?.hasReceived == true)
+            #expect(out == rows.joined(), "buffer of \(size) bytes")
+            // Each chunk but perhaps the last is whole rows: the rows it starts are the rows it ends.
+            for chunk in chunks.dropLast() { #expect(rows.contains { chunk.hasSuffix($0) }, "buffer of \(size) bytes") }
+        }
+        #expect(throws: LetterlagError.self) {
+            var reader = WholeRowReader(source: try ExtractReader.open(path: path, inflater: .isal), path: path, mapping: .init())
+            let tiny = UnsafeMutableRawBufferPointer.allocate(byteCount: 40, alignment: 8)
+            defer { tiny.deallocate() }
+            _ = try reader.fill(tiny, holding: 0)
+        }
+    }
+}
