@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
 """Compares two report CSVs: counts exact, percentiles within 1%, percentages within 0.1 points.
 
-Usage: compare_reports.py OURS.csv THEIRS.csv   (exit 1 on any difference beyond those bounds)
+Usage: compare_reports.py OURS.csv THEIRS.csv [--key COLUMN]   (exit 1 on any difference beyond those bounds)
+The rows are keyed by trust and letter type, and by --key's column too for a breakdown.
 """
 import csv
 import sys
 
-COUNTS = ["letters", "received", "outstanding", "due", "within_limit"]
-HOURS = ["p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours"]
+COUNTS = ["letters", "received", "outstanding", "due", "within_limit", "in_transit"]
+HOURS = ["p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours",
+         "writing_p50_hours", "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours"]
 PCTS = ["within_limit_pct", "within_3d_pct", "within_4d_pct"]
 
 
-def load(path):
+def load(path, key):
     with open(path) as f:
-        return {(r["trust_code"], r["letter_type"]): r for r in csv.DictReader(f)}
+        return {(r["trust_code"], r["letter_type"]) + ((r[key],) if key else ()): r for r in csv.DictReader(f)}
 
 
 def main():
-    ours, theirs = load(sys.argv[1]), load(sys.argv[2])
+    key = sys.argv[sys.argv.index("--key") + 1] if "--key" in sys.argv else None
+    ours, theirs = load(sys.argv[1], key), load(sys.argv[2], key)
     problems = []
     if ours.keys() != theirs.keys():
         problems.append(f"row keys differ: {sorted(ours.keys() ^ theirs.keys())[:5]}")
@@ -34,7 +37,9 @@ def main():
                 x, y = float(a[c]), float(b[c])
                 rel = abs(x - y) / y if y else abs(x - y)
                 worst = max(worst, rel)
-                if abs(x - y) > 0.01 * y + 0.005:
+                # 1%, and the rounding of the decimals shown.
+                decimals = len(b[c].split(".")[1]) if "." in b[c] else 0
+                if abs(x - y) > 0.01 * y + 0.5 * 10 ** -min(decimals, len(a[c].split(".")[1]) if "." in a[c] else 0):
                     problems.append(f"{key} {c}: {x} vs {y}")
         for c in PCTS:
             if (a[c] == "") != (b[c] == "") or (a[c] and abs(float(a[c]) - float(b[c])) > 0.1):

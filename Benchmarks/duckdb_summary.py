@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The same per trust x letter type summary as `letterlag report --format csv`, computed by DuckDB.
 
-Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)]
+Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)] [--by specialty|channel|practice]
+With --by, one row per trust x letter type x that column, as `letterlag report --by`.
 Canonical columns, timestamps as 'YYYY-MM-DD HH:MM:SS' Europe/London, optionally with +hh:mm.
 Contract limits are the NHS Standard Contract defaults. Used to cross-check figures and as a speed peer.
 """
@@ -37,7 +38,12 @@ def main():
     ap.add_argument("extract")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--as-of")
+    ap.add_argument("--by", choices=["specialty", "channel", "practice"])
     a = ap.parse_args()
+    by = {"specialty": "specialty_code", "channel": "channel", "practice": "practice_code"}.get(a.by)
+    # An empty or unknown channel is 'unknown', as letterlag stores it.
+    by_expr = ("CASE WHEN lower(channel) IN ('electronic', 'post', 'email') THEN lower(channel) ELSE 'unknown' END"
+               if by == "channel" else by)
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     con.execute("SET TimeZone = 'UTC'")
@@ -45,13 +51,13 @@ def main():
     sql = f"""
     WITH raw AS (SELECT * FROM read_csv('{a.extract}', all_varchar = true, header = true)),
     t AS (
-      SELECT trust_code, letter_type, {instant('event_at')} AS ev, {instant('sent_at')} AS se,
+      SELECT trust_code, letter_type, {f"{by_expr} AS dim," if by else ""} {instant('event_at')} AS ev, {instant('sent_at')} AS se,
              {instant('received_at')} AS rec, CAST(strptime(substr(event_at, 1, 10), '%Y-%m-%d') AS DATE) AS ev_day
       FROM raw
     ),
     a AS (SELECT {as_of} AS as_of),
     d AS (SELECT t.*, rec - ev AS delay, {LIMIT_SQL} AS lim, a.as_of FROM t, a)
-    SELECT trust_code, letter_type, count(*) AS letters, count(rec) AS received, count(*) - count(rec) AS outstanding,
+    SELECT trust_code, letter_type, {"dim," if by else ""} count(*) AS letters, count(rec) AS received, count(*) - count(rec) AS outstanding,
       quantile_disc(delay, 0.5) / 3600 AS p50_hours, quantile_disc(delay, 0.9) / 3600 AS p90_hours,
       quantile_disc(delay, 0.95) / 3600 AS p95_hours, quantile_disc(delay, 0.99) / 3600 AS p99_hours,
       max(delay) / 3600 AS max_hours,
@@ -60,19 +66,27 @@ def main():
       100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 3 * 86400)
         / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 3 * 86400 <= as_of), 0) AS within_3d_pct,
       100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 4 * 86400)
-        / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 4 * 86400 <= as_of), 0) AS within_4d_pct
-    FROM d GROUP BY ALL ORDER BY trust_code, letter_type
+        / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 4 * 86400 <= as_of), 0) AS within_4d_pct,
+      quantile_disc(se - ev, 0.5) / 3600, quantile_disc(se - ev, 0.9) / 3600,
+      quantile_disc(rec - se, 0.5) / 3600, quantile_disc(rec - se, 0.9) / 3600,
+      count(*) FILTER (WHERE se IS NOT NULL AND rec IS NULL) AS in_transit
+    FROM d GROUP BY ALL ORDER BY ALL
     """
     rows = con.execute(sql).fetchall()
     out = sys.stdout
-    out.write("trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,"
-              "due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct\n")
+    out.write("trust_code,letter_type," + (f"{by}," if by else "")
+              + "letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,"
+              "due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,"
+              "writing_p50_hours,writing_p90_hours,delivery_p50_hours,delivery_p90_hours,in_transit\n")
     fmt = lambda v: "" if v is None else f"{v:.2f}"
+    fine = lambda v: "" if v is None else f"{v:.4f}"
     for r in rows:
-        (trust, typ, letters, received, outstanding, p50, p90, p95, p99, mx, due, within, w3, w4) = r
+        key = list(r[:3] if by else r[:2])
+        (letters, received, outstanding, p50, p90, p95, p99, mx, due, within, w3, w4, w50, w90, d50, d90, transit) = r[len(key):]
         pct = 100.0 * within / due if due else None
-        out.write(",".join([trust, typ, str(letters), str(received), str(outstanding), fmt(p50), fmt(p90), fmt(p95),
-                            fmt(p99), fmt(mx), str(due), str(within), fmt(pct), fmt(w3), fmt(w4)]) + "\n")
+        out.write(",".join(key + [str(letters), str(received), str(outstanding), fmt(p50), fmt(p90), fmt(p95),
+                                  fmt(p99), fmt(mx), str(due), str(within), fmt(pct), fmt(w3), fmt(w4),
+                                  fine(w50), fine(w90), fine(d50), fine(d90), str(transit)]) + "\n")
 
 
 if __name__ == "__main__":

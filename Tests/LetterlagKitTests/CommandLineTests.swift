@@ -12,7 +12,7 @@ import Testing
         #expect(out.stderr == """
             Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'csv', 'json' or 'html'.
             Help:  --format <format>  The output format.
-            Usage: letterlag report [--db <db>] [--run <run>] [--publish] [--format <format>] [--output <output>] [--spc-target <spc-target>]
+            Usage: letterlag report [--db <db>] [--run <run>] [--publish] [--format <format>] [--output <output>] [--spc-target <spc-target>] [--by <by>] [--practice <practice>]
               See 'letterlag report --help' for more information.
 
             """)
@@ -50,7 +50,7 @@ import Testing
             OVERVIEW: One row per trust × letter type × week, month or quarter,
             re-aggregated from the stored weeks.
 
-            USAGE: letterlag trend [--db <db>] [--run <run>] [--publish] [--trust <trust>] [--type <type>] [--by <by>] [--format <format>]
+            USAGE: letterlag trend [--db <db>] [--run <run>] [--publish] [--trust <trust>] [--type <type>] [--by <by>] [--format <format>] [--practice <practice>]
 
             OPTIONS:
               --db <db>               The summary database (default: $LETTERLAG_DB, else
@@ -67,6 +67,8 @@ import Testing
                                       month, quarter; default: week)
               --format <format>       The output format. (values: table, csv, json;
                                       default: table)
+              --practice <practice>   A GP practice's trend instead: its figures per trust
+                                      × letter type in every stored run.
               --version               Show the version.
               -h, --help              Show help information.
 

@@ -252,6 +252,24 @@ struct ReferenceLetters {
         #expect(suppressed > 0)
     }
 
+    @Test func theHTMLReportShowsWhereTheTimeGoesForEveryTrustOfEachType() throws {
+        let f = try Self.fixture()
+        let page = f.dir.path("r.html")
+        #expect(try Binary.run(["report", "--db", f.db, "--format", "html", "--output", page]).status == 0)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let charts = html.components(separatedBy: "aria-label='where the time goes ").dropFirst()
+        #expect(charts.count == LetterType.allCases.count)
+        let report = Self.csvRows(try Binary.run(["report", "--db", f.db, "--format", "csv"]).stdout)
+        let w50 = report.header.firstIndex(of: "writing_p50_hours")!
+        for chart in charts {
+            let type = String(chart.prefix { $0 != "'" })
+            let svg = chart.components(separatedBy: "</svg>")[0]
+            for r in report.rows where r[1] == type {
+                #expect(svg.contains("\(r[0]) writing median \(String(format: "%.2f", Double(r[w50])!)) h"), "\(type) \(r[0])")
+            }
+        }
+    }
+
     @Test func aLetterReceivedBeforeItWasSentIsSetAside() throws {
         let dir = try ScratchDirectory()
         let csv = ExtractGenerator.header

@@ -173,6 +173,37 @@ public struct HTMLReport {
         return svg + "</svg>"
     }
 
+    /// Where the time goes, trust by trust: each bar is the median writing time (event to
+    /// sending, the trust's part) then the median delivery time (sending to receipt, the
+    /// transport), longest first, so a typing backlog and a slow post look different.
+    func stagesChart(_ type: LetterType) -> String {
+        func shown(_ v: Double?, _ base: Int) -> Double? { formatter.publish ? DisclosureControl.statistic(v, base: base) : v }
+        let data = rows.filter { $0.type == type }.compactMap { r -> (String, Double, Double)? in
+            guard let s = r.stages, let w = shown(s.writingP50Hours, s.sent) else { return nil }
+            return (r.trust, w, shown(s.deliveryP50Hours, s.delivered) ?? 0)
+        }.sorted { $0.1 + $0.2 > $1.1 + $1.2 }
+        guard !data.isEmpty else { return "<p>No stage figures: the run has no sent_at, or was stored before stages were kept.</p>" }
+        let rowHeight = 14.0, left = 60.0, width = 760.0, top = 22.0
+        let height = top + Double(data.count) * rowHeight + 24
+        let maxHours = max(24, data.map { $0.1 + $0.2 }.max()! * 1.05)
+        func x(_ h: Double) -> Double { left + h / maxHours * (width - left - 20) }
+        var svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='where the time goes \(type.name)' class='stages'>"
+        svg += "<rect x='\(left)' y='4' width='10' height='10' fill='#1f4e79'/><text x='\(left + 14)' y='13' font-size='11'>writing (event to sent), median</text>"
+        svg += "<rect x='\(left + 220)' y='4' width='10' height='10' fill='#d68910'/><text x='\(left + 234)' y='13' font-size='11'>delivery (sent to received), median</text>"
+        for (i, (trust, writing, delivery)) in data.enumerated() {
+            let y = top + Double(i) * rowHeight
+            let t = Self.escape(trust)
+            svg += "<text x='\(left - 6)' y='\(y + 10)' font-size='10' text-anchor='end'>\(t)</text>"
+            svg += "<rect x='\(x(0))' y='\(y + 2)' width='\(x(writing) - x(0))' height='\(rowHeight - 4)' fill='#1f4e79'><title>\(t) writing median \(CSVWriter.fixedText(writing)) h</title></rect>"
+            svg += "<rect x='\(x(writing))' y='\(y + 2)' width='\(x(writing + delivery) - x(writing))' height='\(rowHeight - 4)' fill='#d68910'><title>\(t) delivery median \(CSVWriter.fixedText(delivery)) h</title></rect>"
+        }
+        let axis = top + Double(data.count) * rowHeight + 14
+        for h in stride(from: 0.0, through: maxHours, by: maxHours > 1000 ? 240 : maxHours > 400 ? 96 : 24) {
+            svg += "<text x='\(x(h))' y='\(axis)' font-size='10' text-anchor='middle'>\(Int(h))h</text>"
+        }
+        return svg + "</svg>"
+    }
+
     func league(_ type: LetterType) -> String {
         let data = rows.filter { $0.type == type }.sorted { ($0.withinLimitPercent ?? -1) > ($1.withinLimitPercent ?? -1) }
         var html = "<table><thead><tr><th>#</th><th>trust</th><th>letters</th><th>outstanding</th><th>median (h)</th><th>KM median (h)</th><th>× 3.5 d</th><th>in limit %</th><th>≤3 d %</th><th>≤4 d %</th></tr></thead><tbody>"
@@ -217,6 +248,7 @@ public struct HTMLReport {
             var body = "<section><h2>\(type.name.replacingOccurrences(of: "_", with: " "))</h2>"
             body += "<p>Contract limit for events on the as-of date: \(limit). Dots are medians, grey bars reach the 90th percentile; the green band is the 3–4 days GPs recall from forty years ago.</p>"
             body += dotPlot(type)
+            body += "<h3>Where the time goes: writing against delivery</h3>" + stagesChart(type)
             body += "<h3>Weekly median, the five trusts with the lowest compliance</h3>" + trendChart(type)
             body += "<p class='note'>Hollow points joined by dashes are provisional weeks: some letters are outstanding and not yet older than both the contract limit and 4 days, so the figures can still change. Where letters are outstanding the line is the Kaplan–Meier median, which counts them as censored at their age.</p>"
             body += "<h3>Compliance over time: SPC, complete weeks</h3>"
