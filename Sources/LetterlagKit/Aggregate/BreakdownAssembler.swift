@@ -67,7 +67,8 @@ public final class BreakdownAssembler: @unchecked Sendable {
     }
 
     /// Job `j` is monthly partition `j`, or practice partition `j - partitions`; each cell is
-    /// made a `Row` as soon as it is complete, so its histograms go at once.
+    /// made a `Row` as soon as it is complete, so its histograms go at once, and a whole run's
+    /// cell is the running merge of its months'.
     func cells<Row>(job: Int, state: inout State, prepare: (BreakdownCell) -> Row) throws -> [Row] {
         let monthly = job < partitions
         let p = job % partitions
@@ -82,7 +83,7 @@ public final class BreakdownAssembler: @unchecked Sendable {
                 if state.slab.count >= limit {
                     if merged == nil { merged = Array(repeating: [:], count: kinds.count) }
                     for (k, b) in kinds.enumerated() {
-                        for (key, summary) in fold(b, &state) {
+                        fold(b, &state) { key, summary in
                             if merged![k][key] == nil { merged![k][key] = summary } else { merged![k][key]!.merge(summary) }
                         }
                     }
@@ -90,45 +91,37 @@ public final class BreakdownAssembler: @unchecked Sendable {
                 }
             }
         }
-        var groups: [[(UInt64, CellSummary)]] = kinds.map { state.slab.isEmpty ? [] : fold($0, &state) }
-        if var all = merged {
-            for k in kinds.indices {
-                for (key, summary) in groups[k] {
-                    if all[k][key] == nil { all[k][key] = summary } else { all[k][key]!.merge(summary) }
-                }
-                groups[k] = all[k].sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                all[k] = [:]
-            }
-        }
-        if monthly {
-            // A whole run's cell merges its months': keys differ only in the month, which sorts
-            // below the trust × type and above the value, so each run of a key's months is gathered.
-            for k in kinds.indices {
-                var whole: [UInt64: [CellSummary]] = [:]
-                for (g, summary) in groups[k] { whole[Breakdown.wholeRun(ofGroup: g), default: []].append(summary) }
-                groups[k] += whole.sorted { $0.key < $1.key }.map { ($0.key, CellSummary.merged($0.value)) }
-            }
-        } else {
-            let total = practiceCells.add(groups[0].count)
-            if total > practiceCellLimit {
-                throw LetterlagError.implausibleExtract("more than \(practiceCellLimit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
-            }
-        }
         var out: [Row] = []
-        out.reserveCapacity(groups.reduce(0) { $0 + $1.count })
+        var practiceCount = 0
         for (k, b) in kinds.enumerated() {
-            for (g, summary) in groups[k] {
+            var wholeRun: [UInt64: CellSummary] = [:]
+            func emit(_ g: UInt64, _ summary: CellSummary) {
                 let (pair, value, month) = b.parts(ofGroup: g)
                 out.append(prepare(BreakdownCell(breakdown: b, trust: registry.trustName(pair.trust), type: LetterType(rawValue: pair.type)!,
                                                  value: value, month: month, summary: summary)))
+                if b.byMonth { wholeRun[Breakdown.wholeRun(ofGroup: g), default: CellSummary()].merge(summary) }
+                if b == .practice { practiceCount += 1 }
             }
-            groups[k] = []
+            if var all = merged?[k] {
+                if !state.slab.isEmpty {
+                    fold(b, &state) { key, summary in
+                        if all[key] == nil { all[key] = summary } else { all[key]!.merge(summary) }
+                    }
+                }
+                for key in all.keys.sorted() { emit(key, all.removeValue(forKey: key)!) }
+            } else if !state.slab.isEmpty {
+                fold(b, &state, emit)
+            }
+            for key in wholeRun.keys.sorted() { emit(key, wholeRun[key]!) }
+        }
+        if !monthly && practiceCells.add(practiceCount) > practiceCellLimit {
+            throw LetterlagError.implausibleExtract("more than \(practiceCellLimit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
         }
         return out
     }
 
-    /// The slab's entries grouped by `b`, each group's figures, in order of group key.
-    private func fold(_ b: Breakdown, _ state: inout State) -> [(UInt64, CellSummary)] {
+    /// Calls `body` with the slab's entries grouped by `b`, each group's figures, in order of group key.
+    private func fold(_ b: Breakdown, _ state: inout State, _ body: (UInt64, CellSummary) -> Void) {
         let words = BreakdownSpill.words
         let n = state.slab.count / words
         state.table.reset(forEntries: n)
@@ -157,8 +150,6 @@ public final class BreakdownAssembler: @unchecked Sendable {
         let keys = state.table.keys
         let byKey = (0..<groupCount).sorted { keys[$0] < keys[$1] }
         let fold = state.fold
-        var out: [(UInt64, CellSummary)] = []
-        out.reserveCapacity(groupCount)
         state.slab.withUnsafeBufferPointer { slab in
             for g in byKey {
                 var type = 0
@@ -172,10 +163,9 @@ public final class BreakdownAssembler: @unchecked Sendable {
                         fold.addReceived(record, stage: stage)
                     }
                 }
-                out.append((keys[g], fold.summary(type: type, asOf: asOf, limits: limits)))
+                body(keys[g], fold.summary(type: type, asOf: asOf, limits: limits))
             }
         }
-        return out
     }
 }
 
