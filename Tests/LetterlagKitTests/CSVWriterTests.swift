@@ -68,6 +68,25 @@ import Testing
         #expect(try empty.text == ",,,\n")
     }
 
+    @Test func fourDecimalsAreWhatStringFormatWritesInCSVAndAsText() throws {
+        var rng = SplitMix64(seed: 22)
+        var values: [Double] = [0, 0.00005, 0.00015, 0.0125, 1.00005, 2.67505, 99.99995, 0.3461111111111111, 1e7, -0.0001, 1e13]
+        for _ in 0..<100_000 {
+            let r = rng.next()
+            values.append(r % 2 == 0 ? Double(r >> 20) / 3600 : Double(r >> 40) / 10_000 + (r & 2 == 0 ? 0.00005 : 0))
+        }
+        let sink = OutputSink.memory()
+        var csv = CSVWriter(sink: sink)
+        for v in values {
+            try csv.cell(.precise(v))
+            try csv.endRow()
+        }
+        let written = try sink.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let wrong = zip(values, written).filter { String(format: "%.4f", $0) != $1 || FigureCell.precise($0).text != $1 }
+        #expect(written.count == values.count && wrong.isEmpty, "\(wrong.prefix(5).map { "\($0.0.debugDescription) → \($0.1)" })")
+        #expect(FigureCell.precise(nil).text.isEmpty && FigureCell.precise(nil).json == "null")
+    }
+
     @Test func integersAreWrittenWholeWithTheirSign() throws {
         let sink = OutputSink.memory()
         var csv = CSVWriter(sink: sink)

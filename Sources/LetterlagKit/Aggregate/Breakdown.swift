@@ -11,8 +11,11 @@ public enum Breakdown: String, CaseIterable, Sendable {
     /// The table of its whole-run cells (docs/schema.md).
     public var table: String { "by_\(rawValue)" }
 
-    /// The table of its cells per event month, for a breakdown kept by month.
-    public var monthTable: String? { byMonth ? "by_\(rawValue)_month" : nil }
+    /// The table of its cells per event month (`byMonth`, for a breakdown kept by month), or over the whole run.
+    public func table(byMonth: Bool) -> String {
+        precondition(!byMonth || self.byMonth, "\(rawValue) is kept over the whole run only")
+        return byMonth ? "by_\(rawValue)_month" : table
+    }
 
     /// Every table the breakdowns are stored in: whole-run ones, and per month, with whether each is per month.
     static var tables: [(breakdown: Breakdown, byMonth: Bool)] {

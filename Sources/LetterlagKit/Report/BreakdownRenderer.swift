@@ -25,6 +25,9 @@ public struct BreakdownRenderer {
 
     static let figureNames = Array(ReportRenderer.csvColumns.dropFirst(2))
     private static let jsonNames = figureNames + ReportRenderer.jsonExtras
+    /// The columns resolved once, not per row.
+    private static let figures = FigureColumn.named(figureNames), jsonFigures = FigureColumn.named(jsonNames),
+                       tableFigures = FigureColumn.named(tableColumns.map(\.0))
     private static let tableColumns = [("letters", "letters"), ("outstanding", "outstanding"), ("p50_hours", "median (h)"),
                                        ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("writing_p50_hours", "writing p50 (h)"),
                                        ("delivery_p50_hours", "delivery p50 (h)"), ("in_transit", "in transit")]
@@ -55,18 +58,18 @@ public struct BreakdownRenderer {
         switch format {
         case .csv:
             for k in keys { try csv.cell(k) }
-            for c in FigureColumn.named(Self.figureNames) { try csv.cell(c.cell(row, formatter)) }
+            for c in Self.figures { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
             var line = rowsWritten == 0 ? "\n  {" : ",\n  {"
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
-                + zip(Self.jsonNames, FigureColumn.named(Self.jsonNames).map { $0.cell(row, formatter) }).map { ($0, $1) }
+                + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
             for (i, (name, cell)) in cells.enumerated() {
                 line += (i == 0 ? "" : ", ") + FigureCell.jsonString(name) + ": " + cell.json
             }
             try csv.sink.write(line + "}")
         case .table:
-            try table!.add(keys.map(\.text) + FigureColumn.named(Self.tableColumns.map(\.0)).map { $0.cell(row, formatter).text })
+            try table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text })
         }
         rowsWritten += 1
     }

@@ -68,7 +68,9 @@ public struct CSVWriter {
         switch value {
         case .integer(let n): try integer(n)
         case .fixed(let v): try fixed(v)
-        case .precise: try separator(); try sink.write(value.text)
+        case .precise(let v):
+            try separator()
+            if let v, v.isFinite { try Self.writeFixed(v, decimals: 4, to: sink) }
         case .text(let t): try text(t)
         case .suppressed: try separator(); try sink.write(0x2A)
         }
@@ -120,29 +122,35 @@ public struct CSVWriter {
         }
     }
 
-    /// `value` to two decimals as `String(format: "%.2f")` writes it: the nearest hundredth of
-    /// the exact binary value. Below 10^12 hundredths the product `value * 100` is off by under
-    /// 10^-4, so it rounds the same way unless it lies within 10^-3 of a tie; such a value, a
-    /// negative one or a larger one goes to `String(format:)` itself.
-    static func writeFixed(_ value: Double, to sink: OutputSink) throws {
-        guard let m = hundredths(value) else { return try sink.write(String(format: "%.2f", value)) }
-        try writeInteger(Int(m / 100), to: sink)
+    /// `value` to `decimals` decimals (2 or 4) as `String(format: "%.2f")` writes it: the nearest
+    /// hundredth (or ten-thousandth) of the exact binary value. Below 10^12 such units the product
+    /// `value * 10^decimals` is off by under 10^-4, so it rounds the same way unless it lies within
+    /// 10^-3 of a tie; such a value, a negative one or a larger one goes to `String(format:)` itself.
+    static func writeFixed(_ value: Double, decimals: Int = 2, to sink: OutputSink) throws {
+        guard let m = units(value, decimals) else { return try sink.write(String(format: "%.\(decimals)f", value)) }
+        let scale = scales[decimals]
+        try writeInteger(Int(m / scale), to: sink)
         try sink.write(0x2E)
-        try sink.write(UInt8(m / 10 % 10) + 0x30)
-        try sink.write(UInt8(m % 10) + 0x30)
+        var place = scale / 10
+        while place > 0 {
+            try sink.write(UInt8(m / place % 10) + 0x30)
+            place /= 10
+        }
     }
 
-    /// `value` to two decimals as text, by the rule of `writeFixed`.
-    static func fixedText(_ value: Double) -> String {
-        guard let m = hundredths(value) else { return String(format: "%.2f", value) }
-        let cents = m % 100
-        return "\(m / 100)." + (cents < 10 ? "0" : "") + String(cents)
+    /// `value` to `decimals` decimals as text, by the rule of `writeFixed`.
+    static func fixedText(_ value: Double, decimals: Int = 2) -> String {
+        guard let m = units(value, decimals) else { return String(format: "%.\(decimals)f", value) }
+        let fraction = String(m % scales[decimals])
+        return "\(m / scales[decimals])." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
 
-    /// `value` in whole hundredths when the fast rule holds for it, else nil.
+    private static let scales: [UInt64] = [1, 10, 100, 1_000, 10_000]
+
+    /// `value` in whole units of 10^-decimals when the fast rule holds for it, else nil.
     @inline(__always)
-    private static func hundredths(_ value: Double) -> UInt64? {
-        let scaled = value * 100
+    private static func units(_ value: Double, _ decimals: Int) -> UInt64? {
+        let scaled = value * Double(scales[decimals])
         let rounded = scaled.rounded()
         guard value.sign == .plus, scaled < 1e12, abs(abs(scaled - rounded) - 0.5) > 1e-3 else { return nil }
         return UInt64(rounded)

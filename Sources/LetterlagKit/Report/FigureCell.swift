@@ -1,5 +1,3 @@
-import Foundation
-
 /// One value of an output row, before a format writes it: CSV writes numbers without making a
 /// string, JSON as numbers or null, a table as text. Renderers describe their columns as
 /// functions to cells, so each column's rule has one home whatever the format.
@@ -20,7 +18,7 @@ public enum FigureCell: Equatable, Sendable {
         case .text(let s): s
         case .integer(let n): String(n)
         case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? ""
-        case .precise(let v): v.flatMap { $0.isFinite ? String(format: "%.4f", $0) : nil } ?? ""
+        case .precise(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0, decimals: 4) : nil } ?? ""
         case .suppressed: "*"
         }
     }
@@ -30,7 +28,7 @@ public enum FigureCell: Equatable, Sendable {
         switch self {
         case .integer(let n): String(n)
         case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? "null"
-        case .precise(let v): v.flatMap { $0.isFinite ? String(format: "%.4f", $0) : nil } ?? "null"
+        case .precise(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0, decimals: 4) : nil } ?? "null"
         case .suppressed: "\"*\""
         case .text(let s): Self.jsonString(s)
         }

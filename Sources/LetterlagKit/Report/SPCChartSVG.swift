@@ -30,7 +30,7 @@ enum SPCChartSVG {
         lo -= pad; hi += pad
         func x(_ i: Int) -> Double { left + (points.count == 1 ? 0.5 : Double(i) / Double(points.count - 1)) * (width - left - right) }
         func y(_ v: Double) -> Double { top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom) }
-        let f = CSVWriter.fixedText
+        let f = { CSVWriter.fixedText($0) }
         let name = HTMLReport.escape("\(s.trust) \(s.type.name)")
         var svg = "<svg xmlns='http://www.w3.org/2000/svg' class='spc' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='SPC chart of \(measure.rawValue), \(name)'>"
         for (value, label, dash) in [(s.chart.upperLimit, "UCL", "5 4"), (s.chart.mean, "mean", ""), (s.chart.lowerLimit, "LCL", "5 4")]

@@ -90,7 +90,7 @@ extension SummaryStore {
                     try summary.step(db)
                 }
                 var inserts = try Breakdown.tables.map { b, byMonth in
-                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: byMonth ? b.monthTable! : b.table,
+                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
                                                                                  SummarySchema.breakdownColumns(b, byMonth: byMonth))))
                 }
                 let tables = Breakdown.tables

@@ -137,16 +137,11 @@ public struct StoredWeek: Sendable {
         }
         self.type = type
         week = CivilDate.weekIndex(days: monday)
-        // Counts, then hours, in `SummarySchema.figureColumns` order.
-        let n = Self.letters, h = Self.hours
-        var c = CellSummary()
-        c.letters = int(n); c.received = int(n + 1); c.outstanding = int(n + 2); c.due = int(n + 3); c.withinLimit = int(n + 4)
-        c.due3d = int(n + 5); c.within3d = int(n + 6); c.due4d = int(n + 7); c.within4d = int(n + 8)
+        var c = SummaryStore.storedCounts(s, at: Self.letters)
         // A week stored before completeness was kept counts as incomplete unless nothing was outstanding.
         let complete = sqlite3_column_type(s, Self.completeness) == SQLITE_NULL ? c.outstanding == 0 : int(Self.completeness) == 1
         c.pending = complete ? 0 : 1
-        figures = SummaryRow(trust: trust, type: type, counts: c,
-                             hours: (real(h), real(h + 1), real(h + 2), real(h + 3), real(h + 4), real(h + 5)),
+        figures = SummaryRow(trust: trust, type: type, counts: c, hours: SummaryStore.storedHours(s, at: Self.hours),
                              kmP50Hours: real(Self.km), p50WorkingDays: real(Self.working), complete: complete)
         figures.stages = StageFigures(reading: s, from: Self.sent)
         if let st = figures.stages {
@@ -175,6 +170,23 @@ public struct StoredWeek: Sendable {
             }
         }
         cell = c
+    }
+}
+
+extension SummaryStore {
+    /// The counts of `SummarySchema.figureColumns` in a statement's row, from column `n` on.
+    static func storedCounts(_ s: OpaquePointer, at n: Int32) -> CellSummary {
+        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(s, n + i)) }
+        var c = CellSummary()
+        c.letters = int(0); c.received = int(1); c.outstanding = int(2); c.due = int(3); c.withinLimit = int(4)
+        c.due3d = int(5); c.within3d = int(6); c.due4d = int(7); c.within4d = int(8)
+        return c
+    }
+
+    /// The hours of `SummarySchema.figureColumns` (after its counts) in a statement's row, from column `h` on.
+    static func storedHours(_ s: OpaquePointer, at h: Int32) -> (Double?, Double?, Double?, Double?, Double?, Double?) {
+        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, h + i) == SQLITE_NULL ? nil : sqlite3_column_double(s, h + i) }
+        return (real(0), real(1), real(2), real(3), real(4), real(5))
     }
 }
 
@@ -240,23 +252,41 @@ extension SummaryStore {
     /// primary key's when nil, which SQLite need not sort); memory stays flat however many rows.
     public func forEachBreakdown(_ breakdown: Breakdown, byMonth: Bool = false, run: Int64?, practice: String? = nil,
                                  orderedBy order: [String]? = nil, _ body: (StoredBreakdown) throws -> Void) throws {
-        let table = byMonth ? breakdown.monthTable! : breakdown.table
-        var sql = "SELECT * FROM \(table)"
+        let table = breakdown.table(byMonth: byMonth)
+        let columns = SummarySchema.breakdownColumns(breakdown, byMonth: byMonth)
+        var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(table)"
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let run { conditions.append("run_id = ?"); arguments.append(run) }
         if let practice { conditions.append("practice_code = ?"); arguments.append(practice) }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + (order ?? SummarySchema.breakdownKey(breakdown, byMonth: byMonth)).joined(separator: ", ")
+        func position(_ name: String) -> Int32 { Int32(columns.firstIndex(of: name)!) }
+        let trustAt = position("trust_code"), typeAt = position("letter_type"), valueAt = position(breakdown.column)
+        let monthAt = byMonth ? position("month") : -1, countsAt = position("letters"), hoursAt = position("p50_hours")
+        let kmAt = position("km_p50_hours"), completeAt = position("complete"), stagesAt = position("sent")
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-            while let r = try rows.next() {
-                guard LetterType(name: r["letter_type"]) != nil else {
-                    throw LetterlagError.database(path: path, reason: "a \(table) row has letter type '\(r["letter_type"] as String? ?? "")', which this letterlag cannot read", statement: nil)
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(StatementArguments(arguments))
+            let s = statement.sqliteStatement
+            func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
                 }
-                var figures = SummaryRow(row: r)
-                figures.complete = (r["complete"] as Int?) == 1
-                try body(StoredBreakdown(runID: r["run_id"], value: r[breakdown.column], month: byMonth ? r["month"] : nil, figures: figures))
+                let trust = text(trustAt), typeName = text(typeAt)
+                guard let type = LetterType(name: typeName) else {
+                    throw LetterlagError.database(path: path, reason: "a \(table) row of trust \(trust) has letter type '\(typeName)', which this letterlag cannot read", statement: nil)
+                }
+                var figures = SummaryRow(trust: trust, type: type, counts: SummaryStore.storedCounts(s, at: countsAt),
+                                         hours: SummaryStore.storedHours(s, at: hoursAt),
+                                         kmP50Hours: sqlite3_column_type(s, kmAt) == SQLITE_NULL ? nil : sqlite3_column_double(s, kmAt),
+                                         p50WorkingDays: nil, complete: sqlite3_column_int64(s, completeAt) == 1)
+                figures.stages = StageFigures(reading: s, from: stagesAt)
+                try body(StoredBreakdown(runID: sqlite3_column_int64(s, 0), value: text(valueAt), month: byMonth ? text(monthAt) : nil,
+                                         figures: figures))
             }
         }
     }

@@ -223,7 +223,7 @@ enum SummarySchema {
                 definitions.append("complete INTEGER NOT NULL CHECK (complete IN (0, 1))")
                 definitions += stageColumnDefinitions
                 try db.execute(sql: """
-                    CREATE TABLE \(byMonth ? b.monthTable! : b.table) (
+                    CREATE TABLE \(b.table(byMonth: byMonth)) (
                         \(definitions.joined(separator: ",\n    ")),
                         PRIMARY KEY (\(key.joined(separator: ", ")))
                     ) WITHOUT ROWID
