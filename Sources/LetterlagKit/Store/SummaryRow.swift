@@ -66,18 +66,6 @@ public struct SummaryRow: Sendable, Equatable {
         stages = nil
     }
 
-    /// The counts of `SummarySchema.figureColumns`, in its order.
-    var storedCounts: [Int] { [letters, received, outstanding, due, withinLimit, due3d, within3d, due4d, within4d] }
-    /// The hours of `SummarySchema.figureColumns`, after the counts.
-    var storedHours: [Double?] { [p50Hours, p90Hours, p95Hours, p99Hours, maxHours, oldestOutstandingHours] }
-
-    /// The stage columns of `SummarySchema.stageColumns`, in its order; all null before stages were kept.
-    var storedStages: (counts: [Int?], hours: [Double?]) {
-        guard let s = stages else { return (Array(repeating: nil, count: 5), Array(repeating: nil, count: 5)) }
-        return ([s.sent, s.delivered, s.inTransit, s.writingDue, s.writingWithinLimit],
-                [s.writingP50Hours, s.writingP90Hours, s.deliveryP50Hours, s.deliveryP90Hours, s.oldestInTransitHours])
-    }
-
     static func percent(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) * 100 / Double(whole) : nil }
 
     public var withinLimitPercent: Double? { Self.percent(withinLimit, due) }

@@ -269,7 +269,7 @@ enum SummarySchema {
         + stageColumns + ["writing_within_limit_pct"]
 
     /// The stage columns, counts then hours, that `weekly`, `summary` and the breakdowns share:
-    /// `SummaryRow.storedStages` gives their values in this order. Null in rows stored before v8.
+    /// `BulkInsert.bind(stagesOf:)` binds their values in this order. Null in rows stored before v8.
     static let stageColumns = stageColumnDefinitions.map { String($0.prefix { $0 != " " }) }
     private static let stageColumnDefinitions = ["sent INTEGER", "delivered INTEGER", "in_transit INTEGER", "writing_due INTEGER",
                                                  "writing_within_limit INTEGER", "writing_p50_hours REAL", "writing_p90_hours REAL",
@@ -290,7 +290,7 @@ enum SummarySchema {
     }
 
     /// The counts then hours that `weekly`, `summary` and the breakdowns share, in table order:
-    /// `SummaryRow.storedCounts` and `SummaryRow.storedHours` give their values in this order.
+    /// `BulkInsert.bind(figuresOf:)` binds their values in this order.
     static let figureColumns = ["letters", "received", "outstanding", "due", "within_limit", "due_3d", "within_3d", "due_4d", "within_4d",
                                 "p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours", "oldest_outstanding_hours"]
 
