@@ -184,6 +184,22 @@ struct ReferenceLetters {
         }
     }
 
+    @Test func aTrustTypeLargerThanASlabMergesItsSlabsIntoTheSameBreakdown() throws {
+        // One trust: its 90,000 or so clinic letters fill more than one slab of their partition.
+        let dir = try ScratchDirectory()
+        let common = ["--rows", "150000", "--trusts", "1", "--seed", "8", "--days", "200"]
+        #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv")]).status == 0)
+        let reference = try ReferenceLetters(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8))
+        #expect(reference.letters.filter { $0.type == "clinic_letter" }.count > BreakdownAssembler.slabEntries)
+        let db = dir.path("one.sqlite")
+        #expect(try Binary.run(["ingest", dir.path("x.csv"), "--db", db]).status == 0)
+        for (by, key) in [("specialty", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.specialty)" }),
+                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" })] {
+            let out = try Binary.run(["report", "--db", db, "--by", by, "--format", "csv"])
+            try Self.check(out.stdout, keyColumns: 3, reference.grouped(key))
+        }
+    }
+
     @Test func specialtiesAreNamedFromTheTreatmentFunctionListAndUnknownCodesLeftBlank() throws {
         let f = try Self.fixture()
         let out = try Binary.run(["report", "--db", f.db, "--by", "specialty", "--format", "csv"])

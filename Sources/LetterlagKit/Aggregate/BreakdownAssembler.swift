@@ -83,9 +83,7 @@ public final class BreakdownAssembler: @unchecked Sendable {
                 if state.slab.count >= limit {
                     if merged == nil { merged = Array(repeating: [:], count: kinds.count) }
                     for (k, b) in kinds.enumerated() {
-                        fold(b, &state) { key, summary in
-                            if merged![k][key] == nil { merged![k][key] = summary } else { merged![k][key]!.merge(summary) }
-                        }
+                        fold(b, &state) { key, summary in merged![k][key, default: CellSummary()].merge(summary) }
                     }
                     state.slab.removeAll(keepingCapacity: true)
                 }
@@ -104,9 +102,7 @@ public final class BreakdownAssembler: @unchecked Sendable {
             }
             if var all = merged?[k] {
                 if !state.slab.isEmpty {
-                    fold(b, &state) { key, summary in
-                        if all[key] == nil { all[key] = summary } else { all[key]!.merge(summary) }
-                    }
+                    fold(b, &state) { key, summary in all[key, default: CellSummary()].merge(summary) }
                 }
                 for key in all.keys.sorted() { emit(key, all.removeValue(forKey: key)!) }
             } else if !state.slab.isEmpty {

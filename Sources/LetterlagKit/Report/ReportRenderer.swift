@@ -2,7 +2,8 @@ import Foundation
 
 /// Renders a run's per trust × letter type summary as CSV, JSON or a table for people.
 public struct ReportRenderer {
-    public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,writing_p50_hours,writing_p90_hours,delivery_p50_hours,delivery_p90_hours,in_transit"
+    public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,"
+        + FigureColumn.stageNames.joined(separator: ",")
 
     public let run: SummaryStore.Run
     public let rows: [SummaryRow]
