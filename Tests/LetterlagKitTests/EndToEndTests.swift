@@ -45,22 +45,9 @@ struct ReferenceReport {
     var asOf: Int64 = .min
 
     init(csv: String) throws {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let offsetFormatter = DateFormatter()
-        offsetFormatter.locale = Locale(identifier: "en_GB_POSIX")
-        offsetFormatter.dateFormat = "yyyy-MM-dd HH:mm:ssxxx"
-        func instant(_ s: Substring) throws -> Int64? {
-            if s.isEmpty { return nil }
-            let date = s.count > 19 ? offsetFormatter.date(from: String(s)) : formatter.date(from: String(s))
-            return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
-        }
-        let day = DateFormatter()
-        day.locale = Locale(identifier: "en_GB_POSIX")
-        day.timeZone = TimeZone(identifier: "UTC")
-        day.dateFormat = "yyyy-MM-dd"
+        let clock = ReferenceClock()
+        func instant(_ s: Substring) throws -> Int64? { try clock.instant(s) }
+        let day = clock.day
         func monday(_ date: String) throws -> String {
             let d = try #require(day.date(from: date))
             let weekday = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d).weekday!

@@ -15,34 +15,8 @@ struct ReferenceLetters {
     var asOf: Int64 = .min
 
     init(csv: String) throws {
-        let local = DateFormatter()
-        local.locale = Locale(identifier: "en_GB_POSIX")
-        local.timeZone = TimeZone(identifier: "Europe/London")
-        local.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let offset = DateFormatter()
-        offset.locale = Locale(identifier: "en_GB_POSIX")
-        offset.dateFormat = "yyyy-MM-dd HH:mm:ssxxx"
-        let day = DateFormatter()
-        day.locale = Locale(identifier: "en_GB_POSIX")
-        day.timeZone = TimeZone(identifier: "UTC")
-        day.dateFormat = "yyyy-MM-dd"
-        /// Whether a date is the last Sunday of `month`, when Europe/London changes its clocks.
-        func isChange(_ date: Substring, month: String) -> Bool {
-            guard date.dropFirst(5).hasPrefix(month), let d = day.date(from: String(date)) else { return false }
-            let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d)
-            return c.weekday == 1 && c.day! + 7 > 31
-        }
-        func instant(_ s: Substring) throws -> Int64? {
-            if s.isEmpty { return nil }
-            var text = String(s)
-            // An hour that happens twice takes its first offset, BST; an hour that never happens
-            // moves forward across the gap (docs/product.md): both read as written at +01:00 and +00:00.
-            if s.count == 19 && s.dropFirst(11).hasPrefix("01:") {
-                if isChange(s.prefix(10), month: "10") { text += "+01:00" } else if isChange(s.prefix(10), month: "03") { text += "+00:00" }
-            }
-            let date = text.count > 19 ? offset.date(from: text) : local.date(from: text)
-            return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
-        }
+        let clock = ReferenceClock()
+        func instant(_ s: Substring) throws -> Int64? { try clock.instant(s) }
         for line in csv.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             let event = try #require(try instant(f[6]))

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import LetterlagKit
 
 /// A scratch folder removed when the test ends.
@@ -100,4 +101,42 @@ func wholeRun(_ result: IngestResult) throws -> [String: SummaryRow] {
         merged[key] = entry
     }
     return merged.mapValues { SummaryRow(trust: $0.0, type: $0.1, summary: $0.2) }
+}
+
+/// Reads the timestamps of generated extracts with Foundation's calendar rather than letterlag's
+/// parser, for the slow references the tests check figures against: `yyyy-MM-dd HH:mm:ss` in
+/// Europe/London, or with a `±hh:mm` offset, and the clock changes as docs/product.md rules them.
+struct ReferenceClock {
+    let local = ReferenceClock.formatter("yyyy-MM-dd HH:mm:ss", zone: "Europe/London")
+    let offset = ReferenceClock.formatter("yyyy-MM-dd HH:mm:ssxxx", zone: nil)
+    /// Dates alone, at UTC midnight.
+    let day = ReferenceClock.formatter("yyyy-MM-dd", zone: "UTC")
+
+    static func formatter(_ format: String, zone: String?) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_GB_POSIX")
+        if let zone { f.timeZone = TimeZone(identifier: zone) }
+        f.dateFormat = format
+        return f
+    }
+
+    /// Whether a date is the last Sunday of `month`, when Europe/London changes its clocks.
+    func isChange(_ date: Substring, month: String) -> Bool {
+        guard date.dropFirst(5).hasPrefix(month), let d = day.date(from: String(date)) else { return false }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d)
+        return c.weekday == 1 && c.day! + 7 > 31
+    }
+
+    /// The instant a field names, or nil for an empty one.
+    func instant(_ s: Substring) throws -> Int64? {
+        if s.isEmpty { return nil }
+        var text = String(s)
+        // An hour that happens twice takes its first offset, BST; an hour that never happens
+        // moves forward across the gap: both read as written at +01:00 and +00:00.
+        if s.count == 19 && s.dropFirst(11).hasPrefix("01:") {
+            if isChange(s.prefix(10), month: "10") { text += "+01:00" } else if isChange(s.prefix(10), month: "03") { text += "+00:00" }
+        }
+        let date = text.count > 19 ? offset.date(from: text) : local.date(from: text)
+        return Int64(try #require(date, "cannot read \(s)").timeIntervalSince1970)
+    }
 }
