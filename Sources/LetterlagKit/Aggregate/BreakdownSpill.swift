@@ -59,14 +59,14 @@ final class BreakdownSpill: @unchecked Sendable {
 
     /// A received letter of trust × type `pair`.
     @inline(__always)
-    func add(pair: Int, record: UInt64, stage: UInt64, dimensions: UInt64, months: inout WeekMonths) {
+    func add(pair: Int, record: UInt64, stage: UInt64, dimensions: UInt64, months: WeekMonths) {
         let month = months.month(ofDay: LetterDimensions.eventDay(dimensions))
         append(pair: pair, UInt64(pair) << Self.pairShift | record & Self.lowBits, stage, dimensions, month)
     }
 
     /// An outstanding letter of trust × type `pair`, by its event instant.
     @inline(__always)
-    func add(pair: Int, outstandingEvent event: Int64, stage: UInt64, dimensions: UInt64, months: inout WeekMonths) {
+    func add(pair: Int, outstandingEvent event: Int64, stage: UInt64, dimensions: UInt64, months: WeekMonths) {
         let month = months.month(ofDay: LetterDimensions.eventDay(dimensions))
         let offset = UInt64(event - Self.monthStart(month) + 3_600)
         append(pair: pair, UInt64(pair) << Self.pairShift | CellRecord.outstandingBit | offset, stage, dimensions, month)

@@ -193,18 +193,18 @@ public final class CellAssembler: @unchecked Sendable {
             let key = keys[cell]
             let id = registry.cellID(ofKey: key)
             for long in longDelays[cell] ?? [] where counts(position(long.record)) { fold.noteLongDelay(long.delay) }
-            var months = BreakdownSpill.WeekMonths(week: key.week)
+            let months = BreakdownSpill.WeekMonths(week: key.week)
             let pair = key.pair.raw
             for i in grouped[starts[local]..<starts[local + 1]] {
                 let at = Int(i) * words
                 let r = records[at], stage = records[at + 1], dimensions = records[at + 2]
                 if !CellRecord.isOutstanding(r) {
                     fold.addReceived(r, stage: stage)
-                    breakdowns.add(pair: pair, record: r, stage: stage, dimensions: dimensions, months: &months)
+                    breakdowns.add(pair: pair, record: r, stage: stage, dimensions: dimensions, months: months)
                 } else {
                     let event = CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week)
                     fold.addOutstanding(event: event, stage: stage)
-                    breakdowns.add(pair: pair, outstandingEvent: event, stage: stage, dimensions: dimensions, months: &months)
+                    breakdowns.add(pair: pair, outstandingEvent: event, stage: stage, dimensions: dimensions, months: months)
                 }
             }
             out.append((key, id, fold.summary(type: key.type, asOf: asOf, limits: limits)))
