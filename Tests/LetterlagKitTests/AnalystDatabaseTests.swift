@@ -382,6 +382,43 @@ import Testing
         #expect(exact.contains(0) && exact.contains(1))
     }
 
+    @Test func migratingAV8DatabaseKeepsItsPracticeRowsAndKeysThemByTrust() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("v8.sqlite")
+        let queue = try DatabaseQueue(path: db)
+        try SummarySchema.migrator.migrate(queue, upTo: "v8: stages and breakdowns")
+        let columns = SummarySchema.breakdownColumns(.practice, byMonth: false)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                INSERT INTO runs (id, as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read, letters,
+                                  rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
+                VALUES (1, '2024-12-31T00:00:00Z', 'extract', 'received', '2025-01-01T00:00:00Z', '2025-01-01T00:00:01Z',
+                        1, 1, 15, 15, 0, 2, 1.0, ?, 'v8 test')
+                """, arguments: [ContractLimits.standard.json])
+            for (practice, trust, letters) in [("A81001", "RXH", 3), ("A81001", "RAD", 5), ("B82002", "RAD", 7)] {
+                let counts: [DatabaseValue] = [1.databaseValue, practice.databaseValue, trust.databaseValue, "clinic_letter".databaseValue,
+                                               letters.databaseValue] + Array(repeating: 0.databaseValue, count: 8)
+                let values = counts + Array(repeating: .null, count: 7) + [1.databaseValue] + Array(repeating: .null, count: 10)
+                #expect(values.count == columns.count)
+                try db.execute(sql: SummarySchema.insert(into: "by_practice", columns), arguments: StatementArguments(values))
+            }
+        }
+        try queue.close()
+        let migrate = try Binary.run(["migrate", "--db", db])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        let migrated = try DatabaseQueue(path: db)
+        let rows = try migrated.read { db in
+            try Row.fetchAll(db, sql: "SELECT practice_code, trust_code, letters FROM by_practice")
+                .map { "\($0["practice_code"] as String) \($0["trust_code"] as String) \($0["letters"] as Int)" }
+        }
+        // Without ORDER BY, SQLite walks the primary key: trust before practice now.
+        #expect(rows == ["A81001 RAD 5", "B82002 RAD 7", "A81001 RXH 3"])
+        let pk = try migrated.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, pk FROM pragma_table_info('by_practice') WHERE pk > 0 ORDER BY pk").map { $0["name"] as String }
+        }
+        #expect(pk == ["run_id", "trust_code", "letter_type", "practice_code"])
+    }
+
     @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("old.sqlite")
@@ -391,7 +428,7 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }

@@ -158,17 +158,20 @@ struct ReferenceLetters {
         }
     }
 
-    @Test func aTrustTypeLargerThanASlabMergesItsSlabsIntoTheSameBreakdown() throws {
-        // One trust: its 90,000 or so clinic letters fill more than one slab of their partition.
+    @Test func aTrustTypeWithMoreBreakdownRowsThanABatchHoldsIsStoredWhole() throws {
+        // One trust, whose clinic letters go to every practice: their practice rows alone fill
+        // several batches, handed to the store in turn while the trust × type is assembled.
         let dir = try ScratchDirectory()
         let common = ["--rows", "150000", "--trusts", "1", "--seed", "8", "--days", "200"]
         #expect(try Binary.run(["generate"] + common + ["--output", dir.path("x.csv")]).status == 0)
         let reference = try ReferenceLetters(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8))
-        #expect(reference.letters.filter { $0.type == "clinic_letter" }.count > BreakdownAssembler.slabEntries)
+        let practices = Set(reference.letters.filter { $0.type == "clinic_letter" }.map(\.practice))
+        #expect(practices.count > 2 * CellAssembler.breakdownRowsPerBatch)
         let db = dir.path("one.sqlite")
         #expect(try Binary.run(["ingest", dir.path("x.csv"), "--db", db]).status == 0)
         for (by, key) in [("specialty", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.specialty)" }),
-                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" })] {
+                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" }),
+                          ("practice", { "\($0.trust),\($0.type),\($0.practice)" })] {
             let out = try Binary.run(["report", "--db", db, "--by", by, "--format", "csv"])
             try Self.check(out.stdout, keyColumns: 3, reference.grouped(key))
         }

@@ -3,11 +3,13 @@ import Foundation
 /// Turns a finished pass (each worker's delay extremes and spilled records) into cell summaries,
 /// one spill partition at a time, so only a partition's records are ever in memory per thread.
 ///
-/// Cell `c` spills to partition `c mod n` (n a power of two), so a partition holds whole cells,
-/// and its cells number densely as `c / n`: grouping needs a counting sort, not a hash table.
+/// A partition holds every week of the trust × types it has (`CellRegistry.partition(of:)`),
+/// and its cells number densely within it: grouping needs a counting sort, not a hash table,
+/// and each trust × type's whole-run figures and breakdowns are folded with its weeks, so
+/// nothing is kept from one partition to the next. Memory is therefore about 40 bytes a letter
+/// of the largest partition per thread: for a national extract, a few MB.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
-    let keys: [CellKey]
     /// Cells' delays too long for their records to hold exactly, with the records they belong to.
     let longDelays: [Int: [WorkerTally.LongDelay]]
     /// By worker number, each worker's cell records.
@@ -20,17 +22,18 @@ public final class CellAssembler: @unchecked Sendable {
     let partitions: Int
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
+    /// Practice cells past which the run is refused.
+    let practiceCellLimit: Int
+    /// Breakdown rows a batch holds at most, so that a partition of many practices is handed
+    /// to the store in pieces: about 1 MB of rows.
+    static let breakdownRowsPerBatch = 2_048
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
-    /// Practice cells past which the breakdowns refuse the run.
-    let practiceCellLimit: Int
-
     init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
          practiceCellLimit: Int = BreakdownAssembler.practiceCellLimit) {
-        self.practiceCellLimit = practiceCellLimit
         precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
+        self.practiceCellLimit = practiceCellLimit
         self.registry = registry
-        keys = registry.keys
         var long: [Int: [WorkerTally.LongDelay]] = [:]
         for tally in tallies {
             for (cell, delays) in tally.longDelays { long[cell, default: []].append(contentsOf: delays) }
@@ -38,82 +41,80 @@ public final class CellAssembler: @unchecked Sendable {
         longDelays = long
         spills = tallies.map(\.spill)
         self.dropped = dropped
-        partitions = tallies.first?.recordPartitions ?? WorkerTally.defaultPartitions
+        partitions = registry.partitions
         self.asOf = asOf
         self.limits = limits
         self.workers = max(1, workers)
     }
 
     /// How many cells the run has.
-    public var cellCount: Int { keys.count }
+    public var cellCount: Int { registry.count }
 
     /// How many distinct trusts the run's cells name.
-    public var trustCount: Int { Set(keys.map(\.trust)).count }
+    public var trustCount: Int { registry.trustCount }
 
-    /// Calls `body` on the calling thread with each partition's cells, each turned into a `Row`
-    /// by `prepare` on the assembling threads, and returns the whole-run figures per trust ×
-    /// letter type, also merged on those threads; at most `workers + 1` batches are held at once.
-    ///
-    /// The assembling threads also spill each counted letter once more for the breakdowns,
-    /// which `forEachBreakdownBatch` then assembles. With `discardingSpills`, the cell spill
-    /// files are closed as soon as the last partition is assembled, while `body` still works;
-    /// the cells cannot be read again, though the breakdowns can.
-    @discardableResult
-    public func forEachBatch<Row: Sendable>(discardingSpills: Bool = false, prepare: @escaping @Sendable (CellID, CellSummary) -> Row,
-                                            _ body: ([Row]) throws -> Void) throws -> [TrustType: CellSummary] {
-        let wholeRun = WholeRunTotals(keys: keys, registry: registry)
-        let breakdowns = BreakdownSpill.Collection()
-        let partitions = self.partitions, directory = spills.first?.directory ?? SpillFile.defaultDirectory
+    /// A partition's share of the run, each part already made a row on an assembling thread:
+    /// weekly cells, whole-run figures per trust × letter type, and breakdown cells.
+    public struct Batch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>: Sendable {
+        public var cells: [CellRow] = []
+        public var totals: [TotalRow] = []
+        public var breakdowns: [BreakdownRow] = []
+        var isEmpty: Bool { cells.isEmpty && totals.isEmpty && breakdowns.isEmpty }
+    }
+
+    /// Calls `body` on the calling thread with each partition's weekly cells, whole-run figures
+    /// and breakdown cells, turned into rows by `cell`, `total` and `breakdown` on the
+    /// assembling threads; at most `workers + 1` batches wait at once, each of at most
+    /// `breakdownRowsPerBatch` breakdown rows. Refuses a run with more practice cells than
+    /// `practiceCellLimit`. With `discardingSpills`, the spill files are closed as soon as the
+    /// last partition is assembled, while `body` still works; the cells cannot be read again.
+    public func forEachBatch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>(
+        discardingSpills: Bool = false,
+        cell: @escaping @Sendable (CellID, CellSummary) -> CellRow,
+        total: @escaping @Sendable (TrustType, CellSummary) -> TotalRow,
+        breakdown: @escaping @Sendable (BreakdownCell) -> BreakdownRow,
+        _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
+        let practices = PracticeCount(limit: practiceCellLimit)
         try PartitionPipeline.run(count: partitions, workers: workers,
-            makeState: { Scratch(breakdowns: try BreakdownSpill(partitions: partitions, directory: directory)) },
-            produce: { p, scratch -> [Row] in
-                let cells = try self.cells(inPartition: p, scratch: &scratch)
-                for (key, _, cell) in cells { wholeRun.add(key, cell) }
-                return cells.map { prepare($0.1, $0.2) }
+            makeState: { Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits)) },
+            produce: { p, scratch, emit in
+                try self.assemble(partition: p, scratch: &scratch, practices: practices, cell: cell, total: total,
+                                  breakdown: breakdown, emit: emit)
             },
-            done: { scratch in breakdowns.add(scratch.breakdowns) },
             finished: { if discardingSpills { (self.spills + self.dropped).forEach { $0.discard() } } },
             consume: body)
-        breakdownSpills = try breakdowns.finished()
-        return wholeRun.result()
-    }
-
-    /// The breakdown spills the last `forEachBatch` made, one per assembling thread.
-    private var breakdownSpills: [BreakdownSpill] {
-        get { lock.withLock { _breakdownSpills } }
-        set { lock.withLock { _breakdownSpills = newValue } }
-    }
-    private let lock = NSLock()
-    private var _breakdownSpills: [BreakdownSpill] = []
-
-    /// Calls `body` on the calling thread with the breakdown cells (`Breakdown`) of each
-    /// breakdown partition, turned into rows by `prepare` on the assembling threads; call after
-    /// `forEachBatch`, whose letters they are. Refuses a run with more practice cells than
-    /// `practiceCellLimit`.
-    public func forEachBreakdownBatch<Row: Sendable>(prepare: @escaping @Sendable (BreakdownCell) -> Row,
-                                                     _ body: ([Row]) throws -> Void) throws {
-        let assembler = BreakdownAssembler(spills: breakdownSpills, registry: registry, asOf: asOf, limits: limits,
-                                           practiceCellLimit: practiceCellLimit)
-        try assembler.run(workers: workers, prepare: prepare, body)
-        breakdownSpills = []
     }
 
     /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.
     public func allCells() throws -> [CellID: CellSummary] {
         var all: [CellID: CellSummary] = [:]
-        try forEachBatch(prepare: { ($0, $1) }) { batch in
-            for (id, cell) in batch { all[id] = cell }
+        try forEachBatch(cell: { ($0, $1) }, total: { _, _ in 0 }, breakdown: { _ in 0 }) { batch in
+            for (id, cell) in batch.cells { all[id] = cell }
         }
         return all
     }
 
-    /// Every breakdown cell of the run, the cells assembled again first to spill their letters;
-    /// for tests and small runs.
+    /// Every breakdown cell of the run; for tests and small runs.
     public func allBreakdownCells() throws -> [BreakdownCell] {
-        try forEachBatch(prepare: { _, _ in 0 }) { _ in }
         var all: [BreakdownCell] = []
-        try forEachBreakdownBatch(prepare: { $0 }) { all.append(contentsOf: $0) }
+        try forEachBatch(cell: { _, _ in 0 }, total: { _, _ in 0 }, breakdown: { $0 }) { all.append(contentsOf: $0.breakdowns) }
         return all
+    }
+
+    /// The run's practice cells so far, across the assembling threads.
+    final class PracticeCount: @unchecked Sendable {
+        let lock = NSLock()
+        let limit: Int
+        var cells = 0
+
+        init(limit: Int) { self.limit = limit }
+
+        func add(_ n: Int) throws {
+            let total = lock.withLock { cells += n; return cells }
+            if total > limit {
+                throw LetterlagError.implausibleExtract("more than \(limit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
+            }
+        }
     }
 
     /// One assembling thread's arrays, kept from partition to partition: allocated afresh they
@@ -125,26 +126,35 @@ public final class CellAssembler: @unchecked Sendable {
         var drops: [UInt64] = []
         /// One bit per record of the partition: set for a repeat's record, which does not count.
         var skip: [UInt64] = []
+        /// The counted record numbers of the trust × type being assembled.
+        var members: [UInt32] = []
+        /// By cell within the partition, its week and the months it touches.
+        var weeks: [Int] = []
+        var months: [WeekMonths] = []
+        /// The weekly cells of the trust × type being assembled, for its whole-run figures.
+        var weekCells: [CellSummary] = []
         let fold = LetterFold(longDelaysExact: true)
-        let breakdowns: BreakdownSpill
+        var breakdowns: BreakdownAssembler
     }
 
-    /// The cells whose records are in partition `p`, with their keys; their counted letters
-    /// also go to `scratch.breakdowns`.
-    func cells(inPartition p: Int, scratch: inout Scratch) throws -> [(CellKey, CellID, CellSummary)] {
-        let width = partitions
+    /// Assembles partition `p`: each trust × type's weekly cells, then its whole-run figures and
+    /// breakdown cells, handed to `emit` as rows in batches.
+    func assemble<CellRow, TotalRow, BreakdownRow>(
+        partition p: Int, scratch: inout Scratch, practices: PracticeCount,
+        cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
+        breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
+        let keys = registry.keys(inPartition: p)
+        let localCount = keys.count
+        guard localCount > 0 else { return }
         let bits = partitions.trailingZeroBitCount
         let words = CellRecord.words
-        let localCount = keys.count > p ? (keys.count - p + width - 1) / width : 0
-        guard localCount > 0 else { return [] }
         scratch.records.removeAll(keepingCapacity: true)
         var firstRecord: [Int] = []
         for spill in spills {
             firstRecord.append(scratch.records.count / words)
             try spill.read(partition: p, into: &scratch.records)
         }
-        let records = scratch.records
-        let recordCount = records.count / words
+        let recordCount = scratch.records.count / words
         scratch.drops.removeAll(keepingCapacity: true)
         for d in dropped { try d.read(partition: p, into: &scratch.drops) }
         let skipping = !scratch.drops.isEmpty
@@ -167,7 +177,7 @@ public final class CellAssembler: @unchecked Sendable {
         scratch.grouped.append(contentsOf: repeatElement(0, count: recordCount - scratch.drops.count))
         // A counting sort of record numbers by cell, on raw pointers: through the arrays, every
         // store re-checked uniqueness.
-        records.withUnsafeBufferPointer { records in
+        scratch.records.withUnsafeBufferPointer { records in
             starts.withUnsafeMutableBufferPointer { starts in
                 for i in 0..<recordCount where counts(i) { starts[CellRecord.localCell(records[i * words]) + 1] += 1 }
                 for i in 0..<localCount { starts[i + 1] += starts[i] }
@@ -183,32 +193,82 @@ public final class CellAssembler: @unchecked Sendable {
                 }
             }
         }
-        let grouped = scratch.grouped
+        scratch.weeks.removeAll(keepingCapacity: true)
+        scratch.months.removeAll(keepingCapacity: true)
+        for key in keys {
+            scratch.weeks.append(key.week)
+            scratch.months.append(WeekMonths(week: key.week))
+        }
+        // Cells in key order: trust × type, then week.
+        let byKey = (0..<localCount).sorted { keys[$0] < keys[$1] }
+        var batch = Batch<CellRow, TotalRow, BreakdownRow>()
+        var first = 0
+        while first < localCount {
+            let pair = keys[byKey[first]].pair
+            var end = first + 1
+            while end < localCount && keys[byKey[end]].pair == pair { end += 1 }
+            try assemble(pair: pair, cells: byKey[first..<end], keys: keys, starts: starts, firstRecord: firstRecord, partitionBits: bits, partition: p,
+                         scratch: &scratch, practices: practices, batch: &batch, cell: makeCell, total: makeTotal,
+                         breakdown: makeBreakdown, emit: emit)
+            first = end
+        }
+        if !batch.isEmpty { emit(batch) }
+    }
+
+    /// One trust × type of the partition: its weeks folded, merged into its whole-run figures,
+    /// and its counted letters broken down.
+    private func assemble<CellRow, TotalRow, BreakdownRow>(
+        pair: TrustTypePair, cells: ArraySlice<Int>, keys: [CellKey], starts: [Int], firstRecord: [Int], partitionBits bits: Int, partition p: Int,
+        scratch: inout Scratch, practices: PracticeCount, batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
+        cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
+        breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
+        let words = CellRecord.words
         let fold = scratch.fold
-        let breakdowns = scratch.breakdowns
-        var out: [(CellKey, CellID, CellSummary)] = []
-        out.reserveCapacity(localCount)
-        for local in 0..<localCount {
-            let cell = local << bits | p
-            let key = keys[cell]
-            let id = registry.cellID(ofKey: key)
-            for long in longDelays[cell] ?? [] where counts(position(long.record)) { fold.noteLongDelay(long.delay) }
-            let months = BreakdownSpill.WeekMonths(week: key.week)
-            let pair = key.pair.raw
-            for i in grouped[starts[local]..<starts[local + 1]] {
+        let records = scratch.records, grouped = scratch.grouped
+        let skipping = !scratch.drops.isEmpty
+        scratch.members.removeAll(keepingCapacity: true)
+        scratch.weekCells.removeAll(keepingCapacity: true)
+        for local in cells {
+            let key = keys[local]
+            let range = starts[local]..<starts[local + 1]
+            for long in longDelays[local << bits | p] ?? [] {
+                let i = firstRecord[LetterKey.worker(ofRecord: long.record)] + LetterKey.index(ofRecord: long.record)
+                if !skipping || scratch.skip[i >> 6] & (1 << UInt64(i & 63)) == 0 { fold.noteLongDelay(long.delay) }
+            }
+            for i in grouped[range] {
                 let at = Int(i) * words
-                let r = records[at], stage = records[at + 1], dimensions = records[at + 2]
+                let r = records[at], stage = records[at + 1]
                 if !CellRecord.isOutstanding(r) {
                     fold.addReceived(r, stage: stage)
-                    breakdowns.add(pair: pair, record: r, stage: stage, dimensions: dimensions, months: months)
                 } else {
-                    let event = CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week)
-                    fold.addOutstanding(event: event, stage: stage)
-                    breakdowns.add(pair: pair, outstandingEvent: event, stage: stage, dimensions: dimensions, months: months)
+                    fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week), stage: stage)
                 }
             }
-            out.append((key, id, fold.summary(type: key.type, asOf: asOf, limits: limits)))
+            scratch.members.append(contentsOf: grouped[range])
+            let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
+            scratch.weekCells.append(summary)
+            batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
         }
-        return out
+        let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
+        batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
+        let members = scratch.members, weeks = scratch.weeks, months = scratch.months
+        try records.withUnsafeBufferPointer { records in
+            try members.withUnsafeBufferPointer { members in
+                try weeks.withUnsafeBufferPointer { weeks in
+                    try months.withUnsafeBufferPointer { months in
+                        let letters = BreakdownAssembler.Letters(pair: pair, records: records, members: members, weeks: weeks, months: months)
+                        try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
+                            let (_, value, month) = b.parts(ofGroup: group)
+                            batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
+                                                                                month: month, summary: summary)))
+                            if batch.breakdowns.count >= Self.breakdownRowsPerBatch {
+                                emit(batch)
+                                batch = Batch()
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -3,6 +3,11 @@ import Foundation
 /// Numbers a run's cells (trust × letter type × event week) in order of first sight, shared
 /// by all workers, so that records spilled by different workers name a cell the same way.
 ///
+/// Every week of one trust × letter type goes to the same spill partition (`partition(of:)`),
+/// so that a partition read back holds whole trust × types: their whole-run figures and
+/// breakdowns are folded there, with nothing kept across partitions. A cell's number is its
+/// index within its partition, shifted past the partition bits, then the partition.
+///
 /// Workers cache the numbers they have seen, so the lock is taken once per cell per worker,
 /// not per row. A cell names its trust by a dense index: a three-character code's number
 /// (`CodeShape.trustNumber`), or for four- and five-character codes the next index from here.
@@ -13,22 +18,40 @@ final class CellRegistry: @unchecked Sendable {
     /// index a few bytes, so a broken extract of all-different codes stops here, not in swap.
     static let otherTrustLimit = 50_000
 
+    /// Spill partitions the cells are numbered for, a power of two.
+    let partitions: Int
+    private let partitionBits: Int
     private let lock = NSLock()
     private var numbers: [CellKey: UInt32] = [:]
-    private var keyList: [CellKey] = []
+    private var partitionKeys: [[CellKey]]
     private var otherTrusts: [Int: Int] = [:]
     private var otherTrustNumbers: [Int] = []
+
+    init(partitions: Int = WorkerTally.defaultPartitions) {
+        precondition(partitions > 0 && partitions & (partitions - 1) == 0, "partitions must be a power of two")
+        self.partitions = partitions
+        partitionBits = partitions.trailingZeroBitCount
+        partitionKeys = Array(repeating: [], count: partitions)
+    }
+
+    /// The spill partition of every cell of trust × type `pair`.
+    @inline(__always)
+    func partition(of pair: TrustTypePair) -> Int {
+        Int(truncatingIfNeeded: (UInt64(pair.raw) &+ 1) &* 0x9E37_79B9_7F4A_7C15 >> 32) & (partitions - 1)
+    }
 
     /// The number of the cell with `key`, assigning the next one when it is new.
     func number(of key: CellKey) throws -> UInt32 {
         try lock.withLock {
             if let n = numbers[key] { return n }
-            guard keyList.count < Int(UInt32.max) else {
-                throw LetterlagError.implausibleExtract("more than \(UInt32.max) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
+            let p = partition(of: key.pair)
+            let local = partitionKeys[p].count
+            guard local < CellRecord.localCells else {
+                throw LetterlagError.implausibleExtract("more than \(CellRecord.localCells) trust × letter type × week cells in one spill partition; the extract's dates or trust codes are not plausible")
             }
-            let n = UInt32(keyList.count)
+            let n = UInt32(local << partitionBits | p)
             numbers[key] = n
-            keyList.append(key)
+            partitionKeys[p].append(key)
             return n
         }
     }
@@ -47,10 +70,13 @@ final class CellRegistry: @unchecked Sendable {
         }
     }
 
-    var count: Int { lock.withLock { keyList.count } }
+    var count: Int { lock.withLock { numbers.count } }
 
-    /// Every cell's key, by number; read once the pass is over.
-    var keys: [CellKey] { lock.withLock { keyList } }
+    /// The keys of partition `p`'s cells, by their index within it; read once the pass is over.
+    func keys(inPartition p: Int) -> [CellKey] { lock.withLock { partitionKeys[p] } }
+
+    /// How many distinct trusts the cells name.
+    var trustCount: Int { lock.withLock { Set(numbers.keys.map(\.trust)).count } }
 
     func trustName(_ index: Int) -> String {
         CodeShape.trustCode(index < Self.fastTrustCodes ? index : lock.withLock { otherTrustNumbers[index - Self.fastTrustCodes] })

@@ -17,8 +17,13 @@ final class LetterFold {
     /// Whether every delay too long for its record comes to `noteLongDelay`; otherwise such a
     /// delay's extremes are its bucket's lower bound, as breakdowns have them.
     private let longDelaysExact: Bool
+    /// Whether the working-days histogram is kept: breakdowns store no working-day figure.
+    private let keepsWorkingDays: Bool
 
-    init(longDelaysExact: Bool) { self.longDelaysExact = longDelaysExact }
+    init(longDelaysExact: Bool, workingDays: Bool = true) {
+        self.longDelaysExact = longDelaysExact
+        keepsWorkingDays = workingDays
+    }
 
     /// A received letter's `CellRecord` and `StageRecord`.
     @inline(__always)
@@ -32,7 +37,7 @@ final class LetterFold {
         if r & CellRecord.within3d != 0 { figures.within3d &+= 1 }
         if r & CellRecord.within4d != 0 { figures.within4d &+= 1 }
         delays.add(CellRecord.delayBucket(r))
-        working.add(CellRecord.workingBucket(r))
+        if keepsWorkingDays { working.add(CellRecord.workingBucket(r)) }
         if StageRecord.isSent(stage) { addStages(stage) }
     }
 
@@ -74,10 +79,12 @@ final class LetterFold {
         s.letters = s.received + outstanding.count
         s.due3d = s.received
         s.due4d = s.received
-        if let (lowest, highest) = working.occupiedRange {
-            s.workingDays = working.drain()
-            s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
-                                       maximum: LatencyHistogram.range(of: highest).lower)
+        if s.received > 0 {
+            if let (lowest, highest) = working.occupiedRange {
+                s.workingDays = working.drain()
+                s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
+                                           maximum: LatencyHistogram.range(of: highest).lower)
+            }
             s.delay = delays.drain()
             s.delay.noteExtremes(minimum: delayExtremes.shortest, maximum: delayExtremes.longest)
         }

@@ -85,6 +85,7 @@ public struct WorkerTally: RowSink {
         precondition(recordPartitions > 0 && recordPartitions & (recordPartitions - 1) == 0
                      && recordPartitions <= LetterKey.partitionLimit, "partitions must be a power of two")
         precondition(spill.stride == CellRecord.words)
+        precondition(registry.partitions == spill.partitions, "cells are numbered for the spill's partitions")
         precondition(keys.partitions > 1 && keys.partitions & (keys.partitions - 1) == 0 && keys.stride == 2 && keys.columns)
         precondition(worker < LetterKey.workerLimit)
         partitionBits = recordPartitions.trailingZeroBitCount
@@ -200,9 +201,6 @@ public struct WorkerTally: RowSink {
             number = try registry.number(of: CellKey(trust: trust, type: type, week: week))
         } catch {
             if failure == nil { failure = error }
-        }
-        if Int(number) >> partitionBits >= CellRecord.localCells && failure == nil {
-            failure = LetterlagError.implausibleExtract("more than \(CellRecord.localCells * recordPartitions) trust × letter type × week cells; the extract's dates or trust codes are not plausible")
         }
         cells.insert(pair: TrustTypePair(trust: trust, type: type).raw, week: week, cell: Int(number))
         return Int(number)

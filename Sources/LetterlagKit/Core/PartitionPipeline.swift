@@ -1,17 +1,17 @@
 import Foundation
 
 /// Produces partitions' batches on `workers` threads while the calling thread consumes them,
-/// at most `workers + 1` batches held at once: the shape of every assembly after the pass,
+/// at most `workers + 1` batches waiting at once: the shape of every assembly after the pass,
 /// where the calling thread is left only the part that cannot run in parallel (SQLite writes).
 enum PartitionPipeline {
     /// Calls `produce` for partitions `0..<count` on the workers, each thread with its own
-    /// `State` from `makeState`, and `consume` with each batch on the calling thread, in the
-    /// order they finish. `finished` runs on a worker once every batch is produced, before the
-    /// last is consumed; `done` gets each thread's state back after its last partition. The
-    /// first error from either side stops the rest and is thrown.
+    /// `State` from `makeState`; each batch `produce` hands to its `emit` reaches `consume` on
+    /// the calling thread, in the order they are emitted, and `emit` waits while `workers + 1`
+    /// are waiting, so a partition of any size can be handed on in bounded pieces. `finished`
+    /// runs on a worker once every batch is produced, before the last is consumed. The first
+    /// error from either side stops the rest and is thrown.
     static func run<State, Batch>(count: Int, workers: Int, makeState: @escaping @Sendable () throws -> State,
-                                  produce: @escaping @Sendable (Int, inout State) throws -> Batch,
-                                  done: @escaping @Sendable (State) -> Void = { _ in },
+                                  produce: @escaping @Sendable (Int, inout State, _ emit: (Batch) -> Void) throws -> Void,
                                   finished: @escaping @Sendable () -> Void = {},
                                   consume: (Batch) throws -> Void) throws {
         let results = WorkQueue<Result<Batch, Error>>()
@@ -19,21 +19,18 @@ enum PartitionPipeline {
         let next = PartitionCounter(0)
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in WorkerPriority.asWorker {
+                func push(_ result: Result<Batch, Error>) {
+                    slots.wait()
+                    results.push(result)
+                }
                 var state: State
                 do { state = try makeState() } catch {
-                    results.push(.failure(error))
+                    push(.failure(error))
                     return
                 }
-                while true {
-                    slots.wait()
-                    let p = next.take()
-                    guard p < count else {
-                        slots.signal()
-                        break
-                    }
-                    results.push(Result { try produce(p, &state) })
+                while case let p = next.take(), p < count {
+                    do { try produce(p, &state) { push(.success($0)) } } catch { push(.failure(error)) }
                 }
-                done(state)
             } }
             finished()
             results.close()

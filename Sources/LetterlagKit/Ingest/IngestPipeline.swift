@@ -56,13 +56,14 @@ public struct IngestPipeline {
         var layouts: [ExtractLayout?]
         var fileBytes: [Int]
         var contentKeys: [String?]
-        let registry = CellRegistry()
+        let registry: CellRegistry
         /// Compressed bytes and rows read so far, for progress.
         var bytesSoFar = 0
         var rowsSoFar = 0
         var nextReport: UInt64 = 0
 
-        init(files: Int) {
+        init(files: Int, partitions: Int) {
+            registry = CellRegistry(partitions: partitions)
             fileBytes = Array(repeating: 0, count: files)
             layouts = Array(repeating: nil, count: files)
             contentKeys = Array(repeating: nil, count: files)
@@ -114,7 +115,7 @@ public struct IngestPipeline {
         let free = WorkQueue<Int>()
         for i in 0..<poolSize { free.push(i) }
         let work = WorkQueue<Chunk>()
-        let shared = Shared(files: options.files.count)
+        let shared = Shared(files: options.files.count, partitions: recordPartitions)
         let nextFile = PartitionCounter(0)
         let readersDone = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds

@@ -51,12 +51,19 @@ extension SummaryStore {
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
                 var weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", SummarySchema.weeklyColumns)))
-                // Weekly cells arrive a partition at a time, their figures and histogram bytes made on
-                // the assembling threads, so this thread only binds and steps.
-                // The spill files go while the last weekly rows and the commit are written; a stored
-                // result is not read again.
-                let wholeRun = try result.assembler.forEachBatch(discardingSpills: true, prepare: WeeklyRow.init) { batch in
-                    for w in batch {
+                var summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
+                let tables = Breakdown.tables
+                var inserts = try tables.map { b, byMonth in
+                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
+                                                                                 SummarySchema.breakdownColumns(b, byMonth: byMonth))))
+                }
+                // Each partition's rows arrive with their figures and histogram bytes made on the
+                // assembling threads, so this thread only binds and steps. The spill files go while
+                // the last rows and the commit are written; a stored result is not read again.
+                try result.assembler.forEachBatch(discardingSpills: true, cell: WeeklyRow.init,
+                                                  total: { SummaryRow(trust: $0.trust, type: $0.type, summary: $1) },
+                                                  breakdown: BreakdownRow.init) { batch in
+                    for w in batch.cells {
                         weekly.bind(run)
                         weekly.bind(w.row.trust)
                         weekly.bind(w.row.type.name)
@@ -74,28 +81,19 @@ extension SummaryStore {
                         weekly.bind(w.blobs[w.writingEnd...])
                         try weekly.step(db)
                     }
-                }
-                var summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
-                for (key, cell) in wholeRun {
-                    let row = SummaryRow(trust: key.trust, type: key.type, summary: cell)
-                    summary.bind(run)
-                    summary.bind(key.trust)
-                    summary.bind(key.type.name)
-                    summary.bind(figuresOf: row)
-                    for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
-                        summary.bind(value)
+                    for row in batch.totals {
+                        summary.bind(run)
+                        summary.bind(row.trust)
+                        summary.bind(row.type.name)
+                        summary.bind(figuresOf: row)
+                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
+                            summary.bind(value)
+                        }
+                        summary.bind(stagesOf: row)
+                        summary.bind(row.stages?.writingWithinLimitPercent)
+                        try summary.step(db)
                     }
-                    summary.bind(stagesOf: row)
-                    summary.bind(row.stages?.writingWithinLimitPercent)
-                    try summary.step(db)
-                }
-                var inserts = try Breakdown.tables.map { b, byMonth in
-                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
-                                                                                 SummarySchema.breakdownColumns(b, byMonth: byMonth))))
-                }
-                let tables = Breakdown.tables
-                try result.assembler.forEachBreakdownBatch(prepare: BreakdownRow.init) { batch in
-                    for r in batch {
+                    for r in batch.breakdowns {
                         let k = tables.firstIndex { $0.breakdown == r.breakdown && $0.byMonth == r.byMonth }!
                         inserts[k].bind(run)
                         inserts[k].bind(breakdown: r)
@@ -165,7 +163,7 @@ extension SummaryStore {
     struct BreakdownRow: Sendable {
         var breakdown: Breakdown
         var byMonth: Bool
-        /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
+        /// The key columns after `run_id`, in `SummarySchema.breakdownColumns` order.
         var key: [String]
         var row: SummaryRow
 
