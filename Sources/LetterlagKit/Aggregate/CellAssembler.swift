@@ -25,8 +25,8 @@ public final class CellAssembler: @unchecked Sendable {
     /// Practice cells past which the run is refused.
     let practiceCellLimit: Int
     /// Breakdown rows a batch holds at most, so that a partition of many practices is handed
-    /// to the store in pieces: about 1 MB of rows.
-    static let breakdownRowsPerBatch = 2_048
+    /// to the store in pieces: about 250 KB of rows.
+    static let breakdownRowsPerBatch = 512
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
     init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
@@ -119,6 +119,8 @@ public final class CellAssembler: @unchecked Sendable {
 
     /// One assembling thread's arrays, kept from partition to partition: allocated afresh they
     /// would be mapped, zeroed and unmapped each time, which measured about 0.1 s at 10M rows.
+    /// Those a partition of a large trust × type grew past `keptWords` are let go after it
+    /// (`shrink`), so that two threads do not each keep the largest partition's memory.
     struct Scratch {
         var records: [UInt64] = []
         /// Record numbers, grouped by cell.
@@ -126,15 +128,24 @@ public final class CellAssembler: @unchecked Sendable {
         var drops: [UInt64] = []
         /// One bit per record of the partition: set for a repeat's record, which does not count.
         var skip: [UInt64] = []
-        /// The counted record numbers of the trust × type being assembled.
-        var members: [UInt32] = []
-        /// By cell within the partition, its week and the months it touches.
+        /// The counted letters of the trust × type being assembled (`BreakdownAssembler.Letters`).
+        var letters: [UInt64] = []
+        /// By cell within the partition, its week.
         var weeks: [Int] = []
-        var months: [WeekMonths] = []
         /// The weekly cells of the trust × type being assembled, for its whole-run figures.
         var weekCells: [CellSummary] = []
         let fold = LetterFold(longDelaysExact: true)
         var breakdowns: BreakdownAssembler
+
+        /// Words of an array kept for the next partition: 2 MiB, a national partition's records.
+        static let keptWords = 1 << 18
+
+        mutating func shrink() {
+            if records.capacity > Self.keptWords { records = [] }
+            if letters.capacity > Self.keptWords { letters = [] }
+            if grouped.capacity > Self.keptWords { grouped = [] }
+            breakdowns.shrink(keeping: Self.keptWords)
+        }
     }
 
     /// Assembles partition `p`: each trust × type's weekly cells, then its whole-run figures and
@@ -149,6 +160,9 @@ public final class CellAssembler: @unchecked Sendable {
         let bits = partitions.trailingZeroBitCount
         let words = CellRecord.words
         scratch.records.removeAll(keepingCapacity: true)
+        // Exactly, since growing by doubling held the old and new arrays at once: 8 MB more at
+        // the national extract's largest partition.
+        scratch.records.reserveCapacity(spills.reduce(0) { $0 + $1.count(of: p) })
         var firstRecord: [Int] = []
         for spill in spills {
             firstRecord.append(scratch.records.count / words)
@@ -194,11 +208,7 @@ public final class CellAssembler: @unchecked Sendable {
             }
         }
         scratch.weeks.removeAll(keepingCapacity: true)
-        scratch.months.removeAll(keepingCapacity: true)
-        for key in keys {
-            scratch.weeks.append(key.week)
-            scratch.months.append(WeekMonths(week: key.week))
-        }
+        scratch.weeks.append(contentsOf: keys.lazy.map(\.week))
         // Cells in key order: trust × type, then week.
         let byKey = (0..<localCount).sorted { keys[$0] < keys[$1] }
         var batch = Batch<CellRow, TotalRow, BreakdownRow>()
@@ -212,6 +222,7 @@ public final class CellAssembler: @unchecked Sendable {
                          breakdown: makeBreakdown, emit: emit)
             first = end
         }
+        scratch.shrink()
         if !batch.isEmpty { emit(batch) }
     }
 
@@ -226,7 +237,8 @@ public final class CellAssembler: @unchecked Sendable {
         let fold = scratch.fold
         let records = scratch.records, grouped = scratch.grouped
         let skipping = !scratch.drops.isEmpty
-        scratch.members.removeAll(keepingCapacity: true)
+        scratch.letters.removeAll(keepingCapacity: true)
+        scratch.letters.reserveCapacity(BreakdownAssembler.words * cells.reduce(0) { $0 + starts[$1 + 1] - starts[$1] })
         scratch.weekCells.removeAll(keepingCapacity: true)
         for local in cells {
             let key = keys[local]
@@ -235,37 +247,37 @@ public final class CellAssembler: @unchecked Sendable {
                 let i = firstRecord[LetterKey.worker(ofRecord: long.record)] + LetterKey.index(ofRecord: long.record)
                 if !skipping || scratch.skip[i >> 6] & (1 << UInt64(i & 63)) == 0 { fold.noteLongDelay(long.delay) }
             }
+            let months = WeekMonths(week: key.week)
             for i in grouped[range] {
                 let at = Int(i) * words
-                let r = records[at], stage = records[at + 1]
+                let r = records[at], stage = records[at + 1], dimensions = records[at + 2]
                 if !CellRecord.isOutstanding(r) {
                     fold.addReceived(r, stage: stage)
                 } else {
                     fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week), stage: stage)
                 }
+                let month = months.month(ofDay: LetterDimensions.eventDay(dimensions))
+                scratch.letters.append(r)
+                scratch.letters.append(stage)
+                scratch.letters.append(LetterDimensions.withMonth(dimensions, month: month))
             }
-            scratch.members.append(contentsOf: grouped[range])
             let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
             scratch.weekCells.append(summary)
             batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
         }
         let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
         batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
-        let members = scratch.members, weeks = scratch.weeks, months = scratch.months
-        try records.withUnsafeBufferPointer { records in
-            try members.withUnsafeBufferPointer { members in
-                try weeks.withUnsafeBufferPointer { weeks in
-                    try months.withUnsafeBufferPointer { months in
-                        let letters = BreakdownAssembler.Letters(pair: pair, records: records, members: members, weeks: weeks, months: months)
-                        try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
-                            let (_, value, month) = b.parts(ofGroup: group)
-                            batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
-                                                                                month: month, summary: summary)))
-                            if batch.breakdowns.count >= Self.breakdownRowsPerBatch {
-                                emit(batch)
-                                batch = Batch()
-                            }
-                        }
+        let gathered = scratch.letters, weeks = scratch.weeks
+        try gathered.withUnsafeBufferPointer { gathered in
+            try weeks.withUnsafeBufferPointer { weeks in
+                let letters = BreakdownAssembler.Letters(pair: pair, letters: gathered, weeks: weeks)
+                try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
+                    let (_, value, month) = b.parts(ofGroup: group)
+                    batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
+                                                                        month: month, summary: summary)))
+                    if batch.breakdowns.count >= Self.breakdownRowsPerBatch {
+                        emit(batch)
+                        batch = Batch()
                     }
                 }
             }

@@ -16,6 +16,13 @@ enum LetterDimensions {
         UInt64(specialty) | UInt64(channel) << 10 | UInt64(practice) << 12 | UInt64(eventDay + dayBias) << 34
     }
 
+    /// The word with its date field holding the event's month index instead (`year × 12 +
+    /// month − 1`, below 2^17), as breakdowns group by it.
+    @inline(__always)
+    static func withMonth(_ w: UInt64, month: Int) -> UInt64 { w & 0x3_FFFF_FFFF | UInt64(month) << 34 }
+    /// The month index of a word made by `withMonth`.
+    @inline(__always) static func month(_ w: UInt64) -> Int { Int(w >> 34) }
+
     @inline(__always) static func specialty(_ w: UInt64) -> Int { Int(w & 0x3FF) }
     @inline(__always) static func channel(_ w: UInt64) -> Int { Int((w >> 10) & 3) }
     @inline(__always) static func practice(_ w: UInt64) -> Int { Int((w >> 12) & 0x3F_FFFF) }
