@@ -310,6 +310,28 @@ struct ReferenceLetters {
         #expect(try store.runs().isEmpty)
     }
 
+    @Test func oneTrustAndTypeNamingMorePracticesThanEnglandHasRefusesTheRunAndStoresNothing() throws {
+        let dir = try ScratchDirectory()
+        var csv = ExtractGenerator.header
+        for i in 0..<300 {
+            csv += "L\(i),RJ1,,A\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
+        }
+        for i in 0..<50 {
+            csv += "M\(i),RXH,,B\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
+        }
+        var options = IngestOptions(files: [try dir.write("x.csv", csv)], workers: 2)
+        options.practicesPerTrustTypeLimit = 100
+        let result = try IngestPipeline(options: options).run()
+        let store = try SummaryStore(path: dir.path("s.sqlite"))
+        #expect(throws: LetterlagError.implausibleExtract("RJ1 clinic_letter: more than 100 different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)")) {
+            try store.store(result, contentKeys: ["k"], startedAt: Date(), finishedAt: Date(), elapsed: 0)
+        }
+        #expect(try store.runs().isEmpty)
+        options.practicesPerTrustTypeLimit = 300
+        let allowed = try IngestPipeline(options: options).run()
+        #expect(try allowed.assembler.allBreakdownCells().filter { $0.breakdown == .practice }.count == 350)
+    }
+
     @Test func theWholeRowReaderCutsOnlyAtRowEndsWhateverTheBufferSize() throws {
         var state: UInt64 = 99
         func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }

@@ -25,6 +25,10 @@ struct BreakdownAssembler {
     /// letters from a handful of trusts, about 100,000 cells; past this the practice codes are
     /// not plausible (a broken export), and storing a row for each would swamp the database.
     public static let practiceCellLimit = 2_000_000
+    /// Distinct practices one trust × letter type's letters may name: England has about 6,300
+    /// practices, and more, held at once by a thread grouping them, would grow without bound on
+    /// a broken export of nearly all-different codes.
+    public static let practicesPerTrustTypeLimit = 20_000
 
     /// Words a gathered letter takes: its `CellRecord`, its `StageRecord`, and its
     /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`).
@@ -34,6 +38,8 @@ struct BreakdownAssembler {
     /// partition (`CellRecord.localCell`) that cell's week.
     struct Letters {
         let pair: TrustTypePair
+        /// The trust × type as an error names it: `RXH clinic_letter`.
+        let name: String
         let letters: UnsafeBufferPointer<UInt64>
         let weeks: UnsafeBufferPointer<Int>
         var count: Int { letters.count / BreakdownAssembler.words }
@@ -47,10 +53,12 @@ struct BreakdownAssembler {
     private let fold = LetterFold(longDelaysExact: false, workingDays: false)
     private let asOf: Int64
     private let limits: ContractLimits
+    private let practiceLimit: Int
 
-    init(asOf: Int64, limits: ContractLimits) {
+    init(asOf: Int64, limits: ContractLimits, practiceLimit: Int = BreakdownAssembler.practicesPerTrustTypeLimit) {
         self.asOf = asOf
         self.limits = limits
+        self.practiceLimit = practiceLimit
     }
 
     /// Calls `body` with each breakdown cell of the letters: for each breakdown in
@@ -59,7 +67,9 @@ struct BreakdownAssembler {
     /// cells before they are folded, and may refuse.
     mutating func cells(_ letters: Letters, countPractices: (Int) throws -> Void, _ body: (Breakdown, UInt64, CellSummary) -> Void) throws {
         for b in Breakdown.allCases {
-            group(b, letters)
+            guard group(b, letters, limit: b == .practice ? practiceLimit : .max) else {
+                throw LetterlagError.implausibleExtract("\(letters.name): more than \(practiceLimit) different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)")
+            }
             if b == .practice { try countPractices(table.count) }
             let keys = table.keys
             let byKey = (0..<keys.count).sorted { keys[$0] < keys[$1] }
@@ -83,20 +93,24 @@ struct BreakdownAssembler {
         if order.capacity > entries { order = [] }
     }
 
-    /// Numbers the letters' groups under `b` and orders the letters by group (`order`, `starts`).
-    private mutating func group(_ b: Breakdown, _ letters: Letters) {
+    /// Numbers the letters' groups under `b` and orders the letters by group (`order`, `starts`);
+    /// false, unfinished, as soon as there are more than `limit` groups.
+    private mutating func group(_ b: Breakdown, _ letters: Letters, limit: Int) -> Bool {
         let words = Self.words
         let n = letters.count
         let pair = letters.pair.raw
         table.reset()
         groupOf.removeAll(keepingCapacity: true)
         groupOf.append(contentsOf: repeatElement(0, count: n))
-        groupOf.withUnsafeMutableBufferPointer { groupOf in
+        let complete = groupOf.withUnsafeMutableBufferPointer { groupOf in
             for k in 0..<n {
                 let dimensions = letters.letters[k * words + 2]
                 groupOf[k] = table.index(of: b.group(pair: pair, dimensions: dimensions, month: LetterDimensions.month(dimensions)))
+                if table.count > limit { return false }
             }
+            return true
         }
+        guard complete else { return false }
         let groups = table.count
         starts.removeAll(keepingCapacity: true)
         starts.append(contentsOf: repeatElement(0, count: groups + 1))
@@ -117,6 +131,7 @@ struct BreakdownAssembler {
                 }
             }
         }
+        return true
     }
 
     /// The figures of the letters of `groups` together.

@@ -22,17 +22,20 @@ public final class CellAssembler: @unchecked Sendable {
     let partitions: Int
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
-    /// Practice cells past which the run is refused.
+    /// Practice cells past which the run is refused, in all and in one trust × letter type.
     let practiceCellLimit: Int
+    let practicesPerTrustTypeLimit: Int
     /// Breakdown rows a batch holds at most, so that a partition of many practices is handed
     /// to the store in pieces: about 250 KB of rows.
     static let breakdownRowsPerBatch = 512
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
     init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
-         practiceCellLimit: Int = BreakdownAssembler.practiceCellLimit) {
+         practiceCellLimit: Int = BreakdownAssembler.practiceCellLimit,
+         practicesPerTrustTypeLimit: Int = BreakdownAssembler.practicesPerTrustTypeLimit) {
         precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
         self.practiceCellLimit = practiceCellLimit
+        self.practicesPerTrustTypeLimit = practicesPerTrustTypeLimit
         self.registry = registry
         var long: [Int: [WorkerTally.LongDelay]] = [:]
         for tally in tallies {
@@ -66,7 +69,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// and breakdown cells, turned into rows by `cell`, `total` and `breakdown` on the
     /// assembling threads; at most `workers + 1` batches wait at once, each of at most
     /// `breakdownRowsPerBatch` breakdown rows. Refuses a run with more practice cells than
-    /// `practiceCellLimit`. With `discardingSpills`, the spill files are closed as soon as the
+    /// `practiceCellLimit`, or a trust × letter type with more than `practicesPerTrustTypeLimit`. With `discardingSpills`, the spill files are closed as soon as the
     /// last partition is assembled, while `body` still works; the cells cannot be read again.
     public func forEachBatch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>(
         discardingSpills: Bool = false,
@@ -76,7 +79,9 @@ public final class CellAssembler: @unchecked Sendable {
         _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
         let practices = PracticeCount(limit: practiceCellLimit)
         try PartitionPipeline.run(count: partitions, workers: workers,
-            makeState: { Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits)) },
+            makeState: {
+                Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits, practiceLimit: self.practicesPerTrustTypeLimit))
+            },
             produce: { p, scratch, emit in
                 try self.assemble(partition: p, scratch: &scratch, practices: practices, cell: cell, total: total,
                                   breakdown: breakdown, emit: emit)
@@ -270,7 +275,7 @@ public final class CellAssembler: @unchecked Sendable {
         let gathered = scratch.letters, weeks = scratch.weeks
         try gathered.withUnsafeBufferPointer { gathered in
             try weeks.withUnsafeBufferPointer { weeks in
-                let letters = BreakdownAssembler.Letters(pair: pair, letters: gathered, weeks: weeks)
+                let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, weeks: weeks)
                 try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
                     let (_, value, month) = b.parts(ofGroup: group)
                     batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
