@@ -294,39 +294,39 @@ struct ReferenceLetters {
                 == [LetterChannel.unknown.rawValue: 2, LetterChannel.electronic.rawValue: 1])
     }
 
-    @Test func practiceCodesPastThePlausibleNumberOfCellsRefuseTheRunAndStoreNothing() throws {
-        let dir = try ScratchDirectory()
+    /// An extract of 300 clinic letters from RJ1 and 50 from RXH, each to a practice of its own.
+    static func manyPractices(_ dir: ScratchDirectory) throws -> String {
         var csv = ExtractGenerator.header
-        for i in 0..<300 {
-            csv += "L\(i),RJ1,,A\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
+        for (trust, prefix, count) in [("RJ1", "A", 300), ("RXH", "B", 50)] {
+            for i in 0..<count {
+                csv += "\(prefix)\(i),\(trust),,\(prefix)\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
+            }
         }
-        var options = IngestOptions(files: [try dir.write("x.csv", csv)], workers: 2)
-        options.practiceCellLimit = 100
+        return try dir.write("x.csv", csv)
+    }
+
+    /// Stores `options`' run, expecting `refusal` and nothing stored.
+    static func expectRefused(_ options: IngestOptions, _ refusal: LetterlagError, in dir: ScratchDirectory) throws {
         let result = try IngestPipeline(options: options).run()
         let store = try SummaryStore(path: dir.path("s.sqlite"))
-        #expect(throws: LetterlagError.implausibleExtract("more than 100 trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")) {
+        #expect(throws: refusal) {
             try store.store(result, contentKeys: ["k"], startedAt: Date(), finishedAt: Date(), elapsed: 0)
         }
         #expect(try store.runs().isEmpty)
     }
 
+    @Test func practiceCodesPastThePlausibleNumberOfCellsRefuseTheRunAndStoreNothing() throws {
+        let dir = try ScratchDirectory()
+        var options = IngestOptions(files: [try Self.manyPractices(dir)], workers: 2)
+        options.practiceCellLimit = 100
+        try Self.expectRefused(options, .implausibleExtract("more than 100 trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)"), in: dir)
+    }
+
     @Test func oneTrustAndTypeNamingMorePracticesThanEnglandHasRefusesTheRunAndStoresNothing() throws {
         let dir = try ScratchDirectory()
-        var csv = ExtractGenerator.header
-        for i in 0..<300 {
-            csv += "L\(i),RJ1,,A\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
-        }
-        for i in 0..<50 {
-            csv += "M\(i),RXH,,B\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
-        }
-        var options = IngestOptions(files: [try dir.write("x.csv", csv)], workers: 2)
+        var options = IngestOptions(files: [try Self.manyPractices(dir)], workers: 2)
         options.practicesPerTrustTypeLimit = 100
-        let result = try IngestPipeline(options: options).run()
-        let store = try SummaryStore(path: dir.path("s.sqlite"))
-        #expect(throws: LetterlagError.implausibleExtract("RJ1 clinic_letter: more than 100 different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)")) {
-            try store.store(result, contentKeys: ["k"], startedAt: Date(), finishedAt: Date(), elapsed: 0)
-        }
-        #expect(try store.runs().isEmpty)
+        try Self.expectRefused(options, .implausibleExtract("RJ1 clinic_letter: more than 100 different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)"), in: dir)
         options.practicesPerTrustTypeLimit = 300
         let allowed = try IngestPipeline(options: options).run()
         #expect(try allowed.assembler.allBreakdownCells().filter { $0.breakdown == .practice }.count == 350)

@@ -25,9 +25,10 @@ public final class CellAssembler: @unchecked Sendable {
     /// Practice cells past which the run is refused, in all and in one trust × letter type.
     let practiceCellLimit: Int
     let practicesPerTrustTypeLimit: Int
-    /// Breakdown rows a batch holds at most, so that a partition of many practices is handed
-    /// to the store in pieces: about 250 KB of rows.
+    /// Breakdown rows and weekly rows a batch holds at most, so that a partition of many
+    /// practices or weeks is handed to the store in pieces: each about 250 KB of rows.
     static let breakdownRowsPerBatch = 512
+    static let weeklyRowsPerBatch = 128
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
     init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
@@ -50,6 +51,9 @@ public final class CellAssembler: @unchecked Sendable {
         self.workers = max(1, workers)
     }
 
+    /// Held while a partition larger than `Scratch.keptWords` words is assembled.
+    private let largePartition = NSLock()
+
     /// How many cells the run has.
     public var cellCount: Int { registry.count }
 
@@ -68,7 +72,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// Calls `body` on the calling thread with each partition's weekly cells, whole-run figures
     /// and breakdown cells, turned into rows by `cell`, `total` and `breakdown` on the
     /// assembling threads; at most `workers + 1` batches wait at once, each of at most
-    /// `breakdownRowsPerBatch` breakdown rows. Refuses a run with more practice cells than
+    /// `weeklyRowsPerBatch` weekly and `breakdownRowsPerBatch` breakdown rows. Refuses a run with more practice cells than
     /// `practiceCellLimit`, or a trust × letter type with more than `practicesPerTrustTypeLimit`. With `discardingSpills`, the spill files are closed as soon as the
     /// last partition is assembled, while `body` still works; the cells cannot be read again.
     public func forEachBatch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>(
@@ -130,7 +134,6 @@ public final class CellAssembler: @unchecked Sendable {
         var records: [UInt64] = []
         /// Record numbers, grouped by cell.
         var grouped: [UInt32] = []
-        var drops: [UInt64] = []
         /// One bit per record of the partition: set for a repeat's record, which does not count.
         var skip: [UInt64] = []
         /// The counted letters of the trust × type being assembled (`BreakdownAssembler.Letters`).
@@ -164,46 +167,66 @@ public final class CellAssembler: @unchecked Sendable {
         guard localCount > 0 else { return }
         let bits = partitions.trailingZeroBitCount
         let words = CellRecord.words
-        scratch.records.removeAll(keepingCapacity: true)
-        // Exactly, since growing by doubling held the old and new arrays at once: 8 MB more at
-        // the national extract's largest partition.
-        scratch.records.reserveCapacity(spills.reduce(0) { $0 + $1.count(of: p) })
+        // Records are numbered across the workers' spills in worker order, repeats included, as
+        // their locators name them.
         var firstRecord: [Int] = []
+        var total = 0
         for spill in spills {
-            firstRecord.append(scratch.records.count / words)
-            try spill.read(partition: p, into: &scratch.records)
+            firstRecord.append(total)
+            total += spill.count(of: p) / words
         }
-        let recordCount = scratch.records.count / words
-        scratch.drops.removeAll(keepingCapacity: true)
-        for d in dropped { try d.read(partition: p, into: &scratch.drops) }
-        let skipping = !scratch.drops.isEmpty
-        @inline(__always) func position(_ record: UInt64) -> Int {
-            firstRecord[LetterKey.worker(ofRecord: record)] + LetterKey.index(ofRecord: record)
-        }
+        // One large partition is assembled at a time, so that the two threads never hold the
+        // memory of the two largest at once (on the national extract, 14 MB more at the peak).
+        let large = total * words > Scratch.keptWords
+        if large { largePartition.lock() }
+        defer { if large { largePartition.unlock() } }
+        let drops = dropped.reduce(0) { $0 + $1.count(of: p) }
+        let skipping = drops > 0
+        scratch.skip.removeAll(keepingCapacity: true)
         if skipping {
-            scratch.skip.removeAll(keepingCapacity: true)
-            scratch.skip.append(contentsOf: repeatElement(0, count: (recordCount + 63) / 64))
-            for d in scratch.drops {
-                let i = position(d)
-                scratch.skip[i >> 6] |= 1 << UInt64(i & 63)
+            scratch.skip.append(contentsOf: repeatElement(0, count: (total + 63) / 64))
+            for d in dropped {
+                try d.forEachBlock(partition: p) { block in
+                    for r in block {
+                        let i = firstRecord[LetterKey.worker(ofRecord: r)] + LetterKey.index(ofRecord: r)
+                        scratch.skip[i >> 6] |= 1 << UInt64(i & 63)
+                    }
+                }
             }
         }
-        let skip = scratch.skip
-        @inline(__always) func counts(_ i: Int) -> Bool { !skipping || skip[i >> 6] & (1 << UInt64(i & 63)) == 0 }
+        // Only the records that count are kept, so an extract of every row twice holds no more
+        // than the rows once; reserved exactly, since growing by doubling held two arrays at once.
+        scratch.records.removeAll(keepingCapacity: true)
+        scratch.records.reserveCapacity((total - drops) * words)
+        if skipping {
+            let skip = scratch.skip
+            var i = 0
+            for spill in spills {
+                try spill.forEachBlock(partition: p) { block in
+                    for at in stride(from: 0, to: block.count, by: words) {
+                        if skip[i >> 6] & (1 << UInt64(i & 63)) == 0 { scratch.records.append(contentsOf: block[at..<at + words]) }
+                        i += 1
+                    }
+                }
+            }
+        } else {
+            for spill in spills { try spill.read(partition: p, into: &scratch.records) }
+        }
+        let recordCount = scratch.records.count / words
 
         var starts = [Int](repeating: 0, count: localCount + 1)
         scratch.grouped.removeAll(keepingCapacity: true)
-        scratch.grouped.append(contentsOf: repeatElement(0, count: recordCount - scratch.drops.count))
+        scratch.grouped.append(contentsOf: repeatElement(0, count: recordCount))
         // A counting sort of record numbers by cell, on raw pointers: through the arrays, every
         // store re-checked uniqueness.
         scratch.records.withUnsafeBufferPointer { records in
             starts.withUnsafeMutableBufferPointer { starts in
-                for i in 0..<recordCount where counts(i) { starts[CellRecord.localCell(records[i * words]) + 1] += 1 }
+                for i in 0..<recordCount { starts[CellRecord.localCell(records[i * words]) + 1] += 1 }
                 for i in 0..<localCount { starts[i + 1] += starts[i] }
                 var cursor = Array(starts)
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     scratch.grouped.withUnsafeMutableBufferPointer { grouped in
-                        for i in 0..<recordCount where counts(i) {
+                        for i in 0..<recordCount {
                             let local = CellRecord.localCell(records[i * words])
                             grouped[cursor[local]] = UInt32(truncatingIfNeeded: i)
                             cursor[local] += 1
@@ -241,7 +264,7 @@ public final class CellAssembler: @unchecked Sendable {
         let words = CellRecord.words
         let fold = scratch.fold
         let records = scratch.records, grouped = scratch.grouped
-        let skipping = !scratch.drops.isEmpty
+        let skipping = !scratch.skip.isEmpty
         scratch.letters.removeAll(keepingCapacity: true)
         scratch.letters.reserveCapacity(BreakdownAssembler.words * cells.reduce(0) { $0 + starts[$1 + 1] - starts[$1] })
         scratch.weekCells.removeAll(keepingCapacity: true)
@@ -269,6 +292,10 @@ public final class CellAssembler: @unchecked Sendable {
             let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
             scratch.weekCells.append(summary)
             batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
+            if batch.cells.count >= Self.weeklyRowsPerBatch {
+                emit(batch)
+                batch = Batch()
+            }
         }
         let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
         batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
