@@ -51,8 +51,11 @@ public final class CellAssembler: @unchecked Sendable {
         self.workers = max(1, workers)
     }
 
-    /// Held while a partition larger than `Scratch.keptWords` words is assembled.
+    /// Held while a partition of more than `largePartitionRecords` records is assembled: about
+    /// 3 MB of records, more than 3 times a national extract's average partition, so the lock
+    /// is seldom waited for (a handful of the 256 partitions).
     private let largePartition = NSLock()
+    static let largePartitionRecords = 1 << 17
 
     /// How many cells the run has.
     public var cellCount: Int { registry.count }
@@ -177,7 +180,7 @@ public final class CellAssembler: @unchecked Sendable {
         }
         // One large partition is assembled at a time, so that the two threads never hold the
         // memory of the two largest at once (on the national extract, 14 MB more at the peak).
-        let large = total * words > Scratch.keptWords
+        let large = total > Self.largePartitionRecords
         if large { largePartition.lock() }
         defer { if large { largePartition.unlock() } }
         let drops = dropped.reduce(0) { $0 + $1.count(of: p) }
