@@ -24,8 +24,9 @@ public struct IngestOptions: Sendable {
     public var practicesPerTrustTypeLimit = BreakdownAssembler.practicesPerTrustTypeLimit
 
     /// Spill partitions for cell records: 256, or 512 above an estimated 40 million rows (gzip
-    /// counted as 4 bytes of CSV per byte, 100 bytes a row), so a partition read back stays a few
-    /// MB while each thread's open blocks (4 KiB a partition) stay small.
+    /// counted as 4 bytes of CSV per byte, 100 bytes a row), so a partition read back (a few
+    /// whole trust × letter types) stays a few MB while each thread's open blocks (4 KiB a
+    /// partition) stay small.
     public var recordPartitions: Int {
         estimatedRows > 40_000_000 ? 512 : Self.defaultRecordPartitions
     }
