@@ -34,14 +34,14 @@ struct BreakdownAssembler {
     /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`).
     static let words = 3
 
-    /// A trust × type's letters, gathered by the caller, and by a record's cell within the
-    /// partition (`CellRecord.localCell`) that cell's week.
+    /// A trust × type's letters, gathered by the caller, and the keys of its partition's cells,
+    /// by a record's cell within the partition (`CellRecord.localCell`).
     struct Letters {
         let pair: TrustTypePair
         /// The trust × type as an error names it: `RXH clinic_letter`.
         let name: String
         let letters: UnsafeBufferPointer<UInt64>
-        let weeks: UnsafeBufferPointer<Int>
+        let keys: [CellKey]
         var count: Int { letters.count / BreakdownAssembler.words }
     }
 
@@ -144,7 +144,7 @@ struct BreakdownAssembler {
                     let at = Int(k) * words
                     let record = letters.letters[at], stage = letters.letters[at + 1]
                     if CellRecord.isOutstanding(record) {
-                        let week = letters.weeks[CellRecord.localCell(record)]
+                        let week = letters.keys[CellRecord.localCell(record)].week
                         fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(record), week: week), stage: stage)
                     } else {
                         fold.addReceived(record, stage: stage)

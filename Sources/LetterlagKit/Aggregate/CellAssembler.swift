@@ -70,14 +70,23 @@ public final class CellAssembler: @unchecked Sendable {
         public var totals: [TotalRow] = []
         public var breakdowns: [BreakdownRow] = []
         var isEmpty: Bool { cells.isEmpty && totals.isEmpty && breakdowns.isEmpty }
+
+        /// Hands the batch to `emit` and starts an empty one once either kind of row fills its share.
+        mutating func handOnIfFull(_ emit: (Batch) -> Void) {
+            guard cells.count >= CellAssembler.weeklyRowsPerBatch || breakdowns.count >= CellAssembler.breakdownRowsPerBatch else { return }
+            emit(self)
+            self = Batch()
+        }
     }
 
     /// Calls `body` on the calling thread with each partition's weekly cells, whole-run figures
     /// and breakdown cells, turned into rows by `cell`, `total` and `breakdown` on the
     /// assembling threads; at most `workers + 1` batches wait at once, each of at most
-    /// `weeklyRowsPerBatch` weekly and `breakdownRowsPerBatch` breakdown rows. Refuses a run with more practice cells than
-    /// `practiceCellLimit`, or a trust × letter type with more than `practicesPerTrustTypeLimit`. With `discardingSpills`, the spill files are closed as soon as the
-    /// last partition is assembled, while `body` still works; the cells cannot be read again.
+    /// `weeklyRowsPerBatch` weekly and `breakdownRowsPerBatch` breakdown rows. Refuses a run
+    /// with more practice cells than `practiceCellLimit`, or a trust × letter type with more
+    /// than `practicesPerTrustTypeLimit` practices. With `discardingSpills`, the spill files are
+    /// closed as soon as the last partition is assembled, while `body` still works; the cells
+    /// cannot be read again.
     public func forEachBatch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>(
         discardingSpills: Bool = false,
         cell: @escaping @Sendable (CellID, CellSummary) -> CellRow,
@@ -137,12 +146,11 @@ public final class CellAssembler: @unchecked Sendable {
         var records: [UInt64] = []
         /// Record numbers, grouped by cell.
         var grouped: [UInt32] = []
-        /// One bit per record of the partition: set for a repeat's record, which does not count.
+        /// One bit per record of the partition, repeats included: set for a repeat's record, which
+        /// does not count; empty when the partition has none.
         var skip: [UInt64] = []
         /// The counted letters of the trust × type being assembled (`BreakdownAssembler.Letters`).
         var letters: [UInt64] = []
-        /// By cell within the partition, its week.
-        var weeks: [Int] = []
         /// The weekly cells of the trust × type being assembled, for its whole-run figures.
         var weekCells: [CellSummary] = []
         let fold = LetterFold(longDelaysExact: true)
@@ -150,6 +158,10 @@ public final class CellAssembler: @unchecked Sendable {
 
         /// Words of an array kept for the next partition: 2 MiB, a national partition's records.
         static let keptWords = 1 << 18
+
+        /// Whether record `i` of the partition (numbered as `skip` is) counts.
+        @inline(__always)
+        static func counts(_ i: Int, skip: [UInt64]) -> Bool { skip.isEmpty || skip[i >> 6] & (1 << UInt64(i & 63)) == 0 }
 
         mutating func shrink() {
             if records.capacity > Self.keptWords { records = [] }
@@ -191,7 +203,7 @@ public final class CellAssembler: @unchecked Sendable {
             for d in dropped {
                 try d.forEachBlock(partition: p) { block in
                     for r in block {
-                        let i = firstRecord[LetterKey.worker(ofRecord: r)] + LetterKey.index(ofRecord: r)
+                        let i = Self.position(of: r, firstRecord: firstRecord)
                         scratch.skip[i >> 6] |= 1 << UInt64(i & 63)
                     }
                 }
@@ -207,7 +219,7 @@ public final class CellAssembler: @unchecked Sendable {
             for spill in spills {
                 try spill.forEachBlock(partition: p) { block in
                     for at in stride(from: 0, to: block.count, by: words) {
-                        if skip[i >> 6] & (1 << UInt64(i & 63)) == 0 { scratch.records.append(contentsOf: block[at..<at + words]) }
+                        if Scratch.counts(i, skip: skip) { scratch.records.append(contentsOf: block[at..<at + words]) }
                         i += 1
                     }
                 }
@@ -238,8 +250,6 @@ public final class CellAssembler: @unchecked Sendable {
                 }
             }
         }
-        scratch.weeks.removeAll(keepingCapacity: true)
-        scratch.weeks.append(contentsOf: keys.lazy.map(\.week))
         // Cells in key order: trust × type, then week.
         let byKey = (0..<localCount).sorted { keys[$0] < keys[$1] }
         var batch = Batch<CellRow, TotalRow, BreakdownRow>()
@@ -257,6 +267,12 @@ public final class CellAssembler: @unchecked Sendable {
         if !batch.isEmpty { emit(batch) }
     }
 
+    /// A repeat's or long delay's record as numbered in its partition, from its locator.
+    @inline(__always)
+    static func position(of locator: UInt64, firstRecord: [Int]) -> Int {
+        firstRecord[LetterKey.worker(ofRecord: locator)] + LetterKey.index(ofRecord: locator)
+    }
+
     /// One trust × type of the partition: its weeks folded, merged into its whole-run figures,
     /// and its counted letters broken down.
     private func assemble<CellRow, TotalRow, BreakdownRow>(
@@ -266,17 +282,16 @@ public final class CellAssembler: @unchecked Sendable {
         breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
         let words = CellRecord.words
         let fold = scratch.fold
-        let records = scratch.records, grouped = scratch.grouped
-        let skipping = !scratch.skip.isEmpty
+        let records = scratch.records, grouped = scratch.grouped, skip = scratch.skip
         scratch.letters.removeAll(keepingCapacity: true)
         scratch.letters.reserveCapacity(BreakdownAssembler.words * cells.reduce(0) { $0 + starts[$1 + 1] - starts[$1] })
         scratch.weekCells.removeAll(keepingCapacity: true)
         for local in cells {
             let key = keys[local]
             let range = starts[local]..<starts[local + 1]
-            for long in longDelays[local << bits | p] ?? [] {
-                let i = firstRecord[LetterKey.worker(ofRecord: long.record)] + LetterKey.index(ofRecord: long.record)
-                if !skipping || scratch.skip[i >> 6] & (1 << UInt64(i & 63)) == 0 { fold.noteLongDelay(long.delay) }
+            for long in longDelays[local << bits | p] ?? []
+            where Scratch.counts(Self.position(of: long.record, firstRecord: firstRecord), skip: skip) {
+                fold.noteLongDelay(long.delay)
             }
             let months = WeekMonths(week: key.week)
             for i in grouped[range] {
@@ -295,26 +310,18 @@ public final class CellAssembler: @unchecked Sendable {
             let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
             scratch.weekCells.append(summary)
             batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
-            if batch.cells.count >= Self.weeklyRowsPerBatch {
-                emit(batch)
-                batch = Batch()
-            }
+            batch.handOnIfFull(emit)
         }
         let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
         batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
-        let gathered = scratch.letters, weeks = scratch.weeks
+        let gathered = scratch.letters
         try gathered.withUnsafeBufferPointer { gathered in
-            try weeks.withUnsafeBufferPointer { weeks in
-                let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, weeks: weeks)
-                try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
-                    let (_, value, month) = b.parts(ofGroup: group)
-                    batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
-                                                                        month: month, summary: summary)))
-                    if batch.breakdowns.count >= Self.breakdownRowsPerBatch {
-                        emit(batch)
-                        batch = Batch()
-                    }
-                }
+            let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, keys: keys)
+            try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
+                let (_, value, month) = b.parts(ofGroup: group)
+                batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
+                                                                    month: month, summary: summary)))
+                batch.handOnIfFull(emit)
             }
         }
     }
