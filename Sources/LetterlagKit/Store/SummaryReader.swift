@@ -79,11 +79,17 @@ extension SummaryStore {
         if trust != nil { sql += " AND trust_code = ?" }
         if type != nil { sql += " AND letter_type = ?" }
         sql += " ORDER BY trust_code, letter_type, week_start"
+        var arguments: [any DatabaseValueConvertible] = [run]
+        if let trust { arguments.append(trust) }
+        if let type { arguments.append(type.name) }
+        try forEachRow(sql, arguments) { try body(try StoredWeek($0, histograms: histograms, path: path)) }
+    }
+
+    /// Calls `body` with the statement at each row of `sql`, read by column position through
+    /// SQLite's C API, so memory stays flat however many rows there are.
+    func forEachRow(_ sql: String, _ arguments: [any DatabaseValueConvertible], _ body: (OpaquePointer) throws -> Void) throws {
         try read { db in
             let statement = try db.makeStatement(sql: sql)
-            var arguments: [any DatabaseValueConvertible] = [run]
-            if let trust { arguments.append(trust) }
-            if let type { arguments.append(type.name) }
             try statement.setArguments(StatementArguments(arguments))
             let handle = statement.sqliteStatement
             while true {
@@ -92,7 +98,7 @@ extension SummaryStore {
                 guard rc == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
                 }
-                try body(try StoredWeek(handle, histograms: histograms, path: path))
+                try body(handle)
             }
         }
     }
@@ -125,7 +131,7 @@ public struct StoredWeek: Sendable {
     init(_ s: OpaquePointer, histograms: Bool, path: String) throws {
         func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
         func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(s, i)) }
-        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_double(s, i) }
+        func real(_ i: Int32) -> Double? { SummaryStore.storedReal(s, i) }
         let trust = text(0), typeName = text(1), label = text(2)
         self.trust = trust
         self.label = label
@@ -185,8 +191,13 @@ extension SummaryStore {
 
     /// The hours of `SummarySchema.figureColumns` (after its counts) in a statement's row, from column `h` on.
     static func storedHours(_ s: OpaquePointer, at h: Int32) -> (Double?, Double?, Double?, Double?, Double?, Double?) {
-        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, h + i) == SQLITE_NULL ? nil : sqlite3_column_double(s, h + i) }
+        func real(_ i: Int32) -> Double? { storedReal(s, h + i) }
         return (real(0), real(1), real(2), real(3), real(4), real(5))
+    }
+
+    /// Column `i` of a statement's row as a number, or nil when it is null.
+    static func storedReal(_ s: OpaquePointer, _ i: Int32) -> Double? {
+        sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_double(s, i)
     }
 }
 
@@ -221,7 +232,7 @@ extension StageFigures {
     init?(reading s: OpaquePointer, from first: Int32) {
         guard sqlite3_column_type(s, first) != SQLITE_NULL else { return nil }
         func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(s, first + i)) }
-        func real(_ i: Int32) -> Double? { sqlite3_column_type(s, first + i) == SQLITE_NULL ? nil : sqlite3_column_double(s, first + i) }
+        func real(_ i: Int32) -> Double? { SummaryStore.storedReal(s, first + i) }
         self.init(sent: int(0), delivered: int(1), inTransit: int(2), writingDue: int(3), writingWithinLimit: int(4),
                   hours: (real(5), real(6), real(7), real(8), real(9)))
     }
@@ -265,29 +276,18 @@ extension SummaryStore {
         let trustAt = position("trust_code"), typeAt = position("letter_type"), valueAt = position(breakdown.column)
         let monthAt = byMonth ? position("month") : -1, countsAt = position("letters"), hoursAt = position("p50_hours")
         let kmAt = position("km_p50_hours"), completeAt = position("complete"), stagesAt = position("sent")
-        try read { db in
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(StatementArguments(arguments))
-            let s = statement.sqliteStatement
+        try forEachRow(sql, arguments) { s in
             func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
-            while true {
-                let rc = sqlite3_step(s)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
-                let trust = text(trustAt), typeName = text(typeAt)
-                guard let type = LetterType(name: typeName) else {
-                    throw LetterlagError.database(path: path, reason: "a \(table) row of trust \(trust) has letter type '\(typeName)', which this letterlag cannot read", statement: nil)
-                }
-                var figures = SummaryRow(trust: trust, type: type, counts: SummaryStore.storedCounts(s, at: countsAt),
-                                         hours: SummaryStore.storedHours(s, at: hoursAt),
-                                         kmP50Hours: sqlite3_column_type(s, kmAt) == SQLITE_NULL ? nil : sqlite3_column_double(s, kmAt),
-                                         p50WorkingDays: nil, complete: sqlite3_column_int64(s, completeAt) == 1)
-                figures.stages = StageFigures(reading: s, from: stagesAt)
-                try body(StoredBreakdown(runID: sqlite3_column_int64(s, 0), value: text(valueAt), month: byMonth ? text(monthAt) : nil,
-                                         figures: figures))
+            let trust = text(trustAt), typeName = text(typeAt)
+            guard let type = LetterType(name: typeName) else {
+                throw LetterlagError.database(path: path, reason: "a \(table) row of trust \(trust) has letter type '\(typeName)', which this letterlag cannot read", statement: nil)
             }
+            var figures = SummaryRow(trust: trust, type: type, counts: SummaryStore.storedCounts(s, at: countsAt),
+                                     hours: SummaryStore.storedHours(s, at: hoursAt), kmP50Hours: SummaryStore.storedReal(s, kmAt),
+                                     p50WorkingDays: nil, complete: sqlite3_column_int64(s, completeAt) == 1)
+            figures.stages = StageFigures(reading: s, from: stagesAt)
+            try body(StoredBreakdown(runID: sqlite3_column_int64(s, 0), value: text(valueAt), month: byMonth ? text(monthAt) : nil,
+                                     figures: figures))
         }
     }
 }
