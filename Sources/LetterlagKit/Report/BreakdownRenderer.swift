@@ -61,13 +61,9 @@ public struct BreakdownRenderer {
             for c in Self.figures { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
-            var line = rowsWritten == 0 ? "\n  {" : ",\n  {"
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
                 + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
-            for (i, (name, cell)) in cells.enumerated() {
-                line += (i == 0 ? "" : ", ") + FigureCell.jsonString(name) + ": " + cell.json
-            }
-            try csv.sink.write(line + "}")
+            try csv.sink.write(FigureCell.jsonObject(cells, first: rowsWritten == 0))
         case .table:
             try table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text })
         }

@@ -34,6 +34,16 @@ public enum FigureCell: Equatable, Sendable {
         }
     }
 
+    /// One element of a streamed JSON array: `{"name": value, …}` on a line of its own, after a
+    /// comma unless it is the first.
+    static func jsonObject(_ cells: some Sequence<(String, FigureCell)>, first: Bool) -> String {
+        var line = first ? "\n  {" : ",\n  {"
+        for (i, (name, cell)) in cells.enumerated() {
+            line += (i == 0 ? "" : ", ") + jsonString(name) + ": " + cell.json
+        }
+        return line + "}"
+    }
+
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
     static func jsonString(_ s: String) -> String {
         var out = "\""

@@ -45,11 +45,7 @@ public struct SPCRenderer {
             }
         case .json:
             for i in s.chart.points.indices {
-                var line = written == 0 ? "\n  {" : ",\n  {"
-                for (k, (name, cell)) in zip(Self.columns, cells(s, i)).enumerated() {
-                    line += (k == 0 ? "" : ", ") + FigureCell.jsonString(name) + ": " + cell.json
-                }
-                try csv.sink.write(line + "}")
+                try csv.sink.write(FigureCell.jsonObject(zip(Self.columns, cells(s, i)), first: written == 0))
                 written += 1
             }
         case .table:

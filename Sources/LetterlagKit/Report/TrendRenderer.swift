@@ -76,11 +76,7 @@ public struct TrendRenderer {
             for c in columns { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
-            var line = rowsWritten == 0 ? "\n  {" : ",\n  {"
-            for (i, (name, cell)) in (leading + columns.map { ($0.name, $0.cell(row, formatter)) }).enumerated() {
-                line += (i == 0 ? "" : ", ") + FigureCell.jsonString(name) + ": " + cell.json
-            }
-            try csv.sink.write(line + "}")
+            try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) }, first: rowsWritten == 0))
         case .table:
             let provisional = row.figures.complete == true ? "" : "provisional"
             try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [provisional])
