@@ -163,21 +163,22 @@ extension SummaryStore {
     struct BreakdownRow: Sendable {
         var breakdown: Breakdown
         var byMonth: Bool
-        /// The key columns after `run_id`, in `SummarySchema.breakdownColumns` order.
+        /// The key columns after `run_id`, in `SummarySchema.breakdownKeyColumns` order.
         var key: [String]
         var row: SummaryRow
 
         init(_ cell: BreakdownCell) {
+            let monthly = cell.month != nil
             breakdown = cell.breakdown
-            let value = cell.breakdown.text(ofValue: cell.value)
-            let type = cell.type.name
-            byMonth = cell.month != nil
-            if cell.breakdown == .practice {
-                key = [value, cell.trust, type]
-            } else if let month = cell.month {
-                key = [cell.trust, type, Breakdown.monthLabel(month), value]
-            } else {
-                key = [cell.trust, type, value]
+            byMonth = monthly
+            key = SummarySchema.breakdownKeyColumns(cell.breakdown, byMonth: monthly).dropFirst().map { column in
+                switch column {
+                case "trust_code": cell.trust
+                case "letter_type": cell.type.name
+                case "month": Breakdown.monthLabel(cell.month!)
+                case cell.breakdown.column: cell.breakdown.text(ofValue: cell.value)
+                default: preconditionFailure("\(column) is not a key column of \(cell.breakdown.table(byMonth: monthly))")
+                }
             }
             row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
         }

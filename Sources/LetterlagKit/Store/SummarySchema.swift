@@ -327,13 +327,17 @@ enum SummarySchema {
         ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
-    /// A breakdown table's columns in table order, as a run's insert binds them: its key (the
-    /// practice table's led by the practice, as v8 made it), then the figures of `summary`
+    /// A breakdown table's columns in table order, as a run's insert binds them: its key columns
+    /// (the practice table's led by the practice, as v8 made it), then the figures of `summary`
     /// without histograms, which at hundreds of thousands of cells a run would multiply the
     /// database several times over (docs/schema.md, "Breakdowns").
     static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
-        let key = b == .practice ? ["run_id", b.column, "trust_code", "letter_type"] : breakdownKey(b, byMonth: byMonth)
-        return key + figureColumns + ["km_p50_hours", "complete"] + stageColumns
+        breakdownKeyColumns(b, byMonth: byMonth) + figureColumns + ["km_p50_hours", "complete"] + stageColumns
+    }
+
+    /// A breakdown table's key columns in table order, as its rows bind them.
+    static func breakdownKeyColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
+        b == .practice ? ["run_id", b.column, "trust_code", "letter_type"] : breakdownKey(b, byMonth: byMonth)
     }
 
     /// The counts then hours that `weekly`, `summary` and the breakdowns share, in table order:
