@@ -15,10 +15,10 @@ public struct BreakdownCell: Sendable {
 /// Folds one trust × letter type's counted letters into its breakdown cells, on an assembling
 /// thread of `CellAssembler`, whose partitions hold whole trust × types: nothing is kept from
 /// one trust × type to the next. Each breakdown numbers the letters' groups through a small
-/// open-addressing table and orders them by a counting sort; `LetterFold` folds a group at a
-/// time, and a whole run's cell folds its months' letters again rather than merging histograms.
+/// open-addressing table and copies their records into group order by a counting sort, so that
+/// `LetterFold` reads each group's letters in order; a whole run's cell merges its months' cells.
 ///
-/// Cost: about five folds of every letter, and 8 bytes a letter of the trust × type beside the
+/// Cost: three folds of every letter, and 20 bytes a letter of the trust × type beside the
 /// letters the caller gathers.
 struct BreakdownAssembler {
     /// Trust × letter type × practice cells a run may hold. England's 6,300 practices each take
@@ -33,6 +33,8 @@ struct BreakdownAssembler {
     /// Words a gathered letter takes: its `CellRecord`, its `StageRecord`, and its
     /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`).
     static let words = 3
+    /// Words a letter takes in group order: its `CellRecord` and `StageRecord`, all a fold reads.
+    private static let foldWords = 2
 
     /// A trust × type's letters, gathered by the caller, and the keys of its partition's cells,
     /// by a record's cell within the partition (`CellRecord.localCell`).
@@ -47,8 +49,8 @@ struct BreakdownAssembler {
 
     private var table = GroupTable()
     private var groupOf: [UInt32] = []
-    /// Letter numbers, ordered by group: group `g`'s are `order[starts[g] ..< starts[g + 1]]`.
-    private var order: [UInt32] = []
+    /// The letters' fold words in group order: group `g`'s are letters `starts[g] ..< starts[g + 1]`.
+    private var byGroup: [UInt64] = []
     private var starts: [Int] = []
     private let fold = LetterFold(longDelaysExact: false, workingDays: false)
     private let asOf: Int64
@@ -65,6 +67,9 @@ struct BreakdownAssembler {
     /// `Breakdown.allCases` order, its cells in group-key order, then for one kept by month
     /// its whole-run cells in order of value. `countPractices` gets the number of practice
     /// cells before they are folded, and may refuse.
+    ///
+    /// A whole-run cell is its months' cells merged (`CellSummary.merged`), which is exact:
+    /// every count adds, and histograms and extremes merge as the letters would have folded.
     mutating func cells(_ letters: Letters, countPractices: (Int) throws -> Void, _ body: (Breakdown, UInt64, CellSummary) -> Void) throws {
         for b in Breakdown.allCases {
             guard group(b, letters, limit: b == .practice ? practiceLimit : .max) else {
@@ -73,30 +78,26 @@ struct BreakdownAssembler {
             if b == .practice { try countPractices(table.count) }
             let keys = table.keys
             let byKey = (0..<keys.count).sorted { keys[$0] < keys[$1] }
-            for g in byKey { body(b, keys[g], summary(ofGroups: CollectionOfOne(g), letters)) }
-            guard b.byMonth else { continue }
-            let byValue = byKey.sorted { Breakdown.wholeRun(ofGroup: keys[$0]) < Breakdown.wholeRun(ofGroup: keys[$1]) }
-            var first = 0
-            while first < byValue.count {
-                let whole = Breakdown.wholeRun(ofGroup: keys[byValue[first]])
-                var end = first + 1
-                while end < byValue.count && Breakdown.wholeRun(ofGroup: keys[byValue[end]]) == whole { end += 1 }
-                body(b, whole, summary(ofGroups: byValue[first..<end], letters))
-                first = end
+            var months: [UInt64: [CellSummary]] = [:]
+            for g in byKey {
+                let summary = summary(ofGroup: g, letters)
+                body(b, keys[g], summary)
+                if b.byMonth { months[Breakdown.wholeRun(ofGroup: keys[g]), default: []].append(summary) }
             }
+            for whole in months.keys.sorted() { body(b, whole, CellSummary.merged(months[whole]!)) }
         }
     }
 
-    /// Lets go of arrays grown past `entries`, after a large trust × type.
-    mutating func shrink(keeping entries: Int) {
-        if groupOf.capacity > entries { groupOf = [] }
-        if order.capacity > entries { order = [] }
+    /// Lets go of arrays grown past `words`, after a large trust × type.
+    mutating func shrink(keeping words: Int) {
+        if groupOf.capacity > words { groupOf = [] }
+        if byGroup.capacity > words { byGroup = [] }
     }
 
-    /// Numbers the letters' groups under `b` and orders the letters by group (`order`, `starts`);
-    /// false, unfinished, as soon as there are more than `limit` groups.
+    /// Numbers the letters' groups under `b` and copies their fold words into group order
+    /// (`byGroup`, `starts`); false, unfinished, as soon as there are more than `limit` groups.
     private mutating func group(_ b: Breakdown, _ letters: Letters, limit: Int) -> Bool {
-        let words = Self.words
+        let words = Self.words, foldWords = Self.foldWords
         let n = letters.count
         let pair = letters.pair.raw
         table.reset()
@@ -114,17 +115,19 @@ struct BreakdownAssembler {
         let groups = table.count
         starts.removeAll(keepingCapacity: true)
         starts.append(contentsOf: repeatElement(0, count: groups + 1))
-        order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: repeatElement(0, count: n))
+        byGroup.removeAll(keepingCapacity: true)
+        byGroup.append(contentsOf: repeatElement(0, count: n * foldWords))
         groupOf.withUnsafeBufferPointer { groupOf in
             starts.withUnsafeMutableBufferPointer { starts in
                 for g in groupOf { starts[Int(g) + 1] += 1 }
                 for g in 0..<groups { starts[g + 1] += starts[g] }
                 var cursor = Array(starts)
                 cursor.withUnsafeMutableBufferPointer { cursor in
-                    order.withUnsafeMutableBufferPointer { order in
+                    byGroup.withUnsafeMutableBufferPointer { byGroup in
                         for (k, g) in groupOf.enumerated() {
-                            order[cursor[Int(g)]] = UInt32(truncatingIfNeeded: k)
+                            let to = cursor[Int(g)] * foldWords
+                            byGroup[to] = letters.letters[k * words]
+                            byGroup[to + 1] = letters.letters[k * words + 1]
                             cursor[Int(g)] += 1
                         }
                     }
@@ -134,21 +137,18 @@ struct BreakdownAssembler {
         return true
     }
 
-    /// The figures of the letters of `groups` together.
-    private func summary(ofGroups groups: some Sequence<Int>, _ letters: Letters) -> CellSummary {
-        let words = Self.words
+    /// The figures of group `g`'s letters.
+    private func summary(ofGroup g: Int, _ letters: Letters) -> CellSummary {
+        let foldWords = Self.foldWords
         let fold = self.fold
-        order.withUnsafeBufferPointer { order in
-            for g in groups {
-                for k in order[starts[g]..<starts[g + 1]] {
-                    let at = Int(k) * words
-                    let record = letters.letters[at], stage = letters.letters[at + 1]
-                    if CellRecord.isOutstanding(record) {
-                        let week = letters.keys[CellRecord.localCell(record)].week
-                        fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(record), week: week), stage: stage)
-                    } else {
-                        fold.addReceived(record, stage: stage)
-                    }
+        byGroup.withUnsafeBufferPointer { byGroup in
+            for at in stride(from: starts[g] * foldWords, to: starts[g + 1] * foldWords, by: foldWords) {
+                let record = byGroup[at], stage = byGroup[at + 1]
+                if CellRecord.isOutstanding(record) {
+                    let week = letters.keys[CellRecord.localCell(record)].week
+                    fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(record), week: week), stage: stage)
+                } else {
+                    fold.addReceived(record, stage: stage)
                 }
             }
         }

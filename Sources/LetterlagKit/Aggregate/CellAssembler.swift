@@ -143,14 +143,12 @@ public final class CellAssembler: @unchecked Sendable {
     /// Those a partition of a large trust × type grew past `keptWords` are let go after it
     /// (`shrink`), so that two threads do not each keep the largest partition's memory.
     struct Scratch {
-        var records: [UInt64] = []
-        /// Record numbers, grouped by cell.
-        var grouped: [UInt32] = []
+        /// The partition's counted records in cell key order (trust × type, then week), so that
+        /// each cell's and each trust × type's letters are one run of words, read in order.
+        var sorted: [UInt64] = []
         /// One bit per record of the partition, repeats included: set for a repeat's record, which
         /// does not count; empty when the partition has none.
         var skip: [UInt64] = []
-        /// The counted letters of the trust × type being assembled (`BreakdownAssembler.Letters`).
-        var letters: [UInt64] = []
         /// The weekly cells of the trust × type being assembled, for its whole-run figures.
         var weekCells: [CellSummary] = []
         let fold = LetterFold(longDelaysExact: true)
@@ -164,15 +162,36 @@ public final class CellAssembler: @unchecked Sendable {
         static func counts(_ i: Int, skip: [UInt64]) -> Bool { skip.isEmpty || skip[i >> 6] & (1 << UInt64(i & 63)) == 0 }
 
         mutating func shrink() {
-            if records.capacity > Self.keptWords { records = [] }
-            if letters.capacity > Self.keptWords { letters = [] }
-            if grouped.capacity > Self.keptWords { grouped = [] }
+            if sorted.capacity > Self.keptWords { sorted = [] }
             breakdowns.shrink(keeping: Self.keptWords)
+        }
+    }
+
+    /// Calls `body` with the first word of each counted record of partition `p`, in the order
+    /// the workers' spills number them, through a 4 KiB buffer: the partition is read as it
+    /// lies on disk, and never held whole beside its sorted copy.
+    @inline(__always)
+    private func forEachCountedRecord(partition p: Int, skip: [UInt64], _ body: (UnsafePointer<UInt64>) -> Void) throws {
+        let words = CellRecord.words
+        var i = 0
+        for spill in spills {
+            try spill.forEachBlock(partition: p) { block in
+                var at = 0
+                while at < block.count {
+                    if Scratch.counts(i, skip: skip) { body(block.baseAddress! + at) }
+                    i += 1
+                    at += words
+                }
+            }
         }
     }
 
     /// Assembles partition `p`: each trust × type's weekly cells, then its whole-run figures and
     /// breakdown cells, handed to `emit` as rows in batches.
+    ///
+    /// Records are placed in cell key order by a counting sort over two reads of the spill:
+    /// gathering them by index instead stalled on a cache miss per record, which measured most
+    /// of the assembly's own time.
     func assemble<CellRow, TotalRow, BreakdownRow>(
         partition p: Int, scratch: inout Scratch, practices: PracticeCount,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
@@ -196,9 +215,8 @@ public final class CellAssembler: @unchecked Sendable {
         if large { largePartition.lock() }
         defer { if large { largePartition.unlock() } }
         let drops = dropped.reduce(0) { $0 + $1.count(of: p) }
-        let skipping = drops > 0
         scratch.skip.removeAll(keepingCapacity: true)
-        if skipping {
+        if drops > 0 {
             scratch.skip.append(contentsOf: repeatElement(0, count: (total + 63) / 64))
             for d in dropped {
                 try d.forEachBlock(partition: p) { block in
@@ -209,58 +227,45 @@ public final class CellAssembler: @unchecked Sendable {
                 }
             }
         }
-        // Only the records that count are kept, so an extract of every row twice holds no more
-        // than the rows once; reserved exactly, since growing by doubling held two arrays at once.
-        scratch.records.removeAll(keepingCapacity: true)
-        scratch.records.reserveCapacity((total - drops) * words)
-        if skipping {
-            let skip = scratch.skip
-            var i = 0
-            for spill in spills {
-                try spill.forEachBlock(partition: p) { block in
-                    for at in stride(from: 0, to: block.count, by: words) {
-                        if Scratch.counts(i, skip: skip) { scratch.records.append(contentsOf: block[at..<at + words]) }
-                        i += 1
-                    }
-                }
-            }
-        } else {
-            for spill in spills { try spill.read(partition: p, into: &scratch.records) }
-        }
-        let recordCount = scratch.records.count / words
-
-        var starts = [Int](repeating: 0, count: localCount + 1)
-        scratch.grouped.removeAll(keepingCapacity: true)
-        scratch.grouped.append(contentsOf: repeatElement(0, count: recordCount))
-        // A counting sort of record numbers by cell, on raw pointers: through the arrays, every
-        // store re-checked uniqueness.
-        scratch.records.withUnsafeBufferPointer { records in
-            starts.withUnsafeMutableBufferPointer { starts in
-                for i in 0..<recordCount { starts[CellRecord.localCell(records[i * words]) + 1] += 1 }
-                for i in 0..<localCount { starts[i + 1] += starts[i] }
-                var cursor = Array(starts)
-                cursor.withUnsafeMutableBufferPointer { cursor in
-                    scratch.grouped.withUnsafeMutableBufferPointer { grouped in
-                        for i in 0..<recordCount {
-                            let local = CellRecord.localCell(records[i * words])
-                            grouped[cursor[local]] = UInt32(truncatingIfNeeded: i)
-                            cursor[local] += 1
-                        }
-                    }
-                }
-            }
-        }
-        // Cells in key order: trust × type, then week.
+        let skip = scratch.skip
+        // Cells in key order: trust × type, then week; `rank` is a local cell's place in it.
         let byKey = (0..<localCount).sorted { keys[$0] < keys[$1] }
+        var rank = [Int](repeating: 0, count: localCount)
+        for (r, local) in byKey.enumerated() { rank[local] = r }
+        var starts = [Int](repeating: 0, count: localCount + 1)
+        try rank.withUnsafeBufferPointer { rank in
+            try starts.withUnsafeMutableBufferPointer { starts in
+                try forEachCountedRecord(partition: p, skip: skip) { starts[rank[CellRecord.localCell($0[0])] + 1] += 1 }
+            }
+        }
+        for r in 0..<localCount { starts[r + 1] += starts[r] }
+        let recordCount = starts[localCount]
+        // Only the records that count are kept, so an extract of every row twice holds no more
+        // than the rows once; sized exactly, since growing by doubling held two arrays at once.
+        scratch.sorted.removeAll(keepingCapacity: true)
+        scratch.sorted.reserveCapacity(recordCount * words)
+        scratch.sorted.append(contentsOf: repeatElement(0, count: recordCount * words))
+        var cursor = starts
+        try rank.withUnsafeBufferPointer { rank in
+            try cursor.withUnsafeMutableBufferPointer { cursor in
+                try scratch.sorted.withUnsafeMutableBufferPointer { sorted in
+                    try forEachCountedRecord(partition: p, skip: skip) { record in
+                        let r = rank[CellRecord.localCell(record[0])]
+                        (sorted.baseAddress! + cursor[r] * words).update(from: record, count: words)
+                        cursor[r] += 1
+                    }
+                }
+            }
+        }
         var batch = Batch<CellRow, TotalRow, BreakdownRow>()
         var first = 0
         while first < localCount {
             let pair = keys[byKey[first]].pair
             var end = first + 1
             while end < localCount && keys[byKey[end]].pair == pair { end += 1 }
-            try assemble(pair: pair, cells: byKey[first..<end], keys: keys, starts: starts, firstRecord: firstRecord, partitionBits: bits, partition: p,
-                         scratch: &scratch, practices: practices, batch: &batch, cell: makeCell, total: makeTotal,
-                         breakdown: makeBreakdown, emit: emit)
+            try assemble(pair: pair, ranks: first..<end, byKey: byKey, keys: keys, starts: starts, firstRecord: firstRecord,
+                         partitionBits: bits, partition: p, scratch: &scratch, practices: practices, batch: &batch,
+                         cell: makeCell, total: makeTotal, breakdown: makeBreakdown, emit: emit)
             first = end
         }
         scratch.shrink()
@@ -273,49 +278,47 @@ public final class CellAssembler: @unchecked Sendable {
         firstRecord[LetterKey.worker(ofRecord: locator)] + LetterKey.index(ofRecord: locator)
     }
 
-    /// One trust × type of the partition: its weeks folded, merged into its whole-run figures,
-    /// and its counted letters broken down.
+    /// One trust × type of the partition, the cells of key order places `ranks`: its weeks
+    /// folded, merged into its whole-run figures, and its counted letters broken down.
     private func assemble<CellRow, TotalRow, BreakdownRow>(
-        pair: TrustTypePair, cells: ArraySlice<Int>, keys: [CellKey], starts: [Int], firstRecord: [Int], partitionBits bits: Int, partition p: Int,
-        scratch: inout Scratch, practices: PracticeCount, batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
+        pair: TrustTypePair, ranks: Range<Int>, byKey: [Int], keys: [CellKey], starts: [Int], firstRecord: [Int],
+        partitionBits bits: Int, partition p: Int, scratch: inout Scratch, practices: PracticeCount,
+        batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
         breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
         let words = CellRecord.words
         let fold = scratch.fold
-        let records = scratch.records, grouped = scratch.grouped, skip = scratch.skip
-        scratch.letters.removeAll(keepingCapacity: true)
-        scratch.letters.reserveCapacity(BreakdownAssembler.words * cells.reduce(0) { $0 + starts[$1 + 1] - starts[$1] })
+        let skip = scratch.skip
         scratch.weekCells.removeAll(keepingCapacity: true)
-        for local in cells {
-            let key = keys[local]
-            let range = starts[local]..<starts[local + 1]
-            for long in longDelays[local << bits | p] ?? []
-            where Scratch.counts(Self.position(of: long.record, firstRecord: firstRecord), skip: skip) {
-                fold.noteLongDelay(long.delay)
-            }
-            let months = WeekMonths(week: key.week)
-            for i in grouped[range] {
-                let at = Int(i) * words
-                let r = records[at], stage = records[at + 1], dimensions = records[at + 2]
-                if !CellRecord.isOutstanding(r) {
-                    fold.addReceived(r, stage: stage)
-                } else {
-                    fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(r), week: key.week), stage: stage)
+        try scratch.sorted.withUnsafeMutableBufferPointer { sorted in
+            for r in ranks {
+                let local = byKey[r]
+                let key = keys[local]
+                for long in longDelays[local << bits | p] ?? []
+                where Scratch.counts(Self.position(of: long.record, firstRecord: firstRecord), skip: skip) {
+                    fold.noteLongDelay(long.delay)
                 }
-                let month = months.month(ofDay: LetterDimensions.eventDay(dimensions))
-                scratch.letters.append(r)
-                scratch.letters.append(stage)
-                scratch.letters.append(LetterDimensions.withMonth(dimensions, month: month))
+                let months = WeekMonths(week: key.week)
+                var at = starts[r] * words
+                for _ in starts[r]..<starts[r + 1] {
+                    let record = sorted[at], stage = sorted[at + 1], dimensions = sorted[at + 2]
+                    if !CellRecord.isOutstanding(record) {
+                        fold.addReceived(record, stage: stage)
+                    } else {
+                        fold.addOutstanding(event: CellRecord.event(ofOffset: CellRecord.offset(record), week: key.week), stage: stage)
+                    }
+                    // From here on the breakdowns read the event's month where its day was.
+                    sorted[at + 2] = LetterDimensions.withMonth(dimensions, month: months.month(ofDay: LetterDimensions.eventDay(dimensions)))
+                    at += words
+                }
+                let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
+                scratch.weekCells.append(summary)
+                batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
+                batch.handOnIfFull(emit)
             }
-            let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
-            scratch.weekCells.append(summary)
-            batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
-            batch.handOnIfFull(emit)
-        }
-        let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
-        batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
-        let gathered = scratch.letters
-        try gathered.withUnsafeBufferPointer { gathered in
+            let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
+            batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
+            let gathered = UnsafeBufferPointer(rebasing: sorted[starts[ranks.lowerBound] * words..<starts[ranks.upperBound] * words])
             let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, keys: keys)
             try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
                 let (_, value, month) = b.parts(ofGroup: group)
