@@ -16,7 +16,8 @@ public struct BreakdownCell: Sendable {
 /// thread of `CellAssembler`, whose partitions hold whole trust × types: nothing is kept from
 /// one trust × type to the next. Each breakdown numbers the letters' groups through a small
 /// open-addressing table and copies their records into group order by a counting sort, so that
-/// `LetterFold` reads each group's letters in order; a whole run's cell merges its months' cells.
+/// `LetterFold` reads each group's letters in order; a whole run's cell is handed its months'
+/// letters as their cells are drained.
 ///
 /// Cost: three folds of every letter, and 20 bytes a letter of the trust × type beside the
 /// letters the caller gathers.
@@ -53,6 +54,8 @@ struct BreakdownAssembler {
     private var byGroup: [UInt64] = []
     private var starts: [Int] = []
     private let fold = LetterFold(longDelaysExact: false, workingDays: false)
+    /// The whole-run cell of the value whose months are being folded.
+    private let wholeRun = LetterFold(longDelaysExact: false, workingDays: false)
     private let asOf: Int64
     private let limits: ContractLimits
     private let practiceLimit: Int
@@ -64,12 +67,13 @@ struct BreakdownAssembler {
     }
 
     /// Calls `body` with each breakdown cell of the letters: for each breakdown in
-    /// `Breakdown.allCases` order, its cells in group-key order, then for one kept by month
-    /// its whole-run cells in order of value. `countPractices` gets the number of practice
-    /// cells before they are folded, and may refuse.
+    /// `Breakdown.allCases` order, its cells in group-key order, except that one kept by month
+    /// gives each value's months in order and then that value's whole-run cell.
+    /// `countPractices` gets the number of practice cells before they are folded, and may refuse.
     ///
-    /// A whole-run cell is its months' cells merged (`CellSummary.merged`), which is exact:
-    /// every count adds, and histograms and extremes merge as the letters would have folded.
+    /// A whole-run cell's fold is handed each month's letters as that month's cell is drained
+    /// (`LetterFold.summary(handingOnTo:)`), so it is exactly the fold of all its letters
+    /// without visiting them again.
     mutating func cells(_ letters: Letters, countPractices: (Int) throws -> Void, _ body: (Breakdown, UInt64, CellSummary) -> Void) throws {
         for b in Breakdown.allCases {
             guard group(b, letters, limit: b == .practice ? practiceLimit : .max) else {
@@ -77,14 +81,20 @@ struct BreakdownAssembler {
             }
             if b == .practice { try countPractices(table.count) }
             let keys = table.keys
-            let byKey = (0..<keys.count).sorted { keys[$0] < keys[$1] }
-            var months: [UInt64: [CellSummary]] = [:]
-            for g in byKey {
-                let summary = summary(ofGroup: g, letters)
-                body(b, keys[g], summary)
-                if b.byMonth { months[Breakdown.wholeRun(ofGroup: keys[g]), default: []].append(summary) }
+            guard b.byMonth else {
+                for g in (0..<keys.count).sorted(by: { keys[$0] < keys[$1] }) { body(b, keys[g], summary(ofGroup: g, letters)) }
+                continue
             }
-            for whole in months.keys.sorted() { body(b, whole, CellSummary.merged(months[whole]!)) }
+            let byValue = (0..<keys.count).sorted {
+                (Breakdown.wholeRun(ofGroup: keys[$0]), keys[$0]) < (Breakdown.wholeRun(ofGroup: keys[$1]), keys[$1])
+            }
+            for (i, g) in byValue.enumerated() {
+                let whole = Breakdown.wholeRun(ofGroup: keys[g])
+                body(b, keys[g], summary(ofGroup: g, letters, handingOnTo: wholeRun))
+                if i + 1 == byValue.count || Breakdown.wholeRun(ofGroup: keys[byValue[i + 1]]) != whole {
+                    body(b, whole, wholeRun.summary(type: letters.pair.type, asOf: asOf, limits: limits))
+                }
+            }
         }
     }
 
@@ -137,8 +147,8 @@ struct BreakdownAssembler {
         return true
     }
 
-    /// The figures of group `g`'s letters.
-    private func summary(ofGroup g: Int, _ letters: Letters) -> CellSummary {
+    /// The figures of group `g`'s letters, which are also handed on to `parent` when given.
+    private func summary(ofGroup g: Int, _ letters: Letters, handingOnTo parent: LetterFold? = nil) -> CellSummary {
         let foldWords = Self.foldWords
         let fold = self.fold
         byGroup.withUnsafeBufferPointer { byGroup in
@@ -152,6 +162,6 @@ struct BreakdownAssembler {
                 }
             }
         }
-        return fold.summary(type: letters.pair.type, asOf: asOf, limits: limits)
+        return fold.summary(type: letters.pair.type, asOf: asOf, limits: limits, handingOnTo: parent)
     }
 }

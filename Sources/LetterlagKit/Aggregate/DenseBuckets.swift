@@ -40,8 +40,20 @@ final class DenseBuckets {
         return (first << 6 | occupied[first].trailingZeroBitCount, last << 6 | (63 - occupied[last].leadingZeroBitCount))
     }
 
-    /// The counts as a histogram, leaving every count zero for the next cell; extremes are left to the caller.
-    func drain() -> LatencyHistogram {
+    /// Adds `count` to a bucket, as `add` does one.
+    @inline(__always)
+    func add(_ bucket: Int, count: UInt64) {
+        counts[bucket] &+= count
+        let w = bucket &>> 6
+        occupied[w] |= 1 &<< UInt64(truncatingIfNeeded: bucket & 63)
+        if w < lowWord { lowWord = w }
+        if w > highWord { highWord = w }
+    }
+
+    /// The counts as a histogram, leaving every count zero for the next cell; extremes are left
+    /// to the caller. With `parent`, every count is also added to it, in one visit of each
+    /// occupied bucket, so a window's cells can be drained into their whole.
+    func drain(addingTo parent: DenseBuckets? = nil) -> LatencyHistogram {
         guard highWord >= 0 else { return LatencyHistogram() }
         let words = lowWord...highWord
         lowWord = .max
@@ -58,6 +70,7 @@ final class DenseBuckets {
                         let b = w << 6 | bits.trailingZeroBitCount
                         buckets[k] = Int32(truncatingIfNeeded: b)
                         values[k] = counts[b]
+                        parent?.add(b, count: counts[b])
                         counts[b] = 0
                         k &+= 1
                         bits &= bits &- 1

@@ -70,30 +70,42 @@ final class LetterFold {
         }
     }
 
-    /// The figures of the letters added since the last call, judged at `asOf`; the fold is then empty.
+    /// The figures of the letters added since the last call, judged at `asOf`; the fold is then
+    /// empty. With `parent`, the letters are also handed on to it, as if each had been added
+    /// there too: a month's cell passes its letters to its whole run's, at the cost of a visit
+    /// of each occupied bucket rather than of each letter.
     ///
     /// Outstanding letters count as due, and as pending, by their age against their own event
     /// date's limit (docs/product.md, "Compliance" and "Complete periods").
-    func summary(type: Int, asOf: Int64, limits: ContractLimits) -> CellSummary {
+    func summary(type: Int, asOf: Int64, limits: ContractLimits, handingOnTo parent: LetterFold? = nil) -> CellSummary {
+        if let parent {
+            precondition(parent.keepsWorkingDays == keepsWorkingDays && parent.longDelaysExact == longDelaysExact,
+                         "a fold hands its letters on to one that folds them alike")
+            parent.figures.mergeCounts(figures)
+            parent.delayExtremes.merge(delayExtremes)
+            parent.writingExtremes.merge(writingExtremes)
+            parent.deliveryExtremes.merge(deliveryExtremes)
+            parent.outstanding.append(contentsOf: outstanding)
+        }
         var s = figures
         s.letters = s.received + outstanding.count
         s.due3d = s.received
         s.due4d = s.received
         if s.received > 0 {
             if let (lowest, highest) = working.occupiedRange {
-                s.workingDays = working.drain()
+                s.workingDays = working.drain(addingTo: parent?.working)
                 s.workingDays.noteExtremes(minimum: LatencyHistogram.range(of: lowest).lower,
                                            maximum: LatencyHistogram.range(of: highest).lower)
             }
-            s.delay = delays.drain()
+            s.delay = delays.drain(addingTo: parent?.delays)
             s.delay.noteExtremes(minimum: delayExtremes.shortest, maximum: delayExtremes.longest)
         }
         if s.sent > 0 {
-            s.writing = writing.drain()
+            s.writing = writing.drain(addingTo: parent?.writing)
             s.writing.noteExtremes(minimum: writingExtremes.shortest, maximum: writingExtremes.longest)
         }
         if deliveryExtremes.longest >= 0 {
-            s.delivery = delivery.drain()
+            s.delivery = delivery.drain(addingTo: parent?.delivery)
             s.delivery.noteExtremes(minimum: deliveryExtremes.shortest, maximum: deliveryExtremes.longest)
         }
         // Latest events first, so ages arrive in ascending order.
