@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import LetterlagKit
 
@@ -18,6 +19,29 @@ import Testing
         let runs = try SummaryStore(path: db).runs()
         #expect(runs.map(\.id) == [2])
         #expect(try SummaryStore(path: db).summary(run: 2).first?.letters == 1)
+    }
+
+    @Test func aNewDatabaseGetsLargePagesAndOneMadeWithSmallPagesKeepsThemAndStillTakesRuns() throws {
+        let dir = try ScratchDirectory()
+        let text = [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n")
+        let fresh = dir.path("fresh.sqlite")
+        #expect(try Binary.run(["ingest", try dir.write("a.csv", text), "--db", fresh, "--quiet"]).status == 0)
+        #expect(try DatabaseQueue(path: fresh).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == SummaryStore.pageSize)
+
+        // As an earlier letterlag left it: 4 KiB pages, in WAL mode, a table already made.
+        let old = dir.path("old.sqlite")
+        try DatabaseQueue(path: old).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "CREATE TABLE analysts_notes (note TEXT)")
+        }
+        for (i, day) in ["14", "21"].enumerated() {
+            let file = try dir.write("week\(i).csv", [canonicalHeader, row("L\(i)", event: "2020-01-\(day) 09:32:00", received: "2020-01-\(day) 18:00:00")].joined(separator: "\n"))
+            #expect(try Binary.run(["ingest", file, "--db", old, "--quiet"]).status == 0)
+        }
+        #expect(try DatabaseQueue(path: old).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        #expect(try SummaryStore(path: old).runs().map(\.id) == [1, 2])
+        #expect(try SummaryStore(path: old).summary(run: 2).first?.letters == 1)
     }
 
     @Test func theKeyTakenWhileReadingIsTheKeyOfAFreshReadForPlainAndGzipFiles() throws {

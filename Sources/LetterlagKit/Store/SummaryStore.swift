@@ -32,6 +32,13 @@ public final class SummaryStore {
         }
     }
 
+    /// The page size of a database this creates; one made before keeps its own. A run writes
+    /// hundreds of thousands of rows, trust by trust in partition order rather than key order,
+    /// and is then read by scans: on the 10M-row benchmark, 64 KiB pages against 4 KiB cut the
+    /// store phase from 4.2–4.4 s to 3.5–4.0 s and the file from 128 to 121 MB, while reads
+    /// (`report --by practice`, `trend`, a `sqlite3` scan) took the same time or less.
+    static let pageSize = 65_536
+
     /// The configuration of every connection that may write: `ingest`'s and `migrate`'s.
     static func writing(busyTimeout: TimeInterval) -> Configuration {
         var config = Configuration()
@@ -39,6 +46,8 @@ public final class SummaryStore {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try HistogramSQL.register(on: db)
+            // Before WAL mode is set and the first table made; on a database that exists, SQLite ignores it.
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             // The -wal and -shm files stay beside the database between runs, so readers who may
             // not create files in its folder can still open it (docs/schema.md, "Sharing").
             var persist: Int32 = 1
