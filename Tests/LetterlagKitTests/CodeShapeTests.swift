@@ -93,4 +93,16 @@ import Testing
             #expect(!haystack.contains(text), "\(text) reached the database or an output")
         }
     }
+
+    @Test func aChannelIsReadWhateverItsCaseAndAnyOtherSpellingIsUnknown() {
+        func channel(_ text: String) -> LetterChannel {
+            LetterChannel(rawValue: Array(text.utf8).withUnsafeBufferPointer { LetterChannel.of($0) })!
+        }
+        for (text, expected) in [("electronic", LetterChannel.electronic), ("Electronic", .electronic), ("ELECTRONIC", .electronic),
+                                 ("post", .post), ("POST", .post), ("email", .email), ("eMail", .email),
+                                 ("", .unknown), ("electronix", .unknown), ("electronics", .unknown), ("e-mail", .unknown),
+                                 ("posts", .unknown), ("pos", .unknown), ("elec tronic", .unknown), ("@lectronic", .unknown)] {
+            #expect(channel(text) == expected, "\(text)")
+        }
+    }
 }

@@ -29,13 +29,13 @@ public enum LetterChannel: Int, CaseIterable, Sendable {
             return LetterChannel.post.rawValue
         case 5 where lower(0) == 0x65 && lower(1) == 0x6D && lower(2) == 0x61 && lower(3) == 0x69 && lower(4) == 0x6C:
             return LetterChannel.email.rawValue
-        case 10:
-            for i in 0..<10 where lower(i) != electronicSpelling[i] { return LetterChannel.unknown.rawValue }
+        // Spelled out, as a static array of the letters cost a `swift_once` check on every row
+        // (0.6% of a national ingest's time).
+        case 10 where lower(0) == 0x65 && lower(1) == 0x6C && lower(2) == 0x65 && lower(3) == 0x63 && lower(4) == 0x74
+            && lower(5) == 0x72 && lower(6) == 0x6F && lower(7) == 0x6E && lower(8) == 0x69 && lower(9) == 0x63:
             return LetterChannel.electronic.rawValue
         default:
             return LetterChannel.unknown.rawValue
         }
     }
-
-    private static let electronicSpelling: [UInt8] = Array("electronic".utf8)
 }
