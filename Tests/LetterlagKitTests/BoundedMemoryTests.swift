@@ -92,9 +92,10 @@ struct BoundedMemoryTests {
 
     @Test func storingGrowsSQLitesCacheWithTheWeeklyRowsUpToItsCapThenGivesItAndTheSpillFilesBack() throws {
         #expect(SummaryStore.cacheKiB(weeklyRows: 0) == 2_000)
-        #expect(SummaryStore.cacheKiB(weeklyRows: 44_518) == 4_086)
-        #expect(SummaryStore.cacheKiB(weeklyRows: 219_861) == 6 << 10)
-        #expect(SummaryStore.cacheKiB(weeklyRows: 50_000_000) == 6 << 10)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 15_000) == 2_703)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 44_518) == 3 << 10)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 219_861) == 3 << 10)
+        #expect(SummaryStore.cacheKiB(weeklyRows: 50_000_000) == 3 << 10)
         let dir = try ScratchDirectory()
         let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00")].joined(separator: "\n"))
         let store = try SummaryStore(path: dir.path("c.sqlite"))
