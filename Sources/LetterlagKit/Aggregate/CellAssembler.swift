@@ -6,8 +6,9 @@ import Foundation
 /// A partition holds every week of the trust × types it has (`CellRegistry.partition(of:)`),
 /// and its cells number densely within it: grouping needs a counting sort, not a hash table,
 /// and each trust × type's whole-run figures and breakdowns are folded with its weeks, so
-/// nothing is kept from one partition to the next. Memory is therefore about 40 bytes a letter
-/// of the largest partition per thread: for a national extract, a few MB.
+/// nothing is kept from one partition to the next. Memory is therefore about 45 bytes a letter
+/// of the largest partition per thread (its records in key order, 24 bytes, and the breakdowns'
+/// 20 of its largest trust × type): for a national extract, a few MB.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     /// Cells' delays too long for their records to hold exactly, with the records they belong to.
