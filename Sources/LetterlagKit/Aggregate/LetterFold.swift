@@ -8,6 +8,8 @@ final class LetterFold {
     private let working = DenseBuckets()
     private let writing = DenseBuckets()
     private let delivery = DenseBuckets()
+    /// Outstanding letters' ages at the as-of time, filled and drained by `summary`.
+    private let ages = DenseBuckets()
     private var delayExtremes = WorkerTally.DelayExtremes()
     private var writingExtremes = WorkerTally.DelayExtremes()
     private var deliveryExtremes = WorkerTally.DelayExtremes()
@@ -108,12 +110,14 @@ final class LetterFold {
             s.delivery = delivery.drain(addingTo: parent?.delivery)
             s.delivery.noteExtremes(minimum: deliveryExtremes.shortest, maximum: deliveryExtremes.longest)
         }
-        // Latest events first, so ages arrive in ascending order.
-        outstanding.sort { $0.event > $1.event }
+        // Ages go into dense buckets, so they need no sorting to make a histogram: sorting the
+        // outstanding letters by event was about 1% of a national ingest's CPU.
+        var ageExtremes = WorkerTally.DelayExtremes()
         for (event, writing) in outstanding {
             let age = asOf - event
             s.outstanding += 1
-            s.outstandingAge.record(age)
+            ages.add(LatencyHistogram.bucket(of: age))
+            ageExtremes.note(age)
             let limit = limits.limitSeconds(type: type, eventDay: LondonClock.shared.localDay(fromUTC: event))
             if limit >= 0 && age >= limit { s.due += 1 }
             if age >= WorkerTally.threeDays { s.due3d += 1 }
@@ -125,6 +129,10 @@ final class LetterFold {
             } else if limit >= 0 && age >= limit {
                 s.writingDue += 1
             }
+        }
+        if !outstanding.isEmpty {
+            s.outstandingAge = ages.drain()
+            s.outstandingAge.noteExtremes(minimum: ageExtremes.shortest, maximum: ageExtremes.longest)
         }
         figures = CellSummary()
         outstanding.removeAll(keepingCapacity: true)
