@@ -5,6 +5,12 @@
 final class DenseBuckets {
     private let counts: UnsafeMutableBufferPointer<UInt64>
     private let occupied: UnsafeMutableBufferPointer<UInt64>
+    /// Where `drain` writes the occupied buckets before copying them into a histogram's arrays:
+    /// making those arrays with `Array(repeating:count:)` or `Array(unsafeUninitializedCapacity:)`
+    /// went through the standard library's unspecialized allocation, a runtime metadata lookup
+    /// each time, 2% of a national ingest's CPU over the million or so drains.
+    private let drainedBuckets: UnsafeMutableBufferPointer<Int32>
+    private let drainedCounts: UnsafeMutableBufferPointer<UInt64>
     /// The lowest and highest words of `occupied` with a bit set since the last drain, so that
     /// draining a cell of few letters visits those words only.
     private var lowWord = Int.max
@@ -14,11 +20,15 @@ final class DenseBuckets {
         let buckets = LatencyHistogram.bucket(of: .max) + 1
         counts = .allocate(capacity: buckets)
         counts.initialize(repeating: 0)
+        drainedBuckets = .allocate(capacity: buckets)
+        drainedCounts = .allocate(capacity: buckets)
         occupied = .allocate(capacity: (buckets + 63) / 64)
         occupied.initialize(repeating: 0)
     }
 
     deinit {
+        drainedBuckets.deallocate()
+        drainedCounts.deallocate()
         counts.deallocate()
         occupied.deallocate()
     }
@@ -60,26 +70,22 @@ final class DenseBuckets {
         highWord = -1
         var n = 0
         for w in words { n &+= occupied[w].nonzeroBitCount }
-        var values = [UInt64](repeating: 0, count: n)
-        let buckets = [Int32](unsafeUninitializedCapacity: n) { buckets, made in
-            values.withUnsafeMutableBufferPointer { values in
-                var k = 0
-                for w in words where occupied[w] != 0 {
-                    var bits = occupied[w]
-                    while bits != 0 {
-                        let b = w << 6 | bits.trailingZeroBitCount
-                        buckets[k] = Int32(truncatingIfNeeded: b)
-                        values[k] = counts[b]
-                        parent?.add(b, count: counts[b])
-                        counts[b] = 0
-                        k &+= 1
-                        bits &= bits &- 1
-                    }
-                    occupied[w] = 0
-                }
+        var k = 0
+        for w in words where occupied[w] != 0 {
+            var bits = occupied[w]
+            while bits != 0 {
+                let b = w << 6 | bits.trailingZeroBitCount
+                drainedBuckets[k] = Int32(truncatingIfNeeded: b)
+                drainedCounts[k] = counts[b]
+                parent?.add(b, count: counts[b])
+                counts[b] = 0
+                k &+= 1
+                bits &= bits &- 1
             }
-            made = n
+            occupied[w] = 0
         }
+        let buckets = Array(UnsafeBufferPointer(rebasing: drainedBuckets[..<n]))
+        let values = Array(UnsafeBufferPointer(rebasing: drainedCounts[..<n]))
         return LatencyHistogram(ascendingBuckets: buckets, counts: values)
     }
 }
