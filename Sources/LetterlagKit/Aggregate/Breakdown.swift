@@ -18,9 +18,8 @@ public enum Breakdown: String, CaseIterable, Sendable {
     }
 
     /// Every table the breakdowns are stored in: whole-run ones, and per month, with whether each is per month.
-    static var tables: [(breakdown: Breakdown, byMonth: Bool)] {
+    static let tables: [(breakdown: Breakdown, byMonth: Bool)] =
         allCases.map { ($0, false) } + allCases.filter(\.byMonth).map { ($0, true) }
-    }
 
     /// The name of its value's column in the table and in `report --by` output.
     public var column: String {

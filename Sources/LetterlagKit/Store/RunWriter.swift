@@ -54,8 +54,7 @@ extension SummaryStore {
                 }
                 var weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", SummarySchema.weeklyColumns)))
                 var summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
-                let tables = Breakdown.tables
-                var inserts = try tables.map { b, byMonth in
+                var inserts = try Breakdown.tables.map { b, byMonth in
                     BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
                                                                                  SummarySchema.breakdownColumns(b, byMonth: byMonth))))
                 }
@@ -96,10 +95,9 @@ extension SummaryStore {
                         try summary.step(db)
                     }
                     for r in batch.breakdowns {
-                        let k = tables.firstIndex { $0.breakdown == r.breakdown && $0.byMonth == r.byMonth }!
-                        inserts[k].bind(run)
-                        inserts[k].bind(breakdown: r)
-                        try inserts[k].step(db)
+                        inserts[r.table].bind(run)
+                        inserts[r.table].bind(breakdown: r)
+                        try inserts[r.table].step(db)
                     }
                 }
                 return run
@@ -163,23 +161,38 @@ extension SummaryStore {
     /// One breakdown row, ready to bind: its key's text and its figures, computed on an
     /// assembling thread so that the writing thread only binds (`SummarySchema.breakdownColumns`).
     struct BreakdownRow: Sendable {
-        var breakdown: Breakdown
-        var byMonth: Bool
+        /// Its table's place in `Breakdown.tables`, the order the run's inserts are made in.
+        var table: Int
         /// The key columns after `run_id`, in `SummarySchema.breakdownKeyColumns` order.
         var key: [String]
         var row: SummaryRow
 
+        /// What a key column holds of a cell.
+        private enum KeyPart { case trust, type, month, value }
+
+        /// Per table of `Breakdown.tables`, what its key columns after `run_id` hold: read once
+        /// from `SummarySchema.breakdownKeyColumns`, not for each of a run's 400,000 rows.
+        private static let keyParts: [[KeyPart]] = Breakdown.tables.map { b, byMonth in
+            SummarySchema.breakdownKeyColumns(b, byMonth: byMonth).dropFirst().map { column in
+                switch column {
+                case "trust_code": .trust
+                case "letter_type": .type
+                case "month": .month
+                case b.column: .value
+                default: preconditionFailure("\(column) is not a key column of \(b.table(byMonth: byMonth))")
+                }
+            }
+        }
+
         init(_ cell: BreakdownCell) {
             let monthly = cell.month != nil
-            breakdown = cell.breakdown
-            byMonth = monthly
-            key = SummarySchema.breakdownKeyColumns(cell.breakdown, byMonth: monthly).dropFirst().map { column in
-                switch column {
-                case "trust_code": cell.trust
-                case "letter_type": cell.type.name
-                case "month": Breakdown.monthLabel(cell.month!)
-                case cell.breakdown.column: cell.breakdown.text(ofValue: cell.value)
-                default: preconditionFailure("\(column) is not a key column of \(cell.breakdown.table(byMonth: monthly))")
+            table = Breakdown.tables.firstIndex { $0.breakdown == cell.breakdown && $0.byMonth == monthly }!
+            key = Self.keyParts[table].map { part in
+                switch part {
+                case .trust: cell.trust
+                case .type: cell.type.name
+                case .month: Breakdown.monthLabel(cell.month!)
+                case .value: cell.breakdown.text(ofValue: cell.value)
                 }
             }
             row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
