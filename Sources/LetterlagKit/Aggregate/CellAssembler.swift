@@ -150,9 +150,10 @@ public final class CellAssembler: @unchecked Sendable {
         /// One bit per record of the partition, repeats included: set for a repeat's record, which
         /// does not count; empty when the partition has none.
         var skip: [UInt64] = []
-        /// The weekly cells of the trust × type being assembled, for its whole-run figures.
-        var weekCells: [CellSummary] = []
         let fold = LetterFold(longDelaysExact: true)
+        /// The whole run of the trust × type being assembled, handed each week's letters as the
+        /// week is drained (`LetterFold.summary(handingOnTo:)`).
+        let wholeRun = LetterFold(longDelaysExact: true)
         var breakdowns: BreakdownAssembler
 
         /// Words of an array kept for the next partition: 2 MiB, a national partition's records.
@@ -168,9 +169,9 @@ public final class CellAssembler: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the first word of each counted record of partition `p`, in the order
-    /// the workers' spills number them, through a 4 KiB buffer: the partition is read as it
-    /// lies on disk, and never held whole beside its sorted copy.
+    /// Calls `body` with each counted record of partition `p` (its `CellRecord.words` words from
+    /// the pointer), in the order the workers' spills number them, through a 4 KiB buffer: the
+    /// partition is read as it lies on disk, and never held whole beside its sorted copy.
     @inline(__always)
     private func forEachCountedRecord(partition p: Int, skip: [UInt64], _ body: (UnsafePointer<UInt64>) -> Void) throws {
         let words = CellRecord.words
@@ -280,7 +281,7 @@ public final class CellAssembler: @unchecked Sendable {
     }
 
     /// One trust × type of the partition, the cells of key order places `ranks`: its weeks
-    /// folded, merged into its whole-run figures, and its counted letters broken down.
+    /// folded and handed on to its whole-run figures, and its counted letters broken down.
     private func assemble<CellRow, TotalRow, BreakdownRow>(
         pair: TrustTypePair, ranks: Range<Int>, byKey: [Int], keys: [CellKey], starts: [Int], firstRecord: [Int],
         partitionBits bits: Int, partition p: Int, scratch: inout Scratch, practices: PracticeCount,
@@ -290,7 +291,6 @@ public final class CellAssembler: @unchecked Sendable {
         let words = CellRecord.words
         let fold = scratch.fold
         let skip = scratch.skip
-        scratch.weekCells.removeAll(keepingCapacity: true)
         try scratch.sorted.withUnsafeMutableBufferPointer { sorted in
             for r in ranks {
                 let local = byKey[r]
@@ -312,13 +312,13 @@ public final class CellAssembler: @unchecked Sendable {
                     sorted[at + 2] = LetterDimensions.withMonth(dimensions, month: months.month(ofDay: LetterDimensions.eventDay(dimensions)))
                     at += words
                 }
-                let summary = fold.summary(type: key.type, asOf: asOf, limits: limits)
-                scratch.weekCells.append(summary)
+                let summary = fold.summary(type: key.type, asOf: asOf, limits: limits, handingOnTo: scratch.wholeRun)
                 batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
                 batch.handOnIfFull(emit)
             }
             let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
-            batch.totals.append(makeTotal(TrustType(trust: trust, type: type), CellSummary.merged(scratch.weekCells)))
+            batch.totals.append(makeTotal(TrustType(trust: trust, type: type),
+                                          scratch.wholeRun.summary(type: pair.type, asOf: asOf, limits: limits)))
             let gathered = UnsafeBufferPointer(rebasing: sorted[starts[ranks.lowerBound] * words..<starts[ranks.upperBound] * words])
             let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, keys: keys)
             try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
