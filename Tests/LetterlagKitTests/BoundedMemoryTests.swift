@@ -101,7 +101,7 @@ struct BoundedMemoryTests {
         let store = try SummaryStore(path: dir.path("c.sqlite"))
         let now = Date()
         let result = try ingest([file])
-        _ = try store.store(result, contentKeys: ["k"], startedAt: now, finishedAt: now, elapsed: 0)
+        _ = try store.store(result, contentKeys: ["k"], startedAt: now)
         #expect(try store.writer().write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
         // Storing discarded the spill files as soon as the cells were assembled; reading them again fails plainly.
         #expect(throws: LetterlagError.self) { try result.cells }

@@ -21,6 +21,28 @@ import Testing
         #expect(try SummaryStore(path: db).summary(run: 2).first?.letters == 1)
     }
 
+    @Test func aRunsFinishAndElapsedTimeAreTakenAfterItsSummariesAreWrittenNotBefore() throws {
+        let dir = try ScratchDirectory()
+        let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n"))
+        let result = try ingest([file])
+        // As if reading had taken 100 s: the stored time runs from the start to the last row written.
+        let started = Date(timeIntervalSinceNow: -100)
+        let handedOver = Date()
+        let store = try SummaryStore(path: dir.path("t.sqlite"))
+        _ = try store.store(result, contentKeys: ["k"], startedAt: started)
+        let returned = Date()
+        let run = try #require(try store.runs().first)
+        #expect(run.elapsedSeconds >= handedOver.timeIntervalSince(started))
+        #expect(run.elapsedSeconds <= returned.timeIntervalSince(started))
+        #expect(run.startedAt == Timestamps.iso(started))
+        #expect(run.finishedAt >= Timestamps.iso(handedOver) && run.finishedAt <= Timestamps.iso(returned))
+
+        // The command's own figure runs to the commit, so it is never less than the stored one.
+        let outcome = try NightlyIngest(options: IngestOptions(files: [file]), databasePath: dir.path("n.sqlite")).run()
+        let stored = try #require(try SummaryStore(path: dir.path("n.sqlite")).runs().first)
+        #expect(outcome.elapsed >= stored.elapsedSeconds && stored.elapsedSeconds > 0)
+    }
+
     @Test func aNewDatabaseGetsLargePagesAndOneMadeWithSmallPagesKeepsThemAndStillTakesRuns() throws {
         let dir = try ScratchDirectory()
         let text = [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n")

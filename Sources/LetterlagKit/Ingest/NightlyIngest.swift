@@ -6,6 +6,7 @@ public struct NightlyIngest {
     public struct Outcome: Sendable {
         public var runID: Int64
         public var result: IngestResult
+        /// Seconds from start to the stored run's commit: reading, assembling, writing and committing.
         public var elapsed: Double
 
         public var rowsPerSecond: Double { elapsed > 0 ? Double(result.rowsRead) / elapsed : 0 }
@@ -69,10 +70,9 @@ public struct NightlyIngest {
         // The store checks every key again inside its transaction, so content that became a repeat
         // while this run read it (another run stored it, or the file grew to a stored size) is still refused.
         let keys = try zip(early, result.files).map { key, file in try key ?? file.contentKey ?? ContentKey.of(path: file.path) }
-        let finished = Date()
-        let elapsed = finished.timeIntervalSince(started)
         let storeStart = Date()
-        let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started, finishedAt: finished, elapsed: elapsed)
+        let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started)
+        let elapsed = Date().timeIntervalSince(started)
         var phases = result.phases.map { "\($0.name) \(String(format: "%.3f s (peak %.0f MiB)", $0.seconds, $0.peakMiB))" }
         phases.append("store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])

@@ -19,8 +19,10 @@ extension SummaryStore {
     ///
     /// `contentKeys` (one per file) are checked inside the same transaction: content already
     /// stored is refused, or with `replacing` its earlier runs are deleted in that transaction.
+    /// The run's `finished_at` and `elapsed_seconds` are taken when its last row is written, since
+    /// assembling and writing the summaries is half of a national run; only the commit is after them.
     public func store(_ result: IngestResult, contentKeys: [String], replacing: Bool = false,
-                      startedAt: Date, finishedAt: Date, elapsed: Double) throws -> Int64 {
+                      startedAt: Date) throws -> Int64 {
         do {
             return try transactionCommittedAsARun { db -> Int64 in
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
@@ -37,9 +39,9 @@ extension SummaryStore {
                         letters, rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
-                                     result.delayTo, Timestamps.iso(startedAt), Timestamps.iso(finishedAt),
+                                     result.delayTo, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
-                                     result.rowsRejected, result.trusts, elapsed, result.limits.json, Letterlag.version])
+                                     result.rowsRejected, result.trusts, 0.0, result.limits.json, Letterlag.version])
                 let run = db.lastInsertedRowID
                 for (f, key) in zip(result.files, contentKeys) {
                     try db.execute(sql: "INSERT INTO run_files (run_id, path, bytes, rows_read, rows_rejected, content_key) VALUES (?, ?, ?, ?, ?, ?)",
@@ -100,6 +102,9 @@ extension SummaryStore {
                         try inserts[r.table].step(db)
                     }
                 }
+                let finished = Date()
+                try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ? WHERE id = ?",
+                               arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), run])
                 return run
             }
         } catch let error as DatabaseError {
