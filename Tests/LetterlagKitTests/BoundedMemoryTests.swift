@@ -108,6 +108,12 @@ struct BoundedMemoryTests {
         #expect(try store.summary(run: 1).first?.letters == 1)
     }
 
+    @Test func aBatchsRowArraysStayBelowTheSizeMallocMapsOnItsOwn() {
+        // Above it, each of a national run's 1,600 batches was mapped, faulted in and unmapped.
+        #expect(MemoryLayout<SummaryStore.BreakdownRow>.stride * CellAssembler.breakdownRowsPerBatch < IngestPipeline.mmapThreshold)
+        #expect(MemoryLayout<SummaryStore.WeeklyRow>.stride * CellAssembler.weeklyRowsPerBatch < IngestPipeline.mmapThreshold)
+    }
+
     @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {
         var index = CellIndex()
         var expected: [Int: [Int: Int]] = [:]

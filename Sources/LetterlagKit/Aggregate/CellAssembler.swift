@@ -27,8 +27,11 @@ public final class CellAssembler: @unchecked Sendable {
     let practiceCellLimit: Int
     let practicesPerTrustTypeLimit: Int
     /// Breakdown rows and weekly rows a batch holds at most, so that a partition of many
-    /// practices or weeks is handed to the store in pieces: each about 250 KB of rows.
-    static let breakdownRowsPerBatch = 512
+    /// practices or weeks is handed to the store in pieces. Each array stays under glibc's
+    /// 128 KiB mmap threshold (`IngestPipeline.returnFreedMemoryPromptly`): at 512 breakdown
+    /// rows (184 KiB) every batch was mapped, faulted in page by page and unmapped, 800 times
+    /// and 37,000 page faults on a national run.
+    static let breakdownRowsPerBatch = 256
     static let weeklyRowsPerBatch = 128
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
@@ -71,6 +74,18 @@ public final class CellAssembler: @unchecked Sendable {
         public var totals: [TotalRow] = []
         public var breakdowns: [BreakdownRow] = []
         var isEmpty: Bool { cells.isEmpty && totals.isEmpty && breakdowns.isEmpty }
+
+        /// Adds a weekly row, the batch's array made at its full size at the first, not grown by doubling.
+        mutating func append(cell row: CellRow) {
+            if cells.isEmpty { cells.reserveCapacity(CellAssembler.weeklyRowsPerBatch) }
+            cells.append(row)
+        }
+
+        /// Adds a breakdown row, as `append(cell:)` adds a weekly one.
+        mutating func append(breakdown row: BreakdownRow) {
+            if breakdowns.isEmpty { breakdowns.reserveCapacity(CellAssembler.breakdownRowsPerBatch) }
+            breakdowns.append(row)
+        }
 
         /// Hands the batch to `emit` and starts an empty one once either kind of row fills its share.
         mutating func handOnIfFull(_ emit: (Batch) -> Void) {
@@ -313,7 +328,7 @@ public final class CellAssembler: @unchecked Sendable {
                     at += words
                 }
                 let summary = fold.summary(type: key.type, asOf: asOf, limits: limits, handingOnTo: scratch.wholeRun)
-                batch.cells.append(makeCell(registry.cellID(ofKey: key), summary))
+                batch.append(cell: makeCell(registry.cellID(ofKey: key), summary))
                 batch.handOnIfFull(emit)
             }
             let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
@@ -323,7 +338,7 @@ public final class CellAssembler: @unchecked Sendable {
             let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, keys: keys)
             try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
                 let (_, value, month) = b.parts(ofGroup: group)
-                batch.breakdowns.append(makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
+                batch.append(breakdown: makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
                                                                     month: month, summary: summary)))
                 batch.handOnIfFull(emit)
             }

@@ -101,10 +101,14 @@ public struct IngestPipeline {
     /// threshold returns them at once. Measured: peak 74 → 63 MiB at 100M rows, no slower.
     static func returnFreedMemoryPromptly() {
         #if os(Linux)
-        _ = mallopt(M_MMAP_THRESHOLD, 128 << 10)
-        _ = mallopt(M_TRIM_THRESHOLD, 128 << 10)
+        _ = mallopt(M_MMAP_THRESHOLD, Int32(mmapThreshold))
+        _ = mallopt(M_TRIM_THRESHOLD, Int32(mmapThreshold))
         #endif
     }
+
+    /// Bytes from which an allocation is mapped on its own and unmapped when freed, so that
+    /// memory allocated and freed often should stay below it (`CellAssembler.Batch`).
+    static let mmapThreshold = 128 << 10
 
     private func pass() throws -> Shared {
         let options = self.options
