@@ -94,6 +94,31 @@ import Testing
         }
     }
 
+    @Test func trustCodesThatReadAsNumbersStayTextInEveryJSONOutput() throws {
+        // Valid ODS-shaped codes that a number parser would take: an integer, an exponent, NaN,
+        // infinity and a hexadecimal float.
+        let codes = ["123", "1E5", "NAN", "INF", "0X1F"]
+        let shown = codes + [RunComparison.nationalCode]
+        let dir = try ScratchDirectory()
+        let db = dir.path("j.sqlite")
+        for (week, day) in ["14", "21"].enumerated() {
+            let rows = codes.map { "L\(week),\($0),,A81001,300,clinic_letter,2020-01-\(day) 09:32:00,,2020-01-\(day) 18:00:00,post" }
+            let file = try dir.write("w\(week).csv", ([canonicalHeader] + rows).joined(separator: "\n") + "\n")
+            #expect(try Binary.run(["ingest", file, "--db", db, "--quiet"]).status == 0)
+        }
+        for command in [["report"], ["report", "--by", "practice"], ["report", "--practice", "A81001"], ["compare"], ["trend"]] {
+            let out = try Binary.run(command + ["--db", db, "--format", "json"])
+            #expect(out.status == 0, "\(command): \(out.stderr)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8))
+            let rows = (parsed as? [String: Any])?["rows"] as? [[String: Any]] ?? parsed as? [[String: Any]] ?? []
+            let trusts = rows.compactMap { $0["trust_code"] }
+            #expect(!trusts.isEmpty, "\(command)")
+            for trust in trusts {
+                #expect(trust is String && shown.contains(trust as! String), "\(command): \(trust) is not one of the codes, as text")
+            }
+        }
+    }
+
     @Test func aChannelIsReadWhateverItsCaseAndAnyOtherSpellingIsUnknown() {
         func channel(_ text: String) -> LetterChannel {
             LetterChannel(rawValue: Array(text.utf8).withUnsafeBufferPointer { LetterChannel.of($0) })!

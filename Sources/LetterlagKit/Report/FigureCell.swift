@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value of an output row, before a format writes it: CSV writes numbers without making a
 /// string, JSON as numbers or null, a table as text. Renderers describe their columns as
 /// functions to cells, so each column's rule has one home whatever the format.
@@ -20,6 +22,18 @@ public enum FigureCell: Equatable, Sendable {
         case .fixed(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0) : nil } ?? ""
         case .precise(let v): v.flatMap { $0.isFinite ? CSVWriter.fixedText($0, decimals: 4) : nil } ?? ""
         case .suppressed: "*"
+        }
+    }
+
+    /// The cell as a value for `JSONSerialization`: a number, `"*"`, a string, or null when empty.
+    /// Text stays text, so a code that reads as a number (a trust `123`, `1E5` or `INF`) is never
+    /// written as one, nor refused as a number JSON cannot hold.
+    public var jsonValue: Any {
+        switch self {
+        case .text(let s): s
+        case .integer(let n): n
+        case .suppressed: "*"
+        case .fixed, .precise: Double(text).map { $0 as Any } ?? NSNull()
         }
     }
 

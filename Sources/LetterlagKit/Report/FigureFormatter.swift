@@ -33,12 +33,4 @@ public struct FigureFormatter: Sendable {
     public func percentCell(_ part: Int, of whole: Int) -> FigureCell {
         .fixed(publish ? DisclosureControl.percent(part, of: whole) : SummaryRow.percent(part, whole))
     }
-
-    /// The JSON value for a text figure: a number, `"*"`, or null when empty.
-    public static func json(_ text: String) -> Any {
-        if text.isEmpty { return NSNull() }
-        if let i = Int(text) { return i }
-        if let d = Double(text) { return d }
-        return text
-    }
 }

@@ -30,7 +30,7 @@ public struct ReportRenderer {
                 for c in cells(r, Self.csvColumns) { try csv.cell(c) }
                 try csv.endRow()
             }
-        case .json: try sink.write(json())
+        case .json: try sink.write(try json())
         case .table: try sink.write(table())
         }
     }
@@ -45,14 +45,14 @@ public struct ReportRenderer {
         FigureColumn.named(names).map { $0.cell(r, formatter) }
     }
 
-    public func json() -> String {
+    public func json() throws -> String {
         let names = Self.csvColumns + Self.jsonExtras
         let objects: [[String: Any]] = rows.map { r in
-            Dictionary(uniqueKeysWithValues: zip(names, cells(r, names).map { FigureFormatter.json($0.text) }))
+            Dictionary(uniqueKeysWithValues: zip(names, cells(r, names).map(\.jsonValue)))
         }
         let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo,
                                        "published": formatter.publish, "rows": objects]
-        let data = try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

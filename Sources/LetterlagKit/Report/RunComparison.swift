@@ -85,7 +85,7 @@ public struct RunComparison {
     public static let columns = ["trust_code", "letter_type", "letters_before", "letters_after", "p50_hours_before", "p50_hours_after",
                                  "p50_flag", "within_limit_pct_before", "within_limit_pct_after", "compliance_flag", "flag"]
 
-    public func fields(_ row: Row, publish: Bool) -> [String] {
+    public func fields(_ row: Row, publish: Bool) -> [FigureCell] {
         let f = FigureFormatter(publish: publish && !row.national)
         let b = SummaryRow(trust: row.trust, type: row.type, summary: row.before)
         let a = SummaryRow(trust: row.trust, type: row.type, summary: row.after)
@@ -95,9 +95,9 @@ public struct RunComparison {
         let compliance = tiny ? "" : Self.complianceFlag(within: b.withinLimit, of: b.due, within: a.withinLimit, of: a.due)
         let flags = Set([p50, compliance].filter { !$0.isEmpty })
         let flag = flags.count == 2 ? "mixed" : flags.first ?? ""
-        return [row.trust, row.type.name, f.count(b.letters), f.count(a.letters), f.hours(b.p50Hours, base: b.received),
-                f.hours(a.p50Hours, base: a.received), p50, f.percent(b.withinLimit, of: b.due), f.percent(a.withinLimit, of: a.due),
-                compliance, flag]
+        return [.text(row.trust), .text(row.type.name), f.countCell(b.letters), f.countCell(a.letters),
+                f.hoursCell(b.p50Hours, base: b.received), f.hoursCell(a.p50Hours, base: a.received), .text(p50),
+                f.percentCell(b.withinLimit, of: b.due), f.percentCell(a.withinLimit, of: a.due), .text(compliance), .text(flag)]
     }
 
     public func render(_ format: OutputFormat, publish: Bool) throws -> String {
@@ -111,16 +111,19 @@ public struct RunComparison {
         case .csv:
             var csv = CSVWriter(sink: sink)
             try csv.row(Self.columns)
-            for row in rows { try csv.row(fields(row, publish: publish)) }
+            for row in rows {
+                for cell in fields(row, publish: publish) { try csv.cell(cell) }
+                try csv.endRow()
+            }
         case .json:
-            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(Self.columns, fields($0, publish: publish).map(FigureFormatter.json))) }
+            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(Self.columns, fields($0, publish: publish).map(\.jsonValue))) }
             let document: [String: Any] = ["before_run": beforeRun.id, "after_run": afterRun.id, "rows": objects]
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
             try sink.write(String(decoding: data, as: UTF8.self) + "\n")
         case .table:
             var t = TextTable(header: ["trust", "letter type", "letters", "→", "median (h)", "→", "", "in limit %", "→", "", "flag"],
                               leftAligned: [0, 1, 6, 9, 10])
-            for row in rows { t.rows.append(fields(row, publish: publish)) }
+            for row in rows { t.rows.append(fields(row, publish: publish).map(\.text)) }
             try sink.write("Run \(afterRun.id) (as of \(afterRun.asOf)) against run \(beforeRun.id) (as of \(beforeRun.asOf))\n" + t.render())
         }
     }
