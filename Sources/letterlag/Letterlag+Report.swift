@@ -36,6 +36,7 @@ extension LetterlagCommand {
             if let practice { try PracticeArgument.check(practice) }
             if practice != nil && by != nil && by != .practice { throw ValidationError("--practice shows practices; leave out --by or give --by practice") }
             if format == .html && (by != nil || practice != nil) { throw ValidationError("--by and --practice write csv, json or table, not html") }
+            if format != .html && spcTarget != nil { throw ValidationError("--spc-target sets the HTML report's assurance icons; give it with --format html") }
         }
 
         func run() throws {

@@ -22,24 +22,29 @@ extension LetterlagCommand {
         @OptionGroup var selection: RunOptions
         @Option(help: "Only this trust code.") var trust: String?
         @Option(help: "Only this letter type.") var type: LetterType?
-        @Option(help: "The period weeks are grouped into.") var by: TrendPeriod = .week
+        @Option(help: "The period weeks are grouped into (default: week).") var by: TrendPeriod?
         @Option(help: "The output format.") var format: OutputFormat = .table
         @Option(help: "A GP practice's trend instead: its figures per trust × letter type in every stored run.") var practice: String?
 
         func validate() throws {
-            if let practice { try PracticeArgument.check(practice) }
+            guard let practice else { return }
+            try PracticeArgument.check(practice)
+            if selection.runID != nil || by != nil {
+                throw ValidationError("--practice shows the practice's figures in every stored run, one point per run; leave out --run and --by")
+            }
         }
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             if let practice {
-                try BreakdownRenderer.writeTrend(store, practice: practice, publish: selection.publish, format: format, to: sink)
+                try BreakdownRenderer.writeTrend(store, practice: practice, trust: trust, type: type, publish: selection.publish,
+                                                 format: format, to: sink)
                 try sink.close()
                 return
             }
             let chosen = try store.run(selection.runID)
-            try TrendRenderer.write(store, run: chosen.id, trust: trust, type: type, by: by, publish: selection.publish,
+            try TrendRenderer.write(store, run: chosen.id, trust: trust, type: type, by: by ?? .week, publish: selection.publish,
                                     format: format, to: sink)
             try sink.close()
         }

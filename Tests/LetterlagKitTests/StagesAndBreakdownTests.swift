@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import LetterlagKit
 
@@ -113,14 +114,15 @@ struct ReferenceLetters {
                       sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (header, rows) = csvRows(text)
         func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name), "no column \(name)") }
-        let letters = try column("letters"), outstanding = try column("outstanding"), p50 = try column("p50_hours"),
+        let letters = try column("letters"), received = try column("received"), outstanding = try column("outstanding"), p50 = try column("p50_hours"),
             p90 = try column("p90_hours"), w50 = try column("writing_p50_hours"), w90 = try column("writing_p90_hours"),
             d50 = try column("delivery_p50_hours"), d90 = try column("delivery_p90_hours"), transit = try column("in_transit")
         #expect(rows.count == reference.count, sourceLocation: sourceLocation)
         for r in rows {
             let key = r[0..<keyColumns].joined(separator: ",")
             let ref = try #require(reference[key], "no reference for \(key)")
-            #expect(Int(r[letters]) == ref.letters && Int(r[outstanding]) == ref.outstanding && Int(r[transit]) == ref.inTransit,
+            #expect(Int(r[letters]) == ref.letters && Int(r[received]) == ref.received && Int(r[outstanding]) == ref.outstanding
+                    && Int(r[transit]) == ref.inTransit,
                     "\(key): \(r)", sourceLocation: sourceLocation)
             close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", decimals: 2, sourceLocation: sourceLocation)
             close(r[p90], ReferenceLetters.hours(ref.delays, 0.9), "\(key) p90", decimals: 2, sourceLocation: sourceLocation)
@@ -155,6 +157,25 @@ struct ReferenceLetters {
             #expect(Array(header.prefix(3)) == ["trust_code", "letter_type", column])
             #expect(Array(header.suffix(5)) == FigureColumn.stageNames)
             try Self.check(out.stdout, keyColumns: 3, f.reference.grouped(key))
+        }
+    }
+
+    @Test func theMonthlyBreakdownTablesMatchTheRawLettersMonthByMonth() throws {
+        let f = try Self.fixture()
+        let figures = ["letters", "received", "outstanding", "in_transit", "p50_hours", "p90_hours"] + FigureColumn.stageNames.dropLast()
+        for (table, column, key) in [("by_specialty_month", "specialty_code", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.monthLabel),\(l.specialty)" }),
+                                     ("by_channel_month", "channel", { "\($0.trust),\($0.type),\($0.monthLabel),\($0.channel)" })] {
+            // The table as the sqlite3 shell would print it, so `check` reads it as a report.
+            let names = ["trust_code", "letter_type", "month", column] + figures
+            let text = try SummaryStore(readingOnly: f.db).read { db in
+                try Row.fetchAll(db, sql: "SELECT \(names.joined(separator: ", ")) FROM \(table) WHERE run_id = 1").map { row in
+                    names.indices.map { i in (row[i] as DatabaseValue).storage.value.map { "\($0)" } ?? "" }.joined(separator: ",")
+                }
+            }
+            let reference = f.reference.grouped(key)
+            // A year of events: every month is there, some of them in more than one trust's rows.
+            #expect(Set(reference.keys.map { $0.split(separator: ",")[2] }).count == 12)
+            try Self.check(([names.joined(separator: ",")] + text).joined(separator: "\n"), keyColumns: 4, reference)
         }
     }
 
@@ -221,6 +242,25 @@ struct ReferenceLetters {
         #expect(!pairs.isEmpty && pairs.values.allSatisfy { $0.map(\.[0]) == ["1", "2"] && $0[0][5] == $0[1][5] })
         let letters = f.reference.letters.filter { $0.practice == practice }.count
         #expect(rows.filter { $0[0] == "1" }.reduce(0) { $0 + Int($1[5])! } == letters)
+        // Each point says whether it is final: surely so with nothing outstanding, surely not with
+        // a letter outstanding for less than 4 days (between, the contract limit decides).
+        #expect(header.last == "complete")
+        var decided = 0
+        for r in rows {
+            let mine = f.reference.letters.filter { $0.practice == practice && $0.trust == r[2] && $0.type == r[3] && $0.received == nil }
+            if mine.isEmpty { #expect(r.last == "1", "\(r)"); decided += 1 }
+            if mine.contains(where: { f.reference.asOf - $0.event < 4 * 86_400 }) { #expect(r.last == "0", "\(r)"); decided += 1 }
+            #expect(r.last == "0" || r.last == "1")
+        }
+        #expect(decided > 0)
+
+        let trust = rows[0][2]
+        let one = try Binary.run(["trend", "--db", db, "--practice", practice, "--trust", trust, "--format", "csv"])
+        #expect(one.status == 0 && Self.csvRows(one.stdout).rows == rows.filter { $0[2] == trust })
+        for ignored in [["--by", "month"], ["--run", "1"]] {
+            let refused = try Binary.run(["trend", "--db", db, "--practice", practice] + ignored)
+            #expect(refused.status == 64 && refused.stderr.contains("leave out --run and --by"), "\(ignored): \(refused.stderr)")
+        }
     }
 
     @Test func publishedPracticeFiguresObeyTheDisclosureRule() throws {

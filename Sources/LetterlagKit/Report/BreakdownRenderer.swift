@@ -11,6 +11,9 @@ public struct BreakdownRenderer {
     private var rowsWritten = 0
     /// Columns before the key, such as the run's id and as-of time in a practice's trend.
     private let leading: [String]
+    /// Whether each row ends with `complete` (a table with its status), as a trend's rows do:
+    /// a run's practice figures stay provisional while some letter could still arrive.
+    private let marksComplete: Bool
 
     /// The key columns: the trust, the letter type, the breakdown's value and, for a specialty, its name.
     public static func keyColumns(_ b: Breakdown) -> [String] {
@@ -32,21 +35,24 @@ public struct BreakdownRenderer {
                                        ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("writing_p50_hours", "writing p50 (h)"),
                                        ("delivery_p50_hours", "delivery p50 (h)"), ("in_transit", "in transit")]
 
-    init(breakdown: Breakdown, publish: Bool, format: OutputFormat, to sink: OutputSink, leading: [String] = []) {
+    init(breakdown: Breakdown, publish: Bool, format: OutputFormat, to sink: OutputSink, leading: [String] = [], marksComplete: Bool = false) {
         self.breakdown = breakdown
         self.leading = leading
+        self.marksComplete = marksComplete
         formatter = FigureFormatter(publish: publish)
         self.format = format
         csv = CSVWriter(sink: sink)
         if format == .table {
             let keys = (leading + Self.keyColumns(breakdown)).map { $0.replacingOccurrences(of: "_", with: " ") }
-            table = StreamingTable(header: keys + Self.tableColumns.map(\.1), leftAligned: Set(0..<keys.count), sink: sink)
+            let status = marksComplete ? ["status"] : []
+            table = StreamingTable(header: keys + Self.tableColumns.map(\.1) + status,
+                                   leftAligned: Set(0..<keys.count).union(marksComplete ? [keys.count + Self.tableColumns.count] : []), sink: sink)
         }
     }
 
     mutating func begin() throws {
         switch format {
-        case .csv: try csv.row(leading + Self.header(breakdown))
+        case .csv: try csv.row(leading + Self.header(breakdown) + (marksComplete ? ["complete"] : []))
         case .json: try csv.sink.write("[")
         case .table: break
         }
@@ -55,17 +61,21 @@ public struct BreakdownRenderer {
     mutating func write(value: String, _ row: SummaryRow, leading leadingCells: [FigureCell] = []) throws {
         var keys: [FigureCell] = leadingCells + [.text(row.trust), .text(row.type.name), .text(value)]
         if breakdown == .specialty { keys.append(.text(Int(value).flatMap { TreatmentFunction.name(of: $0) } ?? "")) }
+        let complete: [FigureCell] = marksComplete ? [row.complete.map { .integer($0 ? 1 : 0) } ?? .text("")] : []
         switch format {
         case .csv:
             for k in keys { try csv.cell(k) }
             for c in Self.figures { try csv.cell(c.cell(row, formatter)) }
+            for c in complete { try csv.cell(c) }
             try csv.endRow()
         case .json:
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
                 + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
+                + complete.map { ("complete", $0) }
             try csv.sink.write(FigureCell.jsonObject(cells, first: rowsWritten == 0))
         case .table:
-            try table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text })
+            let status = marksComplete ? [row.complete == true ? "" : "provisional"] : []
+            try table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text } + status)
         }
         rowsWritten += 1
     }
@@ -74,7 +84,9 @@ public struct BreakdownRenderer {
         switch format {
         case .csv: break
         case .json: try csv.sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
-        case .table: try table!.finish()
+        case .table:
+            try table!.finish()
+            if marksComplete { try csv.sink.write(TrendRenderer.provisionalNote) }
         }
     }
 
@@ -91,12 +103,15 @@ public struct BreakdownRenderer {
     }
 
     /// Writes a practice's trend: its row per trust × letter type in every stored run, each run
-    /// one point (the grain the practice breakdown is stored at), oldest run first.
-    public static func writeTrend(_ store: SummaryStore, practice: String, publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
+    /// one point (the grain the practice breakdown is stored at), oldest run first; with `trust`
+    /// or `type`, only that trust's or letter type's rows.
+    public static func writeTrend(_ store: SummaryStore, practice: String, trust: String? = nil, type: LetterType? = nil,
+                                  publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
         let asOf = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0.asOf) })
-        var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink, leading: runColumns)
+        var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink, leading: runColumns, marksComplete: true)
         try renderer.begin()
         try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["trust_code", "letter_type", "run_id"]) { r in
+            guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
             try renderer.write(value: r.value, r.figures, leading: [.integer(Int(r.runID)), .text(asOf[r.runID] ?? "")])
         }
         try renderer.end()

@@ -90,9 +90,12 @@ public struct TrendRenderer {
         case .json: try csv.sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
         case .table:
             try table!.finish()
-            try csv.sink.write("Provisional: a period with letters outstanding that are not yet older than both their contract limit and 4 days; its figures can still change.\n")
+            try csv.sink.write(Self.provisionalNote)
         }
     }
+
+    /// What a table's `provisional` status means, printed under it.
+    static let provisionalNote = "Provisional: a period with letters outstanding that are not yet older than both their contract limit and 4 days; its figures can still change.\n"
 
     /// Writes a run's trend from the store, one period held at a time.
     public static func write(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
