@@ -14,6 +14,16 @@ import Testing
 
     @Test func theDocsHoldExampleQueries() { #expect(Self.queries.count >= 6) }
 
+    @Test func theSchemaAndTheReadmeListEveryReasonARowIsSetAside() throws {
+        let readme = Self.docs.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
+        for file in [Self.docs, readme] {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            // The list where the reasons are named, up to the first blank line after it.
+            let list = try #require(text.range(of: "`wrong_field_count`").map { text[$0.lowerBound...].components(separatedBy: "\n\n")[0] })
+            for reason in RejectReason.allCases { #expect(list.contains("`\(reason.name)`"), "\(file.lastPathComponent) lacks \(reason.name)") }
+        }
+    }
+
     @Test(arguments: queries)
     func everyDocumentedQueryRunsAndAnswers(sql: String) throws {
         let dir = try ScratchDirectory()

@@ -79,8 +79,19 @@ import Testing
         let weekly = table(try String(contentsOfFile: out + "/weekly.csv", encoding: .utf8))
         #expect(weekly.header.prefix(4) == ["run_id", "trust_code", "letter_type", "week"])
         #expect(weekly.rows.count > summary.rows.count)
+        // Every column of summary.csv is described: by name, in a list "a / b", or in a range "a … b".
+        var described: Set<String> = []
+        for entry in Exporter.dictionary where entry.file == "summary.csv" {
+            let names = entry.column.components(separatedBy: " / ").flatMap { $0.components(separatedBy: ", ") }
+            if entry.column.contains(" … "), let from = summary.header.firstIndex(of: String(entry.column.split(separator: " ")[0])),
+               let to = summary.header.firstIndex(of: String(entry.column.split(separator: " ")[2])) {
+                described.formUnion(summary.header[from...to])
+            }
+            described.formUnion(names)
+        }
+        #expect(summary.header.filter { !described.contains($0) } == [])
         let dictionary = try String(contentsOfFile: out + "/data-dictionary.csv", encoding: .utf8)
-        for column in ["km_p50_hours", "within_limit_pct", "week"] { #expect(dictionary.contains(column)) }
+        for column in ["km_p50_hours", "within_limit_pct", "week", "writing_p50_hours", "in_transit"] { #expect(dictionary.contains(column)) }
         #expect(table(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)).rows.count == 1)
     }
 

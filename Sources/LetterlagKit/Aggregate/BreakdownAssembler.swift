@@ -23,7 +23,8 @@ public struct BreakdownCell: Sendable {
 /// letters the caller gathers.
 struct BreakdownAssembler {
     /// Trust × letter type × practice cells a run may hold. England's 6,300 practices each take
-    /// letters from a handful of trusts, about 100,000 cells; past this the practice codes are
+    /// letters from a handful of trusts, some 100,000 to 300,000 cells (265,521 in a generated
+    /// national extract); past this the practice codes are
     /// not plausible (a broken export), and storing a row for each would swamp the database.
     public static let practiceCellLimit = 2_000_000
     /// Distinct practices one trust × letter type's letters may name: England has about 6,300
@@ -32,8 +33,9 @@ struct BreakdownAssembler {
     public static let practicesPerTrustTypeLimit = 20_000
 
     /// Words a gathered letter takes: its `CellRecord`, its `StageRecord`, and its
-    /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`).
-    static let words = 3
+    /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`): a counted record
+    /// as the partition's sorted copy holds it.
+    static let words = CellRecord.words
     /// Words a letter takes in group order: its `CellRecord` and `StageRecord`, all a fold reads.
     private static let foldWords = 2
 

@@ -30,7 +30,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// practices or weeks is handed to the store in pieces. Each array stays under glibc's
     /// 128 KiB mmap threshold (`IngestPipeline.returnFreedMemoryPromptly`): at 512 breakdown
     /// rows (184 KiB) every batch was mapped, faulted in page by page and unmapped, 800 times
-    /// and 37,000 page faults on a national run.
+    /// and 35,000 page faults on a national run.
     static let breakdownRowsPerBatch = 256
     static let weeklyRowsPerBatch = 128
 

@@ -1,7 +1,7 @@
 /// The figures for one trust × letter type × event week, or for a merged window of weeks.
 ///
-/// Every field adds when cells merge, which is what lets the store re-aggregate any window
-/// without the raw rows. `due*` and `within*` follow the definitions in docs/product.md ("Statistics").
+/// Every count adds when cells merge, and the extremes (such as `oldestInTransit`) take the larger,
+/// which is what lets the store re-aggregate any window without the raw rows. `due*` and `within*` follow the definitions in docs/product.md ("Statistics").
 public struct CellSummary: Sendable, Equatable {
     public var letters: Int = 0
     public var received: Int = 0
@@ -99,7 +99,6 @@ public struct CellSummary: Sendable, Equatable {
     }
 }
 
-/// Identifies a cell: trust, letter type and the Monday-based week index of the event's local date.
 /// A trust and letter type: the key of whole-run and national figures.
 public struct TrustType: Hashable, Sendable {
     public var trust: String
@@ -111,6 +110,7 @@ public struct TrustType: Hashable, Sendable {
     }
 }
 
+/// Identifies a cell: trust, letter type and the Monday-based week index of the event's local date.
 public struct CellID: Hashable, Sendable, Comparable {
     public var trust: String
     public var type: LetterType

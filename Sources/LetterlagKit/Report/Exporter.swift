@@ -16,7 +16,7 @@ public struct Exporter {
     static let dictionary: [(file: String, column: String, meaning: String)] = [
         ("runs.csv", "id", "run id"),
         ("runs.csv", "as_of", "the as-of instant, ISO 8601 UTC"),
-        ("runs.csv", "started_at / finished_at", "wall-clock UTC of the run"),
+        ("runs.csv", "started_at / finished_at", "wall-clock UTC of the run: its start, and when its last summary row was written"),
         ("runs.csv", "files / rows_read / letters / rows_rejected", "files read, data rows read, rows accepted, rows set aside"),
         ("summary.csv", "run_id, trust_code, letter_type", "one row per run × trust × letter type over the whole extract"),
         ("summary.csv", "letters / received / outstanding", "letters; received by the as-of time; not received"),
@@ -26,6 +26,9 @@ public struct Exporter {
         ("summary.csv", "within_3d_pct / within_4d_pct", "share of letters due by 3 (4) days that arrived within 3 (4) days"),
         ("summary.csv", "p50_vs_baseline", "median ÷ 84 hours, the midpoint of the 3–4 day historical baseline"),
         ("summary.csv", "oldest_outstanding_hours", "age at the as-of time of the oldest letter not yet received"),
+        ("summary.csv", "writing_p50_hours / writing_p90_hours", "nearest-rank percentiles of writing, event to sent_at (the trust's part), over letters with a sent_at (within 1%)"),
+        ("summary.csv", "delivery_p50_hours / delivery_p90_hours", "nearest-rank percentiles of delivery, sent_at to received_at (the transport), over letters with both (within 1%)"),
+        ("summary.csv", "in_transit", "letters sent but not received by the as-of time"),
         ("weekly.csv", "week", "ISO week of the event's Europe/London local date, such as 2024-W07"),
         ("weekly.csv", "complete", "1 when the week's figures are final: every letter received, or older at the as-of time than both its contract limit and 4 days; else 0 (provisional)"),
         ("weekly.csv", "(other columns)", "as in summary.csv, for the letters whose event fell in that week"),

@@ -136,8 +136,9 @@ extension SummaryStore {
         var week: String
         var weekStart: String
         var complete: Bool
-        /// The delay, outstanding-age and working-days histograms' stored forms, one after another
-        /// in one buffer (one allocation a row, not three); the first two end at these offsets.
+        /// The delay, outstanding-age, working-days, writing and delivery histograms' stored forms,
+        /// one after another in one buffer (one allocation a row, not five); the first four end at
+        /// these offsets.
         var blobs: [UInt8] = []
         var delayEnd = 0
         var agesEnd = 0
