@@ -213,4 +213,27 @@ struct ReferenceReport {
         #expect(try Binary.run(["ingest", file, "--quiet"], in: dir.url).status == 0)
         #expect(FileManager.default.fileExists(atPath: dir.path("letterlag.sqlite")))
     }
+
+    @Test func everyOutputOfARunMeasuredToSendingSaysSo() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("sent.sqlite")
+        let text = "letter_id,trust_code,practice_code,specialty_code,letter_type,event_at,sent_at\n"
+            + (1...20).map { "L\($0),RJ1,A81001,300,clinic_letter,2020-01-14 09:00,2020-01-\(15 + $0 % 5) 09:00" }.joined(separator: "\n") + "\n"
+        #expect(try Binary.run(["ingest", try dir.write("sent.csv", text), "--db", db, "--quiet"]).status == 0)
+        let says = "delay is event to sending (the extract has no received_at)"
+        for command in [["report"], ["trend"], ["report", "--by", "practice"], ["trend", "--practice", "A81001"]] {
+            let table = try Binary.run(command + ["--db", db])
+            #expect(table.status == 0 && table.stdout.contains(says), "\(command): \(table.stdout)")
+            let json = try Binary.run(command + ["--db", db, "--format", "json"])
+            let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8))
+            let rows = parsed as? [[String: Any]] ?? []
+            let document = parsed as? [String: Any]
+            #expect(document?["delay_to"] as? String == "sent" || (!rows.isEmpty && rows.allSatisfy { $0["delay_to"] as? String == "sent" }),
+                    "\(command): \(json.stdout)")
+        }
+        let runs = try Binary.run(["runs", "--db", db, "--format", "csv"]).stdout.split(separator: "\n")
+        #expect(runs.first?.hasSuffix(",delay_to") == true && runs.last?.hasSuffix(",sent") == true)
+        #expect(try Binary.run(["report", "--db", db, "--format", "html", "--output", dir.path("r.html")]).status == 0)
+        #expect(try String(contentsOfFile: dir.path("r.html"), encoding: .utf8).contains("event to sending"))
+    }
 }

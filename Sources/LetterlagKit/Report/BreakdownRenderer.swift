@@ -14,6 +14,8 @@ public struct BreakdownRenderer {
     /// Whether each row ends with `complete` (a table with its status), as a trend's rows do:
     /// a run's practice figures stay provisional while some letter could still arrive.
     private let marksComplete: Bool
+    /// The line a table starts with, saying what the delay measures.
+    private let title: String
 
     /// The key columns: the trust, the letter type, the breakdown's value and, for a specialty, its name.
     public static func keyColumns(_ b: Breakdown) -> [String] {
@@ -35,8 +37,10 @@ public struct BreakdownRenderer {
                                        ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("writing_p50_hours", "writing p50 (h)"),
                                        ("delivery_p50_hours", "delivery p50 (h)"), ("in_transit", "in transit")]
 
-    init(breakdown: Breakdown, publish: Bool, format: OutputFormat, to sink: OutputSink, leading: [String] = [], marksComplete: Bool = false) {
+    init(breakdown: Breakdown, publish: Bool, format: OutputFormat, to sink: OutputSink, title: String, leading: [String] = [],
+         marksComplete: Bool = false) {
         self.breakdown = breakdown
+        self.title = title
         self.leading = leading
         self.marksComplete = marksComplete
         formatter = FigureFormatter(publish: publish)
@@ -54,11 +58,12 @@ public struct BreakdownRenderer {
         switch format {
         case .csv: try csv.row(leading + Self.header(breakdown) + (marksComplete ? ["complete"] : []))
         case .json: try csv.sink.write("[")
-        case .table: break
+        case .table: try csv.sink.write(title + ".\n")
         }
     }
 
-    mutating func write(value: String, _ row: SummaryRow, leading leadingCells: [FigureCell] = []) throws {
+    /// Writes one row; `delayTo` (`received` or `sent`, the run's) goes into its JSON object.
+    mutating func write(value: String, _ row: SummaryRow, delayTo: String, leading leadingCells: [FigureCell] = []) throws {
         var keys: [FigureCell] = leadingCells + [.text(row.trust), .text(row.type.name), .text(value)]
         if breakdown == .specialty { keys.append(.text(Int(value).flatMap { TreatmentFunction.name(of: $0) } ?? "")) }
         let complete: [FigureCell] = marksComplete ? [row.complete.map { .integer($0 ? 1 : 0) } ?? .text("")] : []
@@ -71,7 +76,7 @@ public struct BreakdownRenderer {
         case .json:
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
                 + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
-                + complete.map { ("complete", $0) }
+                + complete.map { ("complete", $0) } + [("delay_to", .text(delayTo))]
             try csv.sink.write(FigureCell.jsonObject(cells, first: rowsWritten == 0))
         case .table:
             let status = marksComplete ? [row.complete == true ? "" : "provisional"] : []
@@ -93,11 +98,12 @@ public struct BreakdownRenderer {
     /// Writes a run's breakdown, or with `practice` that practice's rows from every trust.
     public static func write(_ store: SummaryStore, run: Int64, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
                              format: OutputFormat, to sink: OutputSink) throws {
-        var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink)
+        let chosen = try store.run(run)
+        var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink, title: chosen.title)
         try renderer.begin()
         try store.forEachBreakdown(breakdown, run: run, practice: practice,
                                    orderedBy: ["trust_code", "letter_type", breakdown.column]) { r in
-            try renderer.write(value: r.value, r.figures)
+            try renderer.write(value: r.value, r.figures, delayTo: chosen.delayTo)
         }
         try renderer.end()
     }
@@ -107,12 +113,19 @@ public struct BreakdownRenderer {
     /// or `type`, only that trust's or letter type's rows.
     public static func writeTrend(_ store: SummaryStore, practice: String, trust: String? = nil, type: LetterType? = nil,
                                   publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
-        let asOf = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0.asOf) })
-        var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink, leading: runColumns, marksComplete: true)
+        guard Array(practice.utf8).withUnsafeBufferPointer(CodeShape.isPractice) else {
+            throw LetterlagError.badArgument("a practice code is a letter A–Z then 5 digits, such as A81001")
+        }
+        let runs = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0) })
+        let measures = Set(runs.values.map(\.delayTo)).sorted().map(SummaryStore.Run.delayDescription)
+        var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink,
+                                         title: "Practice \(practice), one point per stored run; delay is \(measures.joined(separator: ", or in some runs "))",
+                                         leading: runColumns, marksComplete: true)
         try renderer.begin()
         try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["trust_code", "letter_type", "run_id"]) { r in
             guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
-            try renderer.write(value: r.value, r.figures, leading: [.integer(Int(r.runID)), .text(asOf[r.runID] ?? "")])
+            try renderer.write(value: r.value, r.figures, delayTo: runs[r.runID]?.delayTo ?? "",
+                               leading: [.integer(Int(r.runID)), .text(runs[r.runID]?.asOf ?? "")])
         }
         try renderer.end()
     }

@@ -226,7 +226,7 @@ public struct HTMLReport {
 
     /// Writes the page a letter type's section at a time, so only one section is held.
     public func write(to sink: OutputSink) throws {
-        let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (no received_at in the extract)"
+        let delay = run.delayDescription
         try sink.write("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>letterlag run \(run.id)</title>

@@ -73,49 +73,6 @@ public struct ReportRenderer {
                      "p50_working_days", "p50_vs_baseline", "p90_hours", "p99_hours", "within_limit_pct", "within_3d_pct", "within_4d_pct",
                      "writing_p50_hours", "delivery_p50_hours", "in_transit"]
         for r in worstFirst { t.rows.append(cells(r, shown).map(\.text)) }
-        let delay = run.delayTo == "received" ? "event to receipt by the practice" : "event to sending (this extract has no received_at)"
-        return "Run \(run.id), as of \(run.asOf); delay is \(delay). Worst first.\n" + t.render()
-    }
-}
-
-/// Renders the list of runs.
-public struct RunsRenderer {
-    public let runs: [SummaryStore.Run]
-
-    public init(runs: [SummaryStore.Run]) { self.runs = runs }
-
-    public static let csvColumns = ["id", "as_of", "started_at", "finished_at", "files", "rows_read", "letters", "rows_rejected"]
-
-    public func render(_ format: OutputFormat) throws -> String {
-        let sink = OutputSink.memory()
-        try write(format, to: sink)
-        return try sink.text
-    }
-
-    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
-        switch format {
-        case .csv:
-            var csv = CSVWriter(sink: sink)
-            try csv.row(Self.csvColumns)
-            for r in runs {
-                try csv.integer(Int(r.id))
-                for t in [r.asOf, r.startedAt, r.finishedAt] { try csv.text(t) }
-                for n in [r.files, r.rowsRead, r.letters, r.rowsRejected] { try csv.integer(n) }
-                try csv.endRow()
-            }
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try sink.write(String(decoding: try encoder.encode(runs), as: UTF8.self) + "\n")
-        case .table:
-            var t = TextTable(header: ["id", "as of", "started", "finished", "files", "rows read", "letters", "set aside"],
-                              leftAligned: [1, 2, 3])
-            for r in runs {
-                t.rows.append([String(r.id), r.asOf, r.startedAt, r.finishedAt, String(r.files), String(r.rowsRead),
-                               String(r.letters), String(r.rowsRejected)])
-            }
-            try sink.write(t.render())
-        }
+        return "\(run.title). Worst first.\n" + t.render()
     }
 }

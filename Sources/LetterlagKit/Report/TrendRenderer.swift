@@ -8,6 +8,9 @@ public struct TrendRenderer {
     public let format: OutputFormat
     /// Columns written before the trend's own, such as export's `run_id`.
     public let leading: [(name: String, cell: FigureCell)]
+    /// The run the rows are of, when known: a table then starts with its title and JSON rows say
+    /// what the delay measures (`delay_to`); CSV keeps its fixed columns, and `runs` says it.
+    public let run: SummaryStore.Run?
     private var csv: CSVWriter
     private var rowsWritten = 0
     private var table: StreamingTable?
@@ -44,8 +47,9 @@ public struct TrendRenderer {
     private let tableSelection: [Column]
 
     public init(period: TrendPeriod, publish: Bool, format: OutputFormat, to sink: OutputSink,
-                leading: [(name: String, cell: FigureCell)] = []) {
+                leading: [(name: String, cell: FigureCell)] = [], run: SummaryStore.Run? = nil) {
         self.period = period
+        self.run = run
         formatter = FigureFormatter(publish: publish)
         self.format = format
         self.leading = leading
@@ -65,7 +69,7 @@ public struct TrendRenderer {
         switch format {
         case .csv: try csv.row(header)
         case .json: try csv.sink.write("[")
-        case .table: break
+        case .table: if let run { try csv.sink.write(run.title + ".\n") }
         }
     }
 
@@ -76,7 +80,8 @@ public struct TrendRenderer {
             for c in columns { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
-            try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) }, first: rowsWritten == 0))
+            let delay = run.map { [("delay_to", FigureCell.text($0.delayTo))] } ?? []
+            try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay, first: rowsWritten == 0))
         case .table:
             let provisional = row.figures.complete == true ? "" : "provisional"
             try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [provisional])
@@ -101,7 +106,7 @@ public struct TrendRenderer {
     public static func write(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
                              publish: Bool, format: OutputFormat, to sink: OutputSink,
                              leading: [(name: String, cell: FigureCell)] = []) throws {
-        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading)
+        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: try store.run(run))
         try renderer.begin()
         try TrendBuilder.stream(store, run: run, trust: trust, type: type, by: period) { try renderer.write($0) }
         try renderer.end()

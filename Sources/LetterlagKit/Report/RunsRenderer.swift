@@ -1,0 +1,59 @@
+import Foundation
+
+/// Renders the list of runs.
+public struct RunsRenderer {
+    public let runs: [SummaryStore.Run]
+
+    public init(runs: [SummaryStore.Run]) { self.runs = runs }
+
+    public static let csvColumns = ["id", "as_of", "started_at", "finished_at", "files", "rows_read", "letters", "rows_rejected", "delay_to"]
+
+    public func render(_ format: OutputFormat) throws -> String {
+        let sink = OutputSink.memory()
+        try write(format, to: sink)
+        return try sink.text
+    }
+
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
+        switch format {
+        case .csv:
+            var csv = CSVWriter(sink: sink)
+            try csv.row(Self.csvColumns)
+            for r in runs {
+                try csv.integer(Int(r.id))
+                for t in [r.asOf, r.startedAt, r.finishedAt] { try csv.text(t) }
+                for n in [r.files, r.rowsRead, r.letters, r.rowsRejected] { try csv.integer(n) }
+                try csv.text(r.delayTo)
+                try csv.endRow()
+            }
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try sink.write(String(decoding: try encoder.encode(runs), as: UTF8.self) + "\n")
+        case .table:
+            var t = TextTable(header: ["id", "as of", "started", "finished", "files", "rows read", "letters", "set aside", "delay to"],
+                              leftAligned: [1, 2, 3, 8])
+            for r in runs {
+                t.rows.append([String(r.id), r.asOf, r.startedAt, r.finishedAt, String(r.files), String(r.rowsRead),
+                               String(r.letters), String(r.rowsRejected), r.delayTo])
+            }
+            try sink.write(t.render())
+        }
+    }
+}
+
+extension SummaryStore.Run {
+    /// What the run's delay measures, as every output says (docs/product.md, "Letters and their delay").
+    public var delayDescription: String {
+        Self.delayDescription(delayTo)
+    }
+
+    /// What a delay to `delayTo` (`received` or `sent`) measures.
+    public static func delayDescription(_ delayTo: String) -> String {
+        delayTo == "received" ? "event to receipt by the practice" : "event to sending (the extract has no received_at)"
+    }
+
+    /// The line a table of the run's figures starts with: `Run 3, as of …; delay is …`.
+    public var title: String { "Run \(id), as of \(asOf); delay is \(delayDescription)" }
+}
