@@ -235,5 +235,11 @@ struct ReferenceReport {
         #expect(runs.first?.hasSuffix(",delay_to") == true && runs.last?.hasSuffix(",sent") == true)
         #expect(try Binary.run(["report", "--db", db, "--format", "html", "--output", dir.path("r.html")]).status == 0)
         #expect(try String(contentsOfFile: dir.path("r.html"), encoding: .utf8).contains("event to sending"))
+
+        // A later run measured to receipt is not compared with one measured to sending.
+        let received = try dir.write("received.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n"))
+        #expect(try Binary.run(["ingest", received, "--db", db, "--quiet"]).status == 0)
+        let compare = try Binary.run(["compare", "--db", db])
+        #expect(compare.status == 2 && compare.stderr.contains("their delays cannot be compared"), "\(compare.stderr)")
     }
 }

@@ -32,6 +32,9 @@ public struct RunComparison {
             }
             before = previous
         }
+        guard before.delayTo == after.delayTo else {
+            throw LetterlagError.badArgument("run \(after.id) measures delay as \(after.delayDescription) and run \(before.id) as \(before.delayDescription); their delays cannot be compared")
+        }
         /// Each trust × type's weeks merged in one pass as they stream past (they arrive grouped),
         /// then each type's trusts merged nationally: memory grows with trusts × types, not weeks.
         func whole(_ id: Int64) throws -> [TrustType: CellSummary] {
