@@ -263,26 +263,54 @@ struct ReferenceLetters {
         }
     }
 
-    @Test func publishedPracticeFiguresObeyTheDisclosureRule() throws {
-        let f = try Self.fixture()
-        let out = try Binary.run(["report", "--db", f.db, "--by", "practice", "--format", "csv", "--publish"])
-        #expect(out.status == 0, "\(out.stderr)")
-        let (header, rows) = Self.csvRows(out.stdout)
-        let exact = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }
-        let counts = ["letters", "received", "outstanding", "in_transit"].map { header.firstIndex(of: $0)! }
-        let p50 = header.firstIndex(of: "p50_hours")!, w50 = header.firstIndex(of: "writing_p50_hours")!
+    /// Checks published rows, by column name, against the disclosure rule applied to the
+    /// reference's exact figures; returns how many counts were withheld.
+    static func checkPublished(_ rows: [[String: String]], _ exact: [String: ReferenceLetters.Figures], _ context: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
         var suppressed = 0
         for r in rows {
-            let ref = exact[r[0..<3].joined(separator: ",")]!
-            for (i, n) in zip(counts, [ref.letters, ref.received, ref.outstanding, ref.inTransit]) {
+            let key = ["trust_code", "letter_type", "practice_code"].map { r[$0] ?? "" }.joined(separator: ",")
+            let ref = try #require(exact[key], "\(context): no reference for \(key)")
+            for (column, n) in [("letters", ref.letters), ("received", ref.received), ("outstanding", ref.outstanding), ("in_transit", ref.inTransit)] {
                 let expected = n == 0 ? "0" : n <= 7 ? "*" : String(Int((Double(n) / 5).rounded()) * 5)
-                #expect(r[i] == expected, "\(r[0..<3]) \(header[i]): \(r[i]) for \(n)")
-                if r[i] == "*" { suppressed += 1 }
+                #expect(r[column] == expected, "\(context) \(key) \(column): \(r[column] ?? "none") for \(n)", sourceLocation: sourceLocation)
+                if r[column] == "*" { suppressed += 1 }
             }
-            if ref.received <= 7 { #expect(r[p50].isEmpty) }
-            if ref.writing.count <= 7 { #expect(r[w50].isEmpty) }
+            // No statistic rests on 1 to 7 letters.
+            for (columns, base) in [(["p50_hours", "p90_hours", "max_hours"], ref.received), (["writing_p50_hours", "writing_p90_hours"], ref.writing.count),
+                                    (["delivery_p50_hours", "delivery_p90_hours"], ref.delivery.count)] where (1...7).contains(base) {
+                for c in columns { #expect(r[c] == "", "\(context) \(key) \(c) shown on \(base) letters", sourceLocation: sourceLocation) }
+            }
         }
-        #expect(suppressed > 0)
+        return suppressed
+    }
+
+    @Test func publishedPracticeFiguresObeyTheDisclosureRuleInEveryFormat() throws {
+        let f = try Self.fixture()
+        let exact = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }
+        func named(_ text: String) -> [[String: String]] {
+            let (header, rows) = Self.csvRows(text)
+            return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        }
+        let csv = try Binary.run(["report", "--db", f.db, "--by", "practice", "--format", "csv", "--publish"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(try Self.checkPublished(named(csv.stdout), exact, "csv") > 0)
+
+        // JSON: counts as numbers or "*", withheld statistics as null.
+        let json = try Binary.run(["report", "--db", f.db, "--by", "practice", "--format", "json", "--publish"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let asText = objects.map { $0.mapValues { v in v is NSNull ? "" : "\(v)" } }
+        #expect(asText.count == named(csv.stdout).count)
+        #expect(try Self.checkPublished(asText, exact, "json") > 0)
+
+        // One practice's rows, and its trend, under the same rule.
+        let busiest = Dictionary(grouping: f.reference.letters, by: \.practice).max { $0.value.count < $1.value.count }!.key
+        for command in [["report", "--practice", busiest], ["trend", "--practice", busiest]] {
+            let out = try Binary.run(command + ["--db", f.db, "--format", "csv", "--publish"])
+            let rows = named(out.stdout)
+            #expect(!rows.isEmpty && rows.allSatisfy { $0["practice_code"] == busiest }, "\(command)")
+            _ = try Self.checkPublished(rows, exact, "\(command)")
+        }
     }
 
     @Test func theHTMLReportShowsWhereTheTimeGoesForEveryTrustOfEachType() throws {
