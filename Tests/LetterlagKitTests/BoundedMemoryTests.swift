@@ -88,6 +88,11 @@ struct BoundedMemoryTests {
         #expect(longCell.delay.percentile(perMille: 500) == Double(expected))
         let shortCell = try #require(cells.first { $0.key.week == CivilDate.weekIndex(days: CivilDate.parse(isoDate: "2020-03-02")!) }?.value)
         #expect(shortCell.delay.minimum == 86_400 && shortCell.delay.maximum == 4 * 86_400)
+        // Breakdown cells keep no exact long delays: their longest is its bucket's midpoint, within
+        // 0.78% (the lower bound was 0.98% short here), and their shortest stays exact.
+        let practice = try #require(try result.assembler.allBreakdownCells().first { $0.breakdown == .practice })
+        #expect(practice.summary.received == 3 && practice.summary.delay.minimum == 86_400)
+        #expect(abs(Double(practice.summary.delay.maximum - expected)) <= 0.0078 * Double(expected))
     }
 
     @Test func storingGrowsSQLitesCacheWithTheWeeklyRowsUpToItsCapThenGivesItAndTheSpillFilesBack() throws {

@@ -17,7 +17,7 @@ final class LetterFold {
     /// Outstanding letters' event instants, and their writing in seconds or -1 when unsent.
     private var outstanding: [(event: Int64, writing: Int64)] = []
     /// Whether every delay too long for its record comes to `noteLongDelay`; otherwise such a
-    /// delay's extremes are its bucket's lower bound, as breakdowns have them.
+    /// delay's extremes are its bucket's midpoint, within 0.78% of it, as breakdowns have them.
     private let longDelaysExact: Bool
     /// Whether the working-days histogram is kept: breakdowns store no working-day figure.
     private let keepsWorkingDays: Bool
@@ -33,7 +33,10 @@ final class LetterFold {
         figures.received &+= 1
         let exact = CellRecord.exactDelay(r)
         if exact >= 0 { delayExtremes.note(exact) }
-        else if !longDelaysExact { delayExtremes.note(LatencyHistogram.range(of: CellRecord.delayBucket(r)).lower) }
+        else if !longDelaysExact {
+            let (lower, width) = LatencyHistogram.range(of: CellRecord.delayBucket(r))
+            delayExtremes.note(lower + width / 2)
+        }
         if r & CellRecord.due != 0 { figures.due &+= 1 }
         if r & CellRecord.withinLimit != 0 { figures.withinLimit &+= 1 }
         if r & CellRecord.within3d != 0 { figures.within3d &+= 1 }
