@@ -63,8 +63,8 @@ import Testing
                     ae_discharge      - after an A&E visit
                     clinic_letter     - after an outpatient appointment
                     dna_notification  - after a missed appointment
-              --by <by>               The period weeks are grouped into. (values: week,
-                                      month, quarter; default: week)
+              --by <by>               The period weeks are grouped into (default: week).
+                                      (values: week, month, quarter)
               --format <format>       The output format. (values: table, csv, json;
                                       default: table)
               --practice <practice>   A GP practice's trend instead: its figures per trust
