@@ -1,7 +1,7 @@
 import Foundation
 
 /// Renders a run's per trust × letter type summary as CSV, JSON or a table for people.
-public struct ReportRenderer {
+public struct ReportRenderer: FormatRenderer {
     public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,"
         + FigureColumn.stageNames.joined(separator: ",")
 
@@ -13,12 +13,6 @@ public struct ReportRenderer {
         self.run = run
         self.rows = rows
         formatter = FigureFormatter(publish: publish)
-    }
-
-    public func render(_ format: OutputFormat) throws -> String {
-        let sink = OutputSink.memory()
-        try write(format, to: sink)
-        return try sink.text
     }
 
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {

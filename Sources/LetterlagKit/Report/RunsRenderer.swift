@@ -1,18 +1,12 @@
 import Foundation
 
 /// Renders the list of runs.
-public struct RunsRenderer {
+public struct RunsRenderer: FormatRenderer {
     public let runs: [SummaryStore.Run]
 
     public init(runs: [SummaryStore.Run]) { self.runs = runs }
 
     public static let csvColumns = ["id", "as_of", "started_at", "finished_at", "files", "rows_read", "letters", "rows_rejected", "delay_to"]
-
-    public func render(_ format: OutputFormat) throws -> String {
-        let sink = OutputSink.memory()
-        try write(format, to: sink)
-        return try sink.text
-    }
 
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         switch format {
