@@ -35,13 +35,7 @@ final class DenseBuckets {
 
     /// `bucket` must be below `LatencyHistogram.bucket(of: .max) + 1`, as every bucket index is.
     @inline(__always)
-    func add(_ bucket: Int) {
-        counts[bucket] &+= 1
-        let w = bucket &>> 6
-        occupied[w] |= 1 &<< UInt64(truncatingIfNeeded: bucket & 63)
-        if w < lowWord { lowWord = w }
-        if w > highWord { highWord = w }
-    }
+    func add(_ bucket: Int) { add(bucket, count: 1) }
 
     /// The lowest and highest occupied buckets, or nil when none is.
     var occupiedRange: (lowest: Int, highest: Int)? {
@@ -50,7 +44,7 @@ final class DenseBuckets {
         return (first << 6 | occupied[first].trailingZeroBitCount, last << 6 | (63 - occupied[last].leadingZeroBitCount))
     }
 
-    /// Adds `count` to a bucket, as `add` does one.
+    /// Adds `count` to a bucket.
     @inline(__always)
     func add(_ bucket: Int, count: UInt64) {
         counts[bucket] &+= count
