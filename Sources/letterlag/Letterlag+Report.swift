@@ -45,7 +45,7 @@ extension LetterlagCommand {
             let rows = try store.summary(run: chosen.id)
             let sink = try output.map(OutputSink.init(path:)) ?? .standardOutput()
             if let breakdown = by ?? (practice == nil ? nil : .practice), let format = OutputFormat(rawValue: format.rawValue) {
-                try BreakdownRenderer.write(store, run: chosen.id, by: breakdown, practice: practice, publish: selection.publish,
+                try BreakdownRenderer.write(store, run: chosen, by: breakdown, practice: practice, publish: selection.publish,
                                             format: format, to: sink)
             } else if let format = OutputFormat(rawValue: format.rawValue) {
                 try ReportRenderer(run: chosen, rows: rows, publish: selection.publish).write(format, to: sink)

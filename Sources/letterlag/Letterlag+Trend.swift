@@ -44,7 +44,7 @@ extension LetterlagCommand {
                 return
             }
             let chosen = try store.run(selection.runID)
-            try TrendRenderer.write(store, run: chosen.id, trust: trust, type: type, by: by ?? .week, publish: selection.publish,
+            try TrendRenderer.write(store, run: chosen, trust: trust, type: type, by: by ?? .week, publish: selection.publish,
                                     format: format, to: sink)
             try sink.close()
         }

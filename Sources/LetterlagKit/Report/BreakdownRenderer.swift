@@ -96,14 +96,13 @@ public struct BreakdownRenderer {
     }
 
     /// Writes a run's breakdown, or with `practice` that practice's rows from every trust.
-    public static func write(_ store: SummaryStore, run: Int64, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
+    public static func write(_ store: SummaryStore, run: SummaryStore.Run, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
                              format: OutputFormat, to sink: OutputSink) throws {
-        let chosen = try store.run(run)
-        var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink, title: chosen.title)
+        var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink, title: run.title)
         try renderer.begin()
-        try store.forEachBreakdown(breakdown, run: run, practice: practice,
+        try store.forEachBreakdown(breakdown, run: run.id, practice: practice,
                                    orderedBy: ["trust_code", "letter_type", breakdown.column]) { r in
-            try renderer.write(value: r.value, r.figures, delayTo: chosen.delayTo)
+            try renderer.write(value: r.value, r.figures, delayTo: run.delayTo)
         }
         try renderer.end()
     }

@@ -71,7 +71,7 @@ public struct Exporter {
                 }
             },
             try write("weekly.csv") { csv in
-                try TrendRenderer.write(store, run: run.id, by: .week, publish: publish, format: .csv, to: csv.sink,
+                try TrendRenderer.write(store, run: run, by: .week, publish: publish, format: .csv, to: csv.sink,
                                         leading: [("run_id", .integer(Int(run.id)))])
             },
             try write("data-dictionary.csv") { csv in

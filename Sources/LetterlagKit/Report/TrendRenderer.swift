@@ -103,12 +103,12 @@ public struct TrendRenderer {
     static let provisionalNote = "Provisional: a period with letters outstanding that are not yet older than both their contract limit and 4 days; its figures can still change.\n"
 
     /// Writes a run's trend from the store, one period held at a time.
-    public static func write(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
+    public static func write(_ store: SummaryStore, run: SummaryStore.Run, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
                              publish: Bool, format: OutputFormat, to sink: OutputSink,
                              leading: [(name: String, cell: FigureCell)] = []) throws {
-        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: try store.run(run))
+        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: run)
         try renderer.begin()
-        try TrendBuilder.stream(store, run: run, trust: trust, type: type, by: period) { try renderer.write($0) }
+        try TrendBuilder.stream(store, run: run.id, trust: trust, type: type, by: period) { try renderer.write($0) }
         try renderer.end()
     }
 }
