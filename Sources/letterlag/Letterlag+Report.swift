@@ -8,9 +8,7 @@ extension Breakdown: ExpressibleByArgument {}
 /// A practice code given on the command line, checked before it is used or printed.
 enum PracticeArgument {
     static func check(_ code: String) throws {
-        let bytes = Array(code.utf8)
-        let ok = bytes.withUnsafeBufferPointer { CodeShape.isPractice($0) }
-        if !ok { throw ValidationError("--practice takes an ODS practice code: a letter A–Z then 5 digits, such as A81001") }
+        if !CodeShape.isPractice(code) { throw ValidationError("--practice takes an ODS practice code: \(CodeShape.practiceShape)") }
     }
 }
 

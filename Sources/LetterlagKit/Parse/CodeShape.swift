@@ -90,6 +90,14 @@ public enum CodeShape {
         return isUpper(p[0]) && fourDigits(load32(p, 2)) && isDigit(p[1])
     }
 
+    /// Whether text, such as a command's argument, is a practice code: a letter then five digits.
+    public static func isPractice(_ code: String) -> Bool {
+        Array(code.utf8).withUnsafeBufferPointer(isPractice)
+    }
+
+    /// The message for text that is not a practice code.
+    public static let practiceShape = "a letter A–Z then 5 digits, such as A81001"
+
     /// Practice codes number below this: 26 letters × 100,000.
     public static let practiceNumbers = 26 * 100_000
 

@@ -112,9 +112,7 @@ public struct BreakdownRenderer {
     /// or `type`, only that trust's or letter type's rows.
     public static func writeTrend(_ store: SummaryStore, practice: String, trust: String? = nil, type: LetterType? = nil,
                                   publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
-        guard Array(practice.utf8).withUnsafeBufferPointer(CodeShape.isPractice) else {
-            throw LetterlagError.badArgument("a practice code is a letter A–Z then 5 digits, such as A81001")
-        }
+        guard CodeShape.isPractice(practice) else { throw LetterlagError.badArgument("a practice code is \(CodeShape.practiceShape)") }
         let runs = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0) })
         let measures = Set(runs.values.map(\.delayTo)).sorted().map(SummaryStore.Run.delayDescription)
         var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink,
