@@ -2,7 +2,9 @@
 """The same per trust x letter type summary as `letterlag report --format csv`, computed by DuckDB.
 
 Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)] [--by specialty|channel|practice]
-With --by, one row per trust x letter type x that column, as `letterlag report --by`.
+With --by, one row per trust x letter type x that column, as `letterlag report --by`; for practice,
+the practice view: per practice x letter type, '(all)', each trust that sent it at least 8 letters
+of the type, and '(other)' for the rest (docs/product.md, "Breakdowns").
 Canonical columns, timestamps as 'YYYY-MM-DD HH:MM:SS' Europe/London, optionally with +hh:mm.
 Contract limits are the NHS Standard Contract defaults. Used to cross-check figures and as a speed peer.
 """
@@ -33,6 +35,14 @@ def instant(column):
         ELSE epoch(timezone('Europe/London', {local})) END"""
 
 
+# Each trust that sent the practice fewer than 8 letters of the type goes to '(other)'.
+PRACTICE_VIEW = """
+  SELECT CASE WHEN count(*) OVER (PARTITION BY trust_code, letter_type, dim) >= 8 THEN trust_code ELSE '(other)' END
+           AS trust_code, letter_type, dim, ev, se, rec, ev_day
+  FROM t0
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("extract")
@@ -50,11 +60,12 @@ def main():
     as_of = f"epoch(TIMESTAMPTZ '{a.as_of}+00')" if a.as_of else "(SELECT max(greatest(ev, coalesce(se, ev), coalesce(rec, ev))) FROM t)"
     sql = f"""
     WITH raw AS (SELECT * FROM read_csv('{a.extract}', all_varchar = true, header = true)),
-    t AS (
+    t0 AS (
       SELECT trust_code, letter_type, {f"{by_expr} AS dim," if by else ""} {instant('event_at')} AS ev, {instant('sent_at')} AS se,
              {instant('received_at')} AS rec, CAST(strptime(substr(event_at, 1, 10), '%Y-%m-%d') AS DATE) AS ev_day
       FROM raw
     ),
+    t AS ({PRACTICE_VIEW if a.by == "practice" else "SELECT * FROM t0"}),
     a AS (SELECT {as_of} AS as_of),
     d AS (SELECT t.*, rec - ev AS delay, {LIMIT_SQL} AS lim, a.as_of FROM t, a)
     SELECT trust_code, letter_type, {"dim," if by else ""} count(*) AS letters, count(rec) AS received, count(*) - count(rec) AS outstanding,
@@ -70,9 +81,13 @@ def main():
       quantile_disc(se - ev, 0.5) / 3600, quantile_disc(se - ev, 0.9) / 3600,
       quantile_disc(rec - se, 0.5) / 3600, quantile_disc(rec - se, 0.9) / 3600,
       count(*) FILTER (WHERE se IS NOT NULL AND rec IS NULL) AS in_transit
-    FROM d GROUP BY ALL ORDER BY ALL
+    FROM d GROUP BY {"GROUPING SETS ((trust_code, letter_type, dim), (letter_type, dim))" if a.by == "practice" else "ALL"}
+    ORDER BY ALL
     """
     rows = con.execute(sql).fetchall()
+    if a.by == "practice":
+        # The grouping set without the trust is the practice's whole.
+        rows = [("(all)",) + tuple(r[1:]) if r[0] is None else r for r in rows]
     out = sys.stdout
     out.write("trust_code,letter_type," + (f"{by}," if by else "")
               + "letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,"

@@ -57,6 +57,8 @@ extension LetterlagCommand {
                 clearProgress(showProgress)
                 throw error
             }
+            // Even with --quiet: a night's practice view with a trust left out is worth a morning mail.
+            for warning in outcome.warnings { FileHandle.standardError.write(Data("letterlag: \(warning)\n".utf8)) }
             if !quiet { print(outcome.summary, terminator: "") }
         }
 

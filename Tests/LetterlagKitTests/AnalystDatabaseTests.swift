@@ -382,12 +382,14 @@ import Testing
         #expect(exact.contains(0) && exact.contains(1))
     }
 
-    @Test func migratingAV8DatabaseKeepsItsPracticeRowsAndKeysThemByTrust() throws {
+    @Test func migratingAV8DatabaseKeepsItsTrustByPracticeRowsInTheirOwnTableAndStartsThePracticeView() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("v8.sqlite")
         let queue = try DatabaseQueue(path: db)
         try SummarySchema.migrator.migrate(queue, upTo: "v8: stages and breakdowns")
-        let columns = SummarySchema.breakdownColumns(.practice, byMonth: false)
+        // The columns v8 gave its practice rows, as an older letterlag wrote them.
+        let columns = ["run_id", "practice_code", "trust_code", "letter_type", "letters", "received", "outstanding", "due",
+                       "within_limit", "due_3d", "within_3d", "due_4d", "within_4d", "complete"]
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: """
                 INSERT INTO runs (id, as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read, letters,
@@ -396,10 +398,8 @@ import Testing
                         1, 1, 15, 15, 0, 2, 1.0, ?, 'v8 test')
                 """, arguments: [ContractLimits.standard.json])
             for (practice, trust, letters) in [("A81001", "RXH", 3), ("A81001", "RAD", 5), ("B82002", "RAD", 7)] {
-                let counts: [DatabaseValue] = [1.databaseValue, practice.databaseValue, trust.databaseValue, "clinic_letter".databaseValue,
-                                               letters.databaseValue] + Array(repeating: 0.databaseValue, count: 8)
-                let values = counts + Array(repeating: .null, count: 7) + [1.databaseValue] + Array(repeating: .null, count: 10)
-                #expect(values.count == columns.count)
+                let values: [DatabaseValue] = [1.databaseValue, practice.databaseValue, trust.databaseValue, "clinic_letter".databaseValue,
+                                               letters.databaseValue] + Array(repeating: 0.databaseValue, count: 8) + [1.databaseValue]
                 try db.execute(sql: SummarySchema.insert(into: "by_practice", columns), arguments: StatementArguments(values))
             }
         }
@@ -407,16 +407,21 @@ import Testing
         let migrate = try Binary.run(["migrate", "--db", db])
         #expect(migrate.status == 0, "\(migrate.stderr)")
         let migrated = try DatabaseQueue(path: db)
-        let rows = try migrated.read { db in
-            try Row.fetchAll(db, sql: "SELECT practice_code, trust_code, letters FROM by_practice")
+        try migrated.read { (db: Database) throws -> Void in
+            let rows = try Row.fetchAll(db, sql: "SELECT practice_code, trust_code, letters FROM by_practice_v9")
                 .map { "\($0["practice_code"] as String) \($0["trust_code"] as String) \($0["letters"] as Int)" }
+            // Without ORDER BY, SQLite walks the primary key: trust before practice, as v9 keyed them.
+            #expect(rows == ["A81001 RAD 5", "B82002 RAD 7", "A81001 RXH 3"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice") == 0)
+            let pk = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('by_practice') WHERE pk > 0 ORDER BY pk").map { $0[0] as String }
+            #expect(pk == ["run_id", "practice_code", "letter_type", "trust_code"])
         }
-        // Without ORDER BY, SQLite walks the primary key: trust before practice now.
-        #expect(rows == ["A81001 RAD 5", "B82002 RAD 7", "A81001 RXH 3"])
-        let pk = try migrated.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, pk FROM pragma_table_info('by_practice') WHERE pk > 0 ORDER BY pk").map { $0["name"] as String }
+        // Deleting the run still takes its old rows with it.
+        try migrated.writeWithoutTransaction { (db: Database) throws -> Void in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "DELETE FROM runs WHERE id = 1")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice_v9") == 0)
         }
-        #expect(pk == ["run_id", "trust_code", "letter_type", "practice_code"])
     }
 
     @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
@@ -428,7 +433,7 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }

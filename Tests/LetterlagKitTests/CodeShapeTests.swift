@@ -98,7 +98,7 @@ import Testing
         // Valid ODS-shaped codes that a number parser would take: an integer, an exponent, NaN,
         // infinity and a hexadecimal float.
         let codes = ["123", "1E5", "NAN", "INF", "0X1F"]
-        let shown = codes + [RunComparison.nationalCode]
+        let shown = codes + [RunComparison.nationalCode, PracticeAssembler.allTrusts, PracticeAssembler.otherTrusts]
         let dir = try ScratchDirectory()
         let db = dir.path("j.sqlite")
         for (week, day) in ["14", "21"].enumerated() {

@@ -35,18 +35,32 @@ struct ReferenceLetters {
         var delays: [Int64] = [], writing: [Int64] = [], delivery: [Int64] = []
     }
 
-    func grouped(_ key: (Letter) -> String) -> [String: Figures] {
+    func grouped(_ key: (Letter) -> String) -> [String: Figures] { grouped(into: { [key($0)] }) }
+
+    /// The practice view, keyed `trust,type,practice` as `report --by practice` names its rows:
+    /// per practice × type, `(all)`, each trust that sent it 8 letters or more, and `(other)`.
+    func practiceView() -> [String: Figures] {
+        var flows: [String: Int] = [:]
+        for l in letters { flows["\(l.trust),\(l.type),\(l.practice)", default: 0] += 1 }
+        return grouped(into: { l in
+            let trust = flows["\(l.trust),\(l.type),\(l.practice)"]! >= 8 ? l.trust : "(other)"
+            return ["(all),\(l.type),\(l.practice)", "\(trust),\(l.type),\(l.practice)"]
+        })
+    }
+
+    /// The figures of every group, each letter in each of the groups `keys` names.
+    func grouped(into keys: (Letter) -> [String]) -> [String: Figures] {
         var out: [String: Figures] = [:]
-        for l in letters {
-            var f = out[key(l)] ?? Figures()
+        for l in letters { for key in keys(l) {
+            var f = out[key] ?? Figures()
             f.letters += 1
             if let r = l.received { f.received += 1; f.delays.append(r - l.event) } else { f.outstanding += 1 }
             if let s = l.sent {
                 f.writing.append(s - l.event)
                 if let r = l.received { f.delivery.append(r - s) } else { f.inTransit += 1 }
             }
-            out[key(l)] = f
-        }
+            out[key] = f
+        } }
         return out.mapValues { f in
             var s = f
             s.delays.sort(); s.writing.sort(); s.delivery.sort()
@@ -147,16 +161,16 @@ struct ReferenceLetters {
 
     @Test func everyBreakdownMatchesTheRawLettersGroupedTheSameWay() throws {
         let f = try Self.fixture()
-        for (by, key) in [("specialty", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.specialty)" }),
-                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" }),
-                          ("practice", { "\($0.trust),\($0.type),\($0.practice)" })] {
+        for (by, reference) in [("specialty", f.reference.grouped { "\($0.trust),\($0.type),\($0.specialty)" }),
+                                ("channel", f.reference.grouped { "\($0.trust),\($0.type),\($0.channel)" }),
+                                ("practice", f.reference.practiceView())] {
             let out = try Binary.run(["report", "--db", f.db, "--by", by, "--format", "csv"])
             #expect(out.status == 0, "\(out.stderr)")
             let header = Self.csvRows(out.stdout).header
             let column = Breakdown(rawValue: by)!.column
             #expect(Array(header.prefix(3)) == ["trust_code", "letter_type", column])
             #expect(Array(header.suffix(5)) == FigureColumn.stageNames)
-            try Self.check(out.stdout, keyColumns: 3, f.reference.grouped(key))
+            try Self.check(out.stdout, keyColumns: 3, reference)
         }
     }
 
@@ -190,11 +204,11 @@ struct ReferenceLetters {
         #expect(practices.count > 2 * CellAssembler.breakdownRowsPerBatch)
         let db = dir.path("one.sqlite")
         #expect(try Binary.run(["ingest", dir.path("x.csv"), "--db", db]).status == 0)
-        for (by, key) in [("specialty", { (l: ReferenceLetters.Letter) in "\(l.trust),\(l.type),\(l.specialty)" }),
-                          ("channel", { "\($0.trust),\($0.type),\($0.channel)" }),
-                          ("practice", { "\($0.trust),\($0.type),\($0.practice)" })] {
+        for (by, expected) in [("specialty", reference.grouped { "\($0.trust),\($0.type),\($0.specialty)" }),
+                               ("channel", reference.grouped { "\($0.trust),\($0.type),\($0.channel)" }),
+                               ("practice", reference.practiceView())] {
             let out = try Binary.run(["report", "--db", db, "--by", by, "--format", "csv"])
-            try Self.check(out.stdout, keyColumns: 3, reference.grouped(key))
+            try Self.check(out.stdout, keyColumns: 3, expected)
         }
     }
 
@@ -218,8 +232,10 @@ struct ReferenceLetters {
         #expect(out.status == 0, "\(out.stderr)")
         let rows = Self.csvRows(out.stdout).rows
         #expect(!rows.isEmpty && rows.allSatisfy { $0[2] == busiest })
-        let reference = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }.filter { $0.key.hasSuffix(busiest) }
+        let reference = f.reference.practiceView().filter { $0.key.hasSuffix(busiest) }
         try Self.check(out.stdout, keyColumns: 3, reference)
+        // Per letter type, the whole, the rest and the named trusts: the busiest practice has all three.
+        #expect(Set(rows.map { $0[0] }).isSuperset(of: ["(all)", "(other)"]) && rows.contains { $0[0].hasPrefix("R") })
         #expect(try Binary.run(["report", "--db", f.db, "--practice", "A8100'; DROP"]).status != 0)
     }
 
@@ -240,14 +256,18 @@ struct ReferenceLetters {
         #expect(Array(header.prefix(5)) == ["run_id", "as_of", "trust_code", "letter_type", "practice_code"])
         let pairs = Dictionary(grouping: rows, by: { "\($0[2]),\($0[3])" })
         #expect(!pairs.isEmpty && pairs.values.allSatisfy { $0.map(\.[0]) == ["1", "2"] && $0[0][5] == $0[1][5] })
-        let letters = f.reference.letters.filter { $0.practice == practice }.count
-        #expect(rows.filter { $0[0] == "1" }.reduce(0) { $0 + Int($1[5])! } == letters)
+        let letters = f.reference.letters.filter { $0.practice == practice }
+        // The whole, and the trusts with the rest, each count every letter once.
+        #expect(rows.filter { $0[0] == "1" && $0[2] == "(all)" }.reduce(0) { $0 + Int($1[5])! } == letters.count)
+        #expect(rows.filter { $0[0] == "1" && $0[2] != "(all)" }.reduce(0) { $0 + Int($1[5])! } == letters.count)
+        let flows = Dictionary(grouping: letters, by: { "\($0.trust),\($0.type)" })
+        func row(of l: ReferenceLetters.Letter) -> String { flows["\(l.trust),\(l.type)"]!.count >= 8 ? l.trust : "(other)" }
         // Each point says whether it is final: surely so with nothing outstanding, surely not with
         // a letter outstanding for less than 4 days (between, the contract limit decides).
         #expect(header.last == "complete")
         var decided = 0
         for r in rows {
-            let mine = f.reference.letters.filter { $0.practice == practice && $0.trust == r[2] && $0.type == r[3] && $0.received == nil }
+            let mine = letters.filter { $0.type == r[3] && (r[2] == "(all)" || row(of: $0) == r[2]) && $0.received == nil }
             if mine.isEmpty { #expect(r.last == "1", "\(r)"); decided += 1 }
             if mine.contains(where: { f.reference.asOf - $0.event < 4 * 86_400 }) { #expect(r.last == "0", "\(r)"); decided += 1 }
             #expect(r.last == "0" || r.last == "1")
@@ -287,7 +307,7 @@ struct ReferenceLetters {
 
     @Test func publishedPracticeFiguresObeyTheDisclosureRuleInEveryFormat() throws {
         let f = try Self.fixture()
-        let exact = f.reference.grouped { "\($0.trust),\($0.type),\($0.practice)" }
+        let exact = f.reference.practiceView()
         func named(_ text: String) -> [[String: String]] {
             let (header, rows) = Self.csvRows(text)
             return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
@@ -362,10 +382,10 @@ struct ReferenceLetters {
                 == [LetterChannel.unknown.rawValue: 2, LetterChannel.electronic.rawValue: 1])
     }
 
-    /// An extract of 300 clinic letters from RJ1 and 50 from RXH, each to a practice of its own.
-    static func manyPractices(_ dir: ScratchDirectory) throws -> String {
+    /// An extract of `count` clinic letters from RJ1 and 50 from RXH, each to a practice of its own.
+    static func manyPractices(_ dir: ScratchDirectory, count: Int = 300) throws -> String {
         var csv = ExtractGenerator.header
-        for (trust, prefix, count) in [("RJ1", "A", 300), ("RXH", "B", 50)] {
+        for (trust, prefix, count) in [("RJ1", "A", count), ("RXH", "B", 50)] {
             for i in 0..<count {
                 csv += "\(prefix)\(i),\(trust),,\(prefix)\(String(10_000 + i)),300,clinic_letter,2024-03-01 09:00:00,2024-03-02 09:00:00,2024-03-04 09:00:00,post\n"
             }
@@ -373,31 +393,36 @@ struct ReferenceLetters {
         return try dir.write("x.csv", csv)
     }
 
-    /// Stores `options`' run, expecting `refusal` and nothing stored.
-    static func expectRefused(_ options: IngestOptions, _ refusal: LetterlagError, in dir: ScratchDirectory) throws {
-        let result = try IngestPipeline(options: options).run()
-        let store = try SummaryStore(path: dir.path("s.sqlite"))
-        #expect(throws: refusal) {
-            try store.store(result, contentKeys: ["k"], startedAt: Date())
+    @Test func oneTrustAndTypeNamingMorePracticesThanEnglandHasIsLeftOutOfThePracticeViewAndTheRunIsStored() throws {
+        let dir = try ScratchDirectory()
+        let limit = CellAssembler.practicesPerTrustTypeLimit
+        let path = try Self.manyPractices(dir, count: limit + 1)
+        let db = dir.path("s.sqlite")
+        let out = try Binary.run(["ingest", path, "--db", db, "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr == "letterlag: warning: RJ1 clinic_letter: " + PracticeOmission.reason(limit: limit)
+                + " Its letters are left out of run 1's practice view and count everywhere else (breakdown_omissions)\n")
+        let store = try SummaryStore(readingOnly: db)
+        try store.read { (db: Database) throws -> Void in
+            let omitted = try Row.fetchAll(db, sql: "SELECT breakdown, trust_code, letter_type, distinct_values, reason FROM breakdown_omissions")
+            #expect(omitted.count == 1)
+            #expect(omitted.first.map { [$0[0], $0[1], $0[2]] as [String] } == ["practice", "RJ1", "clinic_letter"])
+            #expect(omitted.first?[3] as Int? == limit + 1)
+            // Its letters still count in the run, its summary and its breakdowns.
+            #expect(try Int.fetchOne(db, sql: "SELECT letters FROM summary WHERE trust_code = 'RJ1'") == limit + 1)
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(letters) FROM by_channel WHERE trust_code = 'RJ1'") == limit + 1)
+            // The practice view holds RXH's letters only, and still adds up.
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(letters) FROM by_practice WHERE trust_code = '(all)'") == 50)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice WHERE practice_code LIKE 'A%'") == 0)
         }
-        #expect(try store.runs().isEmpty)
-    }
-
-    @Test func practiceCodesPastThePlausibleNumberOfCellsRefuseTheRunAndStoreNothing() throws {
-        let dir = try ScratchDirectory()
-        var options = IngestOptions(files: [try Self.manyPractices(dir)], workers: 2)
-        options.practiceCellLimit = 100
-        try Self.expectRefused(options, .implausibleExtract("more than 100 trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)"), in: dir)
-    }
-
-    @Test func oneTrustAndTypeNamingMorePracticesThanEnglandHasRefusesTheRunAndStoresNothing() throws {
-        let dir = try ScratchDirectory()
-        var options = IngestOptions(files: [try Self.manyPractices(dir)], workers: 2)
-        options.practicesPerTrustTypeLimit = 100
-        try Self.expectRefused(options, .implausibleExtract("RJ1 clinic_letter: more than 100 different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)"), in: dir)
-        options.practicesPerTrustTypeLimit = 300
-        let allowed = try IngestPipeline(options: options).run()
-        #expect(try allowed.assembler.allBreakdownCells().filter { $0.breakdown == .practice }.count == 350)
+        // Under the limit, nothing is left out: each practice's one letter is '(other)' of its whole.
+        let whole = dir.path("whole.sqlite")
+        #expect(try Binary.run(["ingest", try Self.manyPractices(dir), "--db", whole]).stderr.contains("warning") == false)
+        try SummaryStore(readingOnly: whole).read { (db: Database) throws -> Void in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM breakdown_omissions") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice WHERE trust_code = '(all)'") == 350)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice WHERE trust_code = '(other)'") == 350)
+        }
     }
 
     @Test func theWholeRowReaderCutsOnlyAtRowEndsWhateverTheBufferSize() throws {

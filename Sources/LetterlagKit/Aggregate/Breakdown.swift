@@ -1,10 +1,10 @@
 /// The ways letters are broken down besides trust × letter type (docs/product.md, "Breakdowns"):
 /// the one place a breakdown is described, from the row's `LetterDimensions` to its table.
 ///
-/// A breakdown's cell is named by a group key that sorts as its table's primary key:
-/// - specialty and channel: trust × type (19 bits) at 63–44, month index at 43–12 (0 for the
-///   whole run, since no month index is below 12), the value at 11–0;
-/// - practice, over the whole run only: practice number at 63–19, trust × type at 18–0.
+/// A specialty or channel cell is named, while it is assembled, by a group key that sorts as its
+/// table's primary key: trust × type (19 bits) at 63–44, month index at 43–12 (0 for the whole
+/// run, since no month index is below 12), the value at 11–0. The practice view is made by
+/// practice instead, over the whole run only (`PracticeAssembler`).
 public enum Breakdown: String, CaseIterable, Sendable {
     case specialty, channel, practice
 
@@ -33,7 +33,7 @@ public enum Breakdown: String, CaseIterable, Sendable {
     /// Whether its cells are kept per event month as well as over the whole run.
     public var byMonth: Bool { self != .practice }
 
-    /// The breakdowns that share the spill partitioned by trust × type.
+    /// The breakdowns kept by month, folded with their trust × type's weeks.
     static let monthly: [Breakdown] = [.specialty, .channel]
 
     /// A letter's value under this breakdown, from its `LetterDimensions`.
@@ -46,11 +46,11 @@ public enum Breakdown: String, CaseIterable, Sendable {
         }
     }
 
-    /// The group key of a letter of trust × type `pair`, with `dimensions`, in event month `month`.
+    /// The group key of a letter of trust × type `pair`, with `dimensions`, in event month `month`,
+    /// for a breakdown kept by month.
     @inline(__always)
     func group(pair: Int, dimensions: UInt64, month: Int) -> UInt64 {
-        if byMonth { return UInt64(pair) << 44 | UInt64(month) << 12 | UInt64(value(dimensions)) }
-        return UInt64(value(dimensions)) << 19 | UInt64(pair)
+        UInt64(pair) << 44 | UInt64(month) << 12 | UInt64(value(dimensions))
     }
 
     /// The key of the whole-run cell that a monthly cell's key belongs to.
@@ -58,14 +58,10 @@ public enum Breakdown: String, CaseIterable, Sendable {
     static func wholeRun(ofGroup g: UInt64) -> UInt64 { g & ~(UInt64(0xFFFF_FFFF) << 12) }
 
     /// A group key's trust × type, value and month index (nil for a whole-run cell).
-    func parts(ofGroup g: UInt64) -> (pair: TrustTypePair, value: Int, month: Int?) {
-        if byMonth {
-            let pair = Int(g >> 44)
-            let month = Int((g >> 12) & 0xFFFF_FFFF)
-            return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), month == 0 ? nil : month)
-        }
-        let pair = Int(g & 0x7_FFFF)
-        return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g >> 19), nil)
+    static func parts(ofGroup g: UInt64) -> (pair: TrustTypePair, value: Int, month: Int?) {
+        let pair = Int(g >> 44)
+        let month = Int((g >> 12) & 0xFFFF_FFFF)
+        return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), month == 0 ? nil : month)
     }
 
     /// The text a value is stored and shown as: a code checked on the row path, or a channel's name.

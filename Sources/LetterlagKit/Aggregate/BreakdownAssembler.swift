@@ -19,19 +19,9 @@ public struct BreakdownCell: Sendable {
 /// `LetterFold` reads each group's letters in order; a whole run's cell is handed its months'
 /// letters as their cells are drained.
 ///
-/// Cost: three folds of every letter, and 20 bytes a letter of the trust × type beside the
+/// Cost: two folds of every letter, and 20 bytes a letter of the trust × type beside the
 /// letters the caller gathers.
 struct BreakdownAssembler {
-    /// Trust × letter type × practice cells a run may hold. England's 6,300 practices each take
-    /// letters from a handful of trusts, some 100,000 to 300,000 cells (265,521 in a generated
-    /// national extract); past this the practice codes are
-    /// not plausible (a broken export), and storing a row for each would swamp the database.
-    public static let practiceCellLimit = 2_000_000
-    /// Distinct practices one trust × letter type's letters may name: England has about 6,300
-    /// practices, and more, held at once by a thread grouping them, would grow without bound on
-    /// a broken export of nearly all-different codes.
-    public static let practicesPerTrustTypeLimit = 20_000
-
     /// Words a gathered letter takes: its `CellRecord`, its `StageRecord`, and its
     /// `LetterDimensions` with the event's month (`LetterDimensions.withMonth`): a counted record
     /// as the partition's sorted copy holds it.
@@ -43,8 +33,6 @@ struct BreakdownAssembler {
     /// by a record's cell within the partition (`CellRecord.localCell`).
     struct Letters {
         let pair: TrustTypePair
-        /// The trust × type as an error names it: `RXH clinic_letter`.
-        let name: String
         let letters: UnsafeBufferPointer<UInt64>
         let keys: [CellKey]
         var count: Int { letters.count / BreakdownAssembler.words }
@@ -60,33 +48,23 @@ struct BreakdownAssembler {
     private let wholeRun = LetterFold(longDelaysExact: false, workingDays: false)
     private let asOf: Int64
     private let limits: ContractLimits
-    private let practiceLimit: Int
 
-    init(asOf: Int64, limits: ContractLimits, practiceLimit: Int = BreakdownAssembler.practicesPerTrustTypeLimit) {
+    init(asOf: Int64, limits: ContractLimits) {
         self.asOf = asOf
         self.limits = limits
-        self.practiceLimit = practiceLimit
     }
 
-    /// Calls `body` with each breakdown cell of the letters: for each breakdown in
-    /// `Breakdown.allCases` order, its cells in group-key order, except that one kept by month
-    /// gives each value's months in order and then that value's whole-run cell.
-    /// `countPractices` gets the number of practice cells before they are folded, and may refuse.
+    /// Calls `body` with each breakdown cell of the letters kept by month (`Breakdown.monthly`,
+    /// in order): each value's months in order, then that value's whole-run cell. The practice
+    /// view is folded by practice instead (`PracticeSpill`, `PracticeAssembler`).
     ///
     /// A whole-run cell's fold is handed each month's letters as that month's cell is drained
     /// (`LetterFold.summary(handingOnTo:)`), so it is exactly the fold of all its letters
     /// without visiting them again.
-    mutating func cells(_ letters: Letters, countPractices: (Int) throws -> Void, _ body: (Breakdown, UInt64, CellSummary) -> Void) throws {
-        for b in Breakdown.allCases {
-            guard group(b, letters, limit: b == .practice ? practiceLimit : .max) else {
-                throw LetterlagError.implausibleExtract("\(letters.name): more than \(practiceLimit) different practice codes in one trust's letters of one type (England has about 6,300 practices); the extract's practice codes are not plausible (a broken export?)")
-            }
-            if b == .practice { try countPractices(table.count) }
+    mutating func cells(_ letters: Letters, _ body: (Breakdown, UInt64, CellSummary) -> Void) {
+        for b in Breakdown.monthly {
+            group(b, letters)
             let keys = table.keys
-            guard b.byMonth else {
-                for g in (0..<keys.count).sorted(by: { keys[$0] < keys[$1] }) { body(b, keys[g], summary(ofGroup: g, letters)) }
-                continue
-            }
             let byValue = (0..<keys.count).sorted {
                 (Breakdown.wholeRun(ofGroup: keys[$0]), keys[$0]) < (Breakdown.wholeRun(ofGroup: keys[$1]), keys[$1])
             }
@@ -106,24 +84,20 @@ struct BreakdownAssembler {
         if byGroup.capacity > words { byGroup = [] }
     }
 
-    /// Numbers the letters' groups under `b` and copies their fold words into group order
-    /// (`byGroup`, `starts`); false, unfinished, as soon as there are more than `limit` groups.
-    private mutating func group(_ b: Breakdown, _ letters: Letters, limit: Int) -> Bool {
+    /// Numbers the letters' groups under `b` and copies their fold words into group order (`byGroup`, `starts`).
+    private mutating func group(_ b: Breakdown, _ letters: Letters) {
         let words = Self.words, foldWords = Self.foldWords
         let n = letters.count
         let pair = letters.pair.raw
         table.reset()
         groupOf.removeAll(keepingCapacity: true)
         groupOf.append(contentsOf: repeatElement(0, count: n))
-        let complete = groupOf.withUnsafeMutableBufferPointer { groupOf in
+        groupOf.withUnsafeMutableBufferPointer { groupOf in
             for k in 0..<n {
                 let dimensions = letters.letters[k * words + 2]
                 groupOf[k] = table.index(of: b.group(pair: pair, dimensions: dimensions, month: LetterDimensions.month(dimensions)))
-                if table.count > limit { return false }
             }
-            return true
         }
-        guard complete else { return false }
         let groups = table.count
         starts.removeAll(keepingCapacity: true)
         starts.append(contentsOf: repeatElement(0, count: groups + 1))
@@ -146,7 +120,6 @@ struct BreakdownAssembler {
                 }
             }
         }
-        return true
     }
 
     /// The figures of group `g`'s letters, which are also handed on to `parent` when given.

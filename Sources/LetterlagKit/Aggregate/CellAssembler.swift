@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns a finished pass (each worker's delay extremes and spilled records) into cell summaries,
 /// one spill partition at a time, so only a partition's records are ever in memory per thread.
@@ -23,9 +24,14 @@ public final class CellAssembler: @unchecked Sendable {
     let partitions: Int
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
-    /// Practice cells past which the run is refused, in all and in one trust × letter type.
-    let practiceCellLimit: Int
+    /// Practices past which one trust × letter type is left out of the practice view (`PracticeSpill`).
     let practicesPerTrustTypeLimit: Int
+    /// The practice view's partitions, cut from the workers' samples of practice codes.
+    let practiceRanges: PracticeRanges
+    /// Letters a practice partition places in memory at once (`PracticeAssembler.chunkLetters`).
+    var practiceChunkLetters = PracticeAssembler.defaultChunkLetters
+    /// Trust × letter types the last assembly left out of the practice view.
+    private let lastOmissions = Mutex<[PracticeSpill.Omission]>([])
     /// Breakdown rows and weekly rows a batch holds at most, so that a partition of many
     /// practices or weeks is handed to the store in pieces. Each array stays under glibc's
     /// 128 KiB mmap threshold (`IngestPipeline.returnFreedMemoryPromptly`): at 512 breakdown
@@ -36,11 +42,10 @@ public final class CellAssembler: @unchecked Sendable {
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
     init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
-         practiceCellLimit: Int = BreakdownAssembler.practiceCellLimit,
-         practicesPerTrustTypeLimit: Int = BreakdownAssembler.practicesPerTrustTypeLimit) {
+         practicesPerTrustTypeLimit: Int = CellAssembler.practicesPerTrustTypeLimit) {
         precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
-        self.practiceCellLimit = practiceCellLimit
         self.practicesPerTrustTypeLimit = practicesPerTrustTypeLimit
+        practiceRanges = PracticeRanges(samples: tallies.map { ($0.practices.values, $0.practices.every) })
         self.registry = registry
         var long: [Int: [WorkerTally.LongDelay]] = [:]
         for tally in tallies {
@@ -60,6 +65,18 @@ public final class CellAssembler: @unchecked Sendable {
     /// is seldom waited for (a handful of the 256 partitions).
     private let largePartition = NSLock()
     static let largePartitionRecords = 1 << 17
+
+    /// Distinct practices one trust × letter type's letters may name before it is left out of the
+    /// practice view: England has about 6,300 practices, so more is a broken export.
+    public static let practicesPerTrustTypeLimit = 20_000
+
+    /// The trust × letter types that the last `forEachBatch` left out of the practice view, with
+    /// the practices each had named by then, in trust × type order.
+    public var practiceOmissions: [PracticeOmission] {
+        lastOmissions.withLock { $0 }.map {
+            PracticeOmission(trust: registry.trustName($0.pair.trust), type: LetterType(rawValue: $0.pair.type)!, practices: $0.practices)
+        }
+    }
 
     /// How many cells the run has.
     public var cellCount: Int { registry.count }
@@ -98,27 +115,43 @@ public final class CellAssembler: @unchecked Sendable {
     /// Calls `body` on the calling thread with each partition's weekly cells, whole-run figures
     /// and breakdown cells, turned into rows by `cell`, `total` and `breakdown` on the
     /// assembling threads; at most `workers + 1` batches wait at once, each of at most
-    /// `weeklyRowsPerBatch` weekly and `breakdownRowsPerBatch` breakdown rows. Refuses a run
-    /// with more practice cells than `practiceCellLimit`, or a trust × letter type with more
-    /// than `practicesPerTrustTypeLimit` practices. With `discardingSpills`, the spill files are
-    /// closed as soon as the last partition is assembled, while `body` still works; the cells
-    /// cannot be read again.
+    /// `weeklyRowsPerBatch` weekly and `breakdownRowsPerBatch` breakdown rows. The trust ×
+    /// letter type partitions come first, then the practice view's (`PracticeAssembler`), in
+    /// its table's key order. With `discardingSpills`, each spill file is closed as soon as it
+    /// has been read for the last time, while `body` still works; the cells cannot be read again.
     public func forEachBatch<CellRow: Sendable, TotalRow: Sendable, BreakdownRow: Sendable>(
         discardingSpills: Bool = false,
         cell: @escaping @Sendable (CellID, CellSummary) -> CellRow,
         total: @escaping @Sendable (TrustType, CellSummary) -> TotalRow,
         breakdown: @escaping @Sendable (BreakdownCell) -> BreakdownRow,
         _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
-        let practices = PracticeCount(limit: practiceCellLimit)
+        let practices = PracticeSpill(ranges: practiceRanges, practicesPerTrustTypeLimit: practicesPerTrustTypeLimit)
         try PartitionPipeline.run(count: partitions, workers: workers,
             makeState: {
-                Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits, practiceLimit: self.practicesPerTrustTypeLimit))
+                Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits), practices: try practices.writer())
             },
             produce: { p, scratch, emit in
-                try self.assemble(partition: p, scratch: &scratch, practices: practices, cell: cell, total: total,
-                                  breakdown: breakdown, emit: emit)
+                try self.assemble(partition: p, scratch: &scratch, cell: cell, total: total, breakdown: breakdown, emit: emit)
             },
             finished: { if discardingSpills { (self.spills + self.dropped).forEach { $0.discard() } } },
+            consume: body)
+        let files = practices.files, flowFiles = practices.flowFiles
+        for file in files + flowFiles { try file.finish() }
+        let omitted = practices.omitted
+        lastOmissions.withLock { $0 = practices.omissions }
+        try PartitionPipeline.run(count: practiceRanges.count, workers: workers,
+            makeState: { PracticeAssembler(asOf: self.asOf, limits: self.limits, chunkLetters: self.practiceChunkLetters) },
+            produce: { p, assembler, emit in
+                var batch = Batch<CellRow, TotalRow, BreakdownRow>()
+                try assembler.cells(partition: p, files: files, flowFiles: flowFiles, omitted: omitted,
+                                    trustName: self.registry.trustName) { cell in
+                    batch.append(breakdown: breakdown(cell))
+                    batch.handOnIfFull(emit)
+                }
+                assembler.shrink(keeping: Scratch.keptWords)
+                if !batch.isEmpty { emit(batch) }
+            },
+            finished: { if discardingSpills { (files + flowFiles).forEach { $0.discard() } } },
             consume: body)
     }
 
@@ -138,22 +171,6 @@ public final class CellAssembler: @unchecked Sendable {
         return all
     }
 
-    /// The run's practice cells so far, across the assembling threads.
-    final class PracticeCount: @unchecked Sendable {
-        let lock = NSLock()
-        let limit: Int
-        var cells = 0
-
-        init(limit: Int) { self.limit = limit }
-
-        func add(_ n: Int) throws {
-            let total = lock.withLock { cells += n; return cells }
-            if total > limit {
-                throw LetterlagError.implausibleExtract("more than \(limit) trust × letter type × practice cells; the extract's practice codes are not plausible (a broken export?)")
-            }
-        }
-    }
-
     /// One assembling thread's arrays, kept from partition to partition: allocated afresh they
     /// would be mapped, zeroed and unmapped each time, which measured about 0.1 s at 10M rows.
     /// Those a partition of a large trust × type grew past `keptWords` are let go after it
@@ -170,6 +187,8 @@ public final class CellAssembler: @unchecked Sendable {
         /// week is drained (`LetterFold.summary(handingOnTo:)`).
         let wholeRun = LetterFold(longDelaysExact: true)
         var breakdowns: BreakdownAssembler
+        /// This thread's share of the practice view's spill.
+        var practices: PracticeSpill.Writer
 
         /// Words of an array kept for the next partition: 2 MiB, a national partition's records.
         static let keptWords = 1 << 18
@@ -210,7 +229,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// gathering them by index instead stalled on a cache miss per record, which measured most
     /// of the assembly's own time.
     func assemble<CellRow, TotalRow, BreakdownRow>(
-        partition p: Int, scratch: inout Scratch, practices: PracticeCount,
+        partition p: Int, scratch: inout Scratch,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
         breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
         let keys = registry.keys(inPartition: p)
@@ -281,7 +300,7 @@ public final class CellAssembler: @unchecked Sendable {
             var end = first + 1
             while end < localCount && keys[byKey[end]].pair == pair { end += 1 }
             try assemble(pair: pair, ranks: first..<end, byKey: byKey, keys: keys, starts: starts, firstRecord: firstRecord,
-                         partitionBits: bits, partition: p, scratch: &scratch, practices: practices, batch: &batch,
+                         partitionBits: bits, partition: p, scratch: &scratch, batch: &batch,
                          cell: makeCell, total: makeTotal, breakdown: makeBreakdown, emit: emit)
             first = end
         }
@@ -299,7 +318,7 @@ public final class CellAssembler: @unchecked Sendable {
     /// folded and handed on to its whole-run figures, and its counted letters broken down.
     private func assemble<CellRow, TotalRow, BreakdownRow>(
         pair: TrustTypePair, ranks: Range<Int>, byKey: [Int], keys: [CellKey], starts: [Int], firstRecord: [Int],
-        partitionBits bits: Int, partition p: Int, scratch: inout Scratch, practices: PracticeCount,
+        partitionBits bits: Int, partition p: Int, scratch: inout Scratch,
         batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
         breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
@@ -335,13 +354,14 @@ public final class CellAssembler: @unchecked Sendable {
             batch.totals.append(makeTotal(TrustType(trust: trust, type: type),
                                           scratch.wholeRun.summary(type: pair.type, asOf: asOf, limits: limits)))
             let gathered = UnsafeBufferPointer(rebasing: sorted[starts[ranks.lowerBound] * words..<starts[ranks.upperBound] * words])
-            let letters = BreakdownAssembler.Letters(pair: pair, name: "\(trust) \(type.name)", letters: gathered, keys: keys)
-            try scratch.breakdowns.cells(letters, countPractices: practices.add) { b, group, summary in
-                let (_, value, month) = b.parts(ofGroup: group)
+            let letters = BreakdownAssembler.Letters(pair: pair, letters: gathered, keys: keys)
+            scratch.breakdowns.cells(letters) { b, group, summary in
+                let (_, value, month) = Breakdown.parts(ofGroup: group)
                 batch.append(breakdown: makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
                                                                     month: month, summary: summary)))
                 batch.handOnIfFull(emit)
             }
+            scratch.practices.write(letters, asOf: asOf)
         }
     }
 }

@@ -50,6 +50,18 @@ struct GroupTable {
         }
     }
 
+    /// The group number of a key already numbered, without numbering anything: for a second
+    /// pass over keys the first pass numbered.
+    @inline(__always)
+    func number(of key: UInt64) -> UInt32 {
+        var i = Self.slot(key) & mask
+        while slots[i] != key {
+            precondition(slots[i] != Self.empty, "the key was numbered")
+            i = (i + 1) & mask
+        }
+        return numbers[i]
+    }
+
     @inline(__always)
     private static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) }
 

@@ -63,6 +63,8 @@ public struct WorkerTally: RowSink {
     private var otherTrusts: [Int: Int] = [:]
     /// By cell number, delays too long for a record to hold exactly (`CellRecord.longDelay`).
     var longDelays: [Int: [LongDelay]] = [:]
+    /// Practice numbers of some of the rows, to cut the practice view's spill by (`PracticeRanges`).
+    var practices = PracticeSample()
     let calendar = WorkingCalendar.shared
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
@@ -228,6 +230,7 @@ public struct WorkerTally: RowSink {
                                      delivery: delivered ? row.arrival.utc - row.sent.utc : nil, limit: limit)
         }
         let dimensions = LetterDimensions.make(specialty: row.specialty, channel: row.channel, practice: row.practice, eventDay: eventDay)
+        practices.note(row.practice)
         if row.arrival.status == .ok {
             latestHere = max(latestHere, row.arrival.utc)
             let delay = row.arrival.utc - row.event.utc

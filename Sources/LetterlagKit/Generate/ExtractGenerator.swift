@@ -16,6 +16,9 @@ public struct ExtractGenerator: Sendable {
         public var days: Int = 365
         /// Sends and receipts after this UTC instant are blank; default: midnight after the last event day.
         public var asOf: Int64?
+        /// The share of letters, in percent, that go to a practice anywhere in England rather
+        /// than one near their trust: A&E visits away from home and specialist trusts.
+        public var anywherePercent: Double = ExtractGenerator.defaultAnywherePercent
         public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
         public var gzipLevel: Int32 = 6
 
@@ -25,6 +28,10 @@ public struct ExtractGenerator: Sendable {
             asOf ?? LondonClock.shared.utc(fromLocal: Int64(startDay + days) * 86_400, year: CivilDate.civil(days: startDay + days).year)
         }
     }
+
+    /// A tenth of a practice's letters from trusts anywhere, the national mix the practice view
+    /// is sized for (docs/product.md, "Breakdowns"; docs/schema.md gives the sizes it makes).
+    public static let defaultAnywherePercent = 10.0
 
     public static let header = "letter_id,trust_code,site_code,practice_code,specialty_code,letter_type,event_at,sent_at,received_at,channel\n"
     static let blockRows = 50_000
@@ -115,6 +122,7 @@ public struct ExtractGenerator: Sendable {
         out.reserveCapacity(count * 120)
         let clock = LondonClock.shared
         let asOf = options.effectiveAsOf
+        let anywhereCut = Self.anywhereCut(percent: options.anywherePercent)
         for r in 0..<count {
             let u = rng.unit()
             var lo = 0, hi = trustWeights.count - 1
@@ -166,7 +174,7 @@ public struct ExtractGenerator: Sendable {
                 Self.appendNumber(&out, 1 + Int(rng.next() % UInt64(trust.sites)), width: 2)
             }
             out.append(0x2C)
-            let practice = Self.practice(draw: rng.next(), trust: lo, trusts: profiles.count)
+            let practice = Self.practice(draw: rng.next(), trust: lo, trusts: profiles.count, anywhere: anywhereCut)
             out.append(UInt8(ascii: "A") + UInt8(practice % 25))
             Self.appendNumber(&out, 81_000 + practice, width: 5)
             out.append(0x2C)
@@ -189,15 +197,20 @@ public struct ExtractGenerator: Sendable {
     /// England's practices (docs/product.md, "Scale"), each the home of trust `p mod trusts`.
     static let practices = 6_300
 
-    /// The receiving practice from one random draw: 85% of a trust's letters go to its own
-    /// practices, 13% to those of the two trusts beside it, 2% anywhere, so that each practice
-    /// gets most of its letters from its local trust, as in England.
-    static func practice(draw: UInt64, trust: Int, trusts: Int) -> Int {
-        let share = draw >> 54, pick = Int(draw & 0xFFFF_FFFF)
+    /// The 10-bit share draw from which a letter goes anywhere: `percent` of the 1,024 values.
+    static func anywhereCut(percent: Double) -> Int { 1_024 - Int((min(max(percent, 0), 100) * 10.24).rounded()) }
+
+    /// The receiving practice from one random draw: a letter whose 10-bit share is `anywhere`
+    /// or more goes to any of England's practices; of the rest, 87% go to the trust's own
+    /// practices and 13% to those of the two trusts beside it. So each practice takes most of
+    /// its letters from its local trust, some from its neighbours, and a long tail from trusts
+    /// anywhere, of one or two letters each, as in England.
+    static func practice(draw: UInt64, trust: Int, trusts: Int, anywhere: Int) -> Int {
+        let share = Int(draw >> 54), pick = Int(draw & 0xFFFF_FFFF)
         guard trusts > 1, trusts < practices else { return pick % practices }
         var home = trust
-        if share >= 1_003 { return pick % practices }
-        if share >= 870 { home = (trust + (share & 1 == 0 ? 1 : trusts - 1)) % trusts }
+        if share >= anywhere { return pick % practices }
+        if share >= anywhere * 87 / 100 { home = (trust + (share & 1 == 0 ? 1 : trusts - 1)) % trusts }
         let own = (practices - home + trusts - 1) / trusts
         return home + trusts * (pick % own)
     }

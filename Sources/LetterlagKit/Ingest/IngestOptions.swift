@@ -16,12 +16,6 @@ public struct IngestOptions: Sendable {
     /// Called from the reading thread at most every `progressInterval` seconds; nil for none.
     public var progress: (@Sendable (IngestProgress) -> Void)?
     public var progressInterval: Double = 0.25
-    /// Trust × letter type × practice cells a run may hold before it is refused as implausible
-    /// (`BreakdownAssembler.practiceCellLimit` unless a test lowers it).
-    public var practiceCellLimit = BreakdownAssembler.practiceCellLimit
-    /// Distinct practices one trust × letter type may name before the run is refused
-    /// (`BreakdownAssembler.practicesPerTrustTypeLimit` unless a test lowers it).
-    public var practicesPerTrustTypeLimit = BreakdownAssembler.practicesPerTrustTypeLimit
 
     /// Spill partitions for cell records: 256, or 512 above an estimated 40 million rows (gzip
     /// counted as 4 bytes of CSV per byte, 100 bytes a row), so a partition read back (a few

@@ -243,8 +243,7 @@ public struct IngestPipeline {
         try checkRejectThreshold(rejects, files: files, lineOf: lineOf)
         let asOf = options.asOf ?? Self.defaultAsOf(shared.tallies)
         let cells = CellAssembler(registry: shared.registry, tallies: shared.tallies, dropped: resolved.dropped, asOf: asOf,
-                                  limits: options.limits, workers: options.workers, practiceCellLimit: options.practiceCellLimit,
-                                  practicesPerTrustTypeLimit: options.practicesPerTrustTypeLimit)
+                                  limits: options.limits, workers: options.workers)
         var examples: [IngestResult.RejectExample] = []
         var rejectCounts: [RejectReason: Int] = [:]
         let examplesByReason = rejects.examples

@@ -9,6 +9,11 @@ public struct NightlyIngest {
         /// Seconds from start to the stored run's commit: reading, assembling, writing and committing.
         public var elapsed: Double
 
+        /// One line per trust × letter type left out of the practice view, for standard error.
+        public var warnings: [String] {
+            result.assembler.practiceOmissions.map { $0.warning(run: runID, limit: result.assembler.practicesPerTrustTypeLimit) }
+        }
+
         public var rowsPerSecond: Double { elapsed > 0 ? Double(result.rowsRead) / elapsed : 0 }
 
         /// The short summary `ingest` prints.
@@ -76,6 +81,9 @@ public struct NightlyIngest {
         var phases = result.phases.map { "\($0.name) \(String(format: "%.3f s (peak %.0f MiB)", $0.seconds, $0.peakMiB))" }
         phases.append("store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
+        for o in result.assembler.practiceOmissions {
+            logger.debug("left out of the practice view", metadata: ["trust": "\(o.trust)", "type": "\(o.type.name)", "practices": "\(o.practices)"])
+        }
         if !earlier.isEmpty {
             logger.notice("replaced earlier runs holding the same content", metadata: ["runs": "\(Set(earlier.values).sorted().map(String.init).joined(separator: ","))"])
         }

@@ -1,7 +1,8 @@
 /// Writes `report --by specialty|channel|practice` and `report --practice`: one row per trust ×
 /// letter type × value over the run, with the report's columns, stages included.
 ///
-/// Rows stream from the store's whole-run breakdown tables, in trust, letter type and value order.
+/// Rows stream from the store's whole-run breakdown tables in their key order: trust, letter
+/// type and value, or for practices practice, letter type and trust (docs/schema.md, "Breakdowns").
 public struct BreakdownRenderer {
     public let breakdown: Breakdown
     public let formatter: FigureFormatter
@@ -95,13 +96,13 @@ public struct BreakdownRenderer {
         }
     }
 
-    /// Writes a run's breakdown, or with `practice` that practice's rows from every trust.
+    /// Writes a run's breakdown in its table's key order, or with `practice` that practice's rows:
+    /// per letter type, `(all)`, `(other)` and each trust that sent it at least 8 letters.
     public static func write(_ store: SummaryStore, run: SummaryStore.Run, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
                              format: OutputFormat, to sink: OutputSink) throws {
         var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink, title: run.title)
         try renderer.begin()
-        try store.forEachBreakdown(breakdown, run: run.id, practice: practice,
-                                   orderedBy: ["trust_code", "letter_type", breakdown.column]) { r in
+        try store.forEachBreakdown(breakdown, run: run.id, practice: practice) { r in
             try renderer.write(value: r.value, r.figures, delayTo: run.delayTo)
         }
         try renderer.end()
@@ -119,7 +120,7 @@ public struct BreakdownRenderer {
                                          title: "Practice \(practice), one point per stored run; delay is \(measures.joined(separator: ", or in some runs "))",
                                          leading: runColumns, marksComplete: true)
         try renderer.begin()
-        try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["trust_code", "letter_type", "run_id"]) { r in
+        try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["letter_type", "trust_code", "run_id"]) { r in
             guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
             try renderer.write(value: r.value, r.figures, delayTo: runs[r.runID]?.delayTo ?? "",
                                leading: [.integer(Int(r.runID)), .text(runs[r.runID]?.asOf ?? "")])

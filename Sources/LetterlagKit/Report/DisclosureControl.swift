@@ -5,7 +5,7 @@
 /// denominator; a median or other statistic based on 1 to 7 letters is not shown.
 public enum DisclosureControl {
     /// Whether a count from 1 to 7, which is never shown, nor anything resting on it.
-    public static func isSuppressed(_ n: Int) -> Bool { n >= 1 && n <= 7 }
+    public static func isSuppressed(_ n: Int) -> Bool { n >= 1 && n <= DisclosureThreshold.largestSuppressed }
 
     /// A published count: nil when suppressed, else the count rounded to the nearest 5 (0 stays 0).
     public static func published(_ n: Int) -> Int? { isSuppressed(n) ? nil : rounded(n) }
@@ -18,7 +18,7 @@ public enum DisclosureControl {
 
     /// A percentage from rounded counts, or nil when either count is suppressed or the base is empty.
     public static func percent(_ part: Int, of whole: Int) -> Double? {
-        guard whole > 7, !isSuppressed(part) else { return nil }
+        guard whole > DisclosureThreshold.largestSuppressed, !isSuppressed(part) else { return nil }
         return Double(rounded(part)) * 100 / Double(rounded(whole))
     }
 

@@ -102,6 +102,11 @@ extension SummaryStore {
                         try inserts[r.table].step(db)
                     }
                 }
+                for o in result.assembler.practiceOmissions {
+                    try db.execute(sql: "INSERT INTO breakdown_omissions VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [run, Breakdown.practice.rawValue, o.trust, o.type.name, o.practices,
+                                               PracticeOmission.reason(limit: result.assembler.practicesPerTrustTypeLimit)])
+                }
                 let finished = Date()
                 try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ? WHERE id = ?",
                                arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), run])
@@ -169,7 +174,7 @@ extension SummaryStore {
     struct BreakdownRow: Sendable {
         /// Its table's place in `Breakdown.tables`, the order the run's inserts are made in.
         var table: Int
-        /// The key columns after `run_id`, in `SummarySchema.breakdownKeyColumns` order.
+        /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
         var key: [String]
         var row: SummaryRow
 
@@ -177,9 +182,9 @@ extension SummaryStore {
         private enum KeyPart { case trust, type, month, value }
 
         /// Per table of `Breakdown.tables`, what its key columns after `run_id` hold: read once
-        /// from `SummarySchema.breakdownKeyColumns`, not for each of a run's 400,000 rows.
+        /// from `SummarySchema.breakdownKey`, not for each of a run's 400,000 rows.
         private static let keyParts: [[KeyPart]] = Breakdown.tables.map { b, byMonth in
-            SummarySchema.breakdownKeyColumns(b, byMonth: byMonth).dropFirst().map { column in
+            SummarySchema.breakdownKey(b, byMonth: byMonth).dropFirst().map { column in
                 switch column {
                 case "trust_code": .trust
                 case "letter_type": .type

@@ -6,7 +6,7 @@ import GRDB
 /// New figures arrive as added columns and views; nothing existing is renamed or moved.
 enum SummarySchema {
     /// The last migration: a database without it must be migrated before it is read.
-    static let latest = "v9: practices keyed by trust"
+    static let latest = "v10: the practice view"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -280,6 +280,58 @@ enum SummarySchema {
                 ALTER TABLE by_practice_v9 RENAME TO by_practice;
                 """)
         }
+        m.registerMigration("v10: the practice view") { db in
+            // Practice rows become practice × letter type × trust, with '(all)' and '(other)'
+            // (docs/product.md, "Breakdowns"), keyed practice first since they are now made in
+            // practice order. Runs stored before keep their trust × practice rows, which cannot
+            // be turned into the new ones, in by_practice_v9.
+            try db.execute(sql: """
+                ALTER TABLE by_practice RENAME TO by_practice_v9;
+                CREATE TABLE by_practice (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    practice_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, practice_code, letter_type, trust_code)
+                ) WITHOUT ROWID;
+                CREATE TABLE breakdown_omissions (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    breakdown TEXT NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    distinct_values INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    PRIMARY KEY (run_id, breakdown, trust_code, letter_type)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 
@@ -322,22 +374,19 @@ enum SummarySchema {
                                                  "delivery_p50_hours REAL", "delivery_p90_hours REAL", "oldest_in_transit_hours REAL"]
 
     /// A breakdown table's primary key, which its rows are written and read in: the trust,
-    /// letter type, the month when kept by month, then the value.
+    /// letter type, the month when kept by month, then the value; the practice view's leads with
+    /// the practice, then the letter type and the trust (or `(all)`, `(other)`).
     static func breakdownKey(_ b: Breakdown, byMonth: Bool) -> [String] {
-        ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
+        if b == .practice { return ["run_id", b.column, "letter_type", "trust_code"] }
+        return ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
-    /// A breakdown table's columns in table order, as a run's insert binds them: its key columns
-    /// (the practice table's led by the practice, as v8 made it), then the figures of `summary`
+    /// A breakdown table's columns in table order, as a run's insert binds them: its key columns,
+    /// then the figures of `summary`
     /// without histograms, which at hundreds of thousands of cells a run would multiply the
     /// database several times over (docs/schema.md, "Breakdowns").
     static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
-        breakdownKeyColumns(b, byMonth: byMonth) + figureColumns + ["km_p50_hours", "complete"] + stageColumns
-    }
-
-    /// A breakdown table's key columns in table order, as its rows bind them.
-    static func breakdownKeyColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
-        b == .practice ? ["run_id", b.column, "trust_code", "letter_type"] : breakdownKey(b, byMonth: byMonth)
+        breakdownKey(b, byMonth: byMonth) + figureColumns + ["km_p50_hours", "complete"] + stageColumns
     }
 
     /// The counts then hours that `weekly`, `summary` and the breakdowns share, in table order:

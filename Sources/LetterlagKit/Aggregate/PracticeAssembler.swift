@@ -1,0 +1,227 @@
+/// Folds one practice partition of `PracticeSpill` into the practice view (docs/product.md,
+/// "Breakdowns"): per practice × letter type, its whole over every trust (`allTrusts`), a row
+/// for each trust that sent it at least `DisclosureThreshold.smallestShown` letters, and every
+/// other letter together (`otherTrusts`). The trust rows and `(other)` add up to `(all)` in
+/// every count, and each row's percentiles are its own letters'.
+///
+/// A partition's flows (trust × practice × type) are numbered and sized from the counts its
+/// writers left (`PracticeSpill`), then its letters are read and placed in flow order. Flows
+/// are placed at most `chunkLetters` at a time, so memory is bounded by that, not by the busiest
+/// practice: 16 bytes a letter placed, and a few bytes a flow; a partition of more letters is
+/// read once per chunk, and a flow larger than a chunk is folded as it is read.
+struct PracticeAssembler {
+    /// The `trust_code` of a practice × type's row over every trust.
+    static let allTrusts = "(all)"
+    /// The `trust_code` of a practice × type's letters from trusts that sent it fewer than
+    /// `DisclosureThreshold.smallestShown` of them.
+    static let otherTrusts = "(other)"
+    /// Letters placed in memory at once: 4 MiB.
+    static let defaultChunkLetters = 1 << 18
+
+    /// A letter type's place in its name's sort order, the order the table's key keeps.
+    private static let typeRank: [Int] = {
+        let byName = LetterType.allCases.sorted { $0.name < $1.name }
+        return LetterType.allCases.map { t in byName.firstIndex(of: t)! }
+    }()
+    private static let typeOfRank: [Int] = LetterType.allCases.sorted { $0.name < $1.name }.map(\.rawValue)
+    private static let trustBits: UInt64 = 17
+
+    private let asOf: Int64
+    private let limits: ContractLimits
+    private let chunkLetters: Int
+    private var flows = GroupTable()
+    private var counts: [Int] = []
+    private var byFlow: [UInt64] = []
+    private let named = LetterFold(longDelaysExact: false, workingDays: false)
+    private let other = LetterFold(longDelaysExact: false, workingDays: false)
+    private let whole = LetterFold(longDelaysExact: false, workingDays: false)
+
+    init(asOf: Int64, limits: ContractLimits, chunkLetters: Int = PracticeAssembler.defaultChunkLetters) {
+        precondition(CellRegistry.fastTrustCodes + CellRegistry.otherTrustLimit <= 1 << Self.trustBits,
+                     "a trust index fits the flow key")
+        self.asOf = asOf
+        self.limits = limits
+        self.chunkLetters = max(1, chunkLetters)
+    }
+
+    /// A flow's key, sorting as the table's key does: practice, letter type by name, then trust index.
+    @inline(__always)
+    private static func flowKey(practice: Int, pair: TrustTypePair) -> UInt64 {
+        (UInt64(practice) << 2 | UInt64(typeRank[pair.type])) << trustBits | UInt64(pair.trust)
+    }
+
+    /// Calls `body` with each row of partition `p` in key order (practice, letter type by name,
+    /// then `(all)`, `(other)` and the named trusts by code), skipping the trust × types in `omitted`.
+    mutating func cells(partition p: Int, files: [SpillFile], flowFiles: [SpillFile], omitted: Set<Int>,
+                        trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
+        // The hot loops work on locals: through `self` every letter copied the whole struct.
+        var table = GroupTable(), tally: [Int] = []
+        swap(&table, &flows)
+        swap(&tally, &counts)
+        table.reset()
+        tally.removeAll(keepingCapacity: true)
+        for file in flowFiles {
+            try file.forEachBlock(partition: p) { block in
+                for at in stride(from: 0, to: block.count, by: PracticeRecord.words) {
+                    let pair = PracticeRecord.pair(ofFlow: block[at])
+                    guard !omitted.contains(pair.raw) else { continue }
+                    let f = Int(table.index(of: Self.flowKey(practice: PracticeRecord.practice(block[at]), pair: pair)))
+                    if f == tally.count { tally.append(0) }
+                    tally[f] += Int(block[at + 1])
+                }
+            }
+        }
+        swap(&table, &flows)
+        swap(&tally, &counts)
+        let keys = flows.keys
+        guard !keys.isEmpty else { return }
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        var group = Group(key: keys[order[0]] >> Self.trustBits)
+        var chunkStart = 0
+        while chunkStart < order.count {
+            var chunkEnd = chunkStart + 1, letters = counts[order[chunkStart]]
+            while chunkEnd < order.count && letters + counts[order[chunkEnd]] <= chunkLetters {
+                letters += counts[order[chunkEnd]]
+                chunkEnd += 1
+            }
+            let chunk = order[chunkStart..<chunkEnd]
+            if letters > chunkLetters {
+                // One flow too large to place: fold it as it is read.
+                let f = chunk.first!
+                let fold = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+                let numbers = flows, asOf = self.asOf
+                try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
+                    if Int(numbers.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair))) == f {
+                        Self.add(first, stage, to: fold, asOf: asOf)
+                    }
+                }
+                end(flow: f, keys: keys, fold: fold, group: &group)
+            } else {
+                try place(chunk, letters: letters, partition: p, files: files, omitted: omitted)
+                var at = 0
+                let placed = byFlow, asOf = self.asOf
+                for f in chunk {
+                    let fold = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+                    placed.withUnsafeBufferPointer { placed in
+                        for _ in 0..<counts[f] {
+                            Self.add(placed[at], placed[at + 1], to: fold, asOf: asOf)
+                            at += PracticeRecord.words
+                        }
+                    }
+                    end(flow: f, keys: keys, fold: fold, group: &group)
+                }
+            }
+            chunkStart = chunkEnd
+        }
+        finish(&group, trustName: trustName, body)
+    }
+
+    /// Lets go of a placement array grown past `words`.
+    mutating func shrink(keeping words: Int) {
+        if byFlow.capacity > words { byFlow = [] }
+    }
+
+    /// The practice × type whose flows are being folded, and its named trusts' rows so far.
+    private struct Group {
+        var key: UInt64
+        var otherLetters = 0
+        var named: [(trust: Int, summary: CellSummary)] = []
+    }
+
+    /// The fold flow `f`'s letters go to, after finishing the group before it when `f` starts a new one.
+    private func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
+                       _ body: (BreakdownCell) -> Void) throws -> LetterFold {
+        let key = keys[f] >> Self.trustBits
+        if key != group.key {
+            finish(&group, trustName: trustName, body)
+            group = Group(key: key)
+        }
+        return counts[f] >= DisclosureThreshold.smallestShown ? named : other
+    }
+
+    private func end(flow f: Int, keys: [UInt64], fold: LetterFold, group: inout Group) {
+        let type = Self.typeOfRank[Int((keys[f] >> Self.trustBits) & 3)]
+        if fold === named {
+            group.named.append((Int(keys[f] & (1 << Self.trustBits - 1)), named.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole)))
+        } else {
+            group.otherLetters += counts[f]
+        }
+    }
+
+    /// Hands on the group's rows: `(all)`, `(other)` when it has letters, then the named trusts by code.
+    private func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
+        guard group.otherLetters > 0 || !group.named.isEmpty else { return }
+        let practice = Int(group.key >> 2)
+        let type = Self.typeOfRank[Int(group.key & 3)]
+        func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
+            BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary)
+        }
+        var rest: CellSummary?
+        if group.otherLetters > 0 { rest = other.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole) }
+        body(cell(Self.allTrusts, whole.summary(type: type, asOf: asOf, limits: limits)))
+        if let rest { body(cell(Self.otherTrusts, rest)) }
+        for (trust, summary) in group.named.map({ (trustName($0.trust), $0.summary) }).sorted(by: { $0.0 < $1.0 }) {
+            body(cell(trust, summary))
+        }
+        group.named.removeAll()
+        group.otherLetters = 0
+    }
+
+    @inline(__always)
+    private static func add(_ first: UInt64, _ stage: UInt64, to fold: LetterFold, asOf: Int64) {
+        if PracticeRecord.isOutstanding(first) {
+            fold.addOutstanding(event: asOf - PracticeRecord.age(first), stage: stage)
+        } else {
+            fold.addReceived(PracticeRecord.cellRecord(first), stage: stage)
+        }
+    }
+
+    /// Copies the letters of `chunk`'s flows into `byFlow`, flow after flow in the chunk's order.
+    private mutating func place(_ chunk: ArraySlice<Int>, letters: Int, partition p: Int, files: [SpillFile], omitted: Set<Int>) throws {
+        var cursor = [Int](repeating: -1, count: counts.count)
+        var at = 0
+        for f in chunk {
+            cursor[f] = at
+            at += counts[f] * PracticeRecord.words
+        }
+        byFlow.removeAll(keepingCapacity: true)
+        byFlow.append(contentsOf: repeatElement(0, count: letters * PracticeRecord.words))
+        let table = flows
+        try cursor.withUnsafeMutableBufferPointer { cursor in
+            try byFlow.withUnsafeMutableBufferPointer { byFlow in
+                try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
+                    let f = Int(table.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair)))
+                    let to = cursor[f]
+                    guard to >= 0 else { return }
+                    byFlow[to] = first
+                    byFlow[to + 1] = stage
+                    cursor[f] = to + PracticeRecord.words
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each letter of partition `p`, and its trust × type, in every file,
+    /// except those of trust × types in `omitted`.
+    @inline(__always)
+    private static func forEachLetter(partition p: Int, files: [SpillFile], omitted: Set<Int>,
+                                      _ body: (UInt64, UInt64, TrustTypePair) throws -> Void) throws {
+        for file in files {
+            var pair = TrustTypePair(trust: 0, type: 0)
+            var skipping = true
+            try file.forEachBlock(partition: p) { block in
+                var at = 0
+                while at < block.count {
+                    let first = block[at]
+                    if PracticeRecord.isHeader(first) {
+                        pair = PracticeRecord.pair(ofHeader: first)
+                        skipping = omitted.contains(pair.raw)
+                    } else if !skipping {
+                        try body(first, block[at + 1], pair)
+                    }
+                    at += PracticeRecord.words
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// A trust × letter type left out of a run's practice view because its letters name more
+/// practices than England has (a broken export): its letters count everywhere else, and the run
+/// is stored (docs/product.md, "Breakdowns"). The run's `breakdown_omissions` rows record it.
+public struct PracticeOmission: Sendable, Equatable {
+    public var trust: String
+    public var type: LetterType
+    /// Practices its letters had named when it was left out: one more than the limit.
+    public var practices: Int
+
+    /// Why, as stored in `breakdown_omissions.reason`.
+    public static func reason(limit: Int) -> String {
+        "more than \(limit) different practice codes in one trust's letters of one type (England has about 6,300 practices); a broken export?"
+    }
+
+    /// The warning `ingest` prints on standard error for it.
+    public func warning(run: Int64, limit: Int) -> String {
+        "warning: \(trust) \(type.name): \(Self.reason(limit: limit)) Its letters are left out of run \(run)'s practice view and count everywhere else (breakdown_omissions)"
+    }
+}
