@@ -16,6 +16,8 @@ public final class CellAssembler: @unchecked Sendable {
     let longDelays: [Int: [WorkerTally.LongDelay]]
     /// By worker number, each worker's cell records.
     let spills: [SpillFile]
+    /// By worker number, each worker's count of records per cell.
+    let counters: [WorkerTally.Counters]
     /// The records of rows set aside as repeats (`LetterKey.record`), by cell partition.
     let dropped: [SpillFile]
     let limits: ContractLimits
@@ -53,6 +55,7 @@ public final class CellAssembler: @unchecked Sendable {
         }
         longDelays = long
         spills = tallies.map(\.spill)
+        counters = tallies.map(\.counters)
         self.dropped = dropped
         partitions = registry.partitions
         self.asOf = asOf
@@ -225,7 +228,8 @@ public final class CellAssembler: @unchecked Sendable {
     /// Assembles partition `p`: each trust × type's weekly cells, then its whole-run figures and
     /// breakdown cells, handed to `emit` as rows in batches.
     ///
-    /// Records are placed in cell key order by a counting sort over two reads of the spill:
+    /// Records are placed in cell key order by a counting sort, sized from the workers' counts of
+    /// each cell's records (or, in a partition with repeats, from a first read of the spill):
     /// gathering them by index instead stalled on a cache miss per record, which measured most
     /// of the assembly's own time.
     func assemble<CellRow, TotalRow, BreakdownRow>(
@@ -269,9 +273,16 @@ public final class CellAssembler: @unchecked Sendable {
         var rank = [Int](repeating: 0, count: localCount)
         for (r, local) in byKey.enumerated() { rank[local] = r }
         var starts = [Int](repeating: 0, count: localCount + 1)
-        try rank.withUnsafeBufferPointer { rank in
-            try starts.withUnsafeMutableBufferPointer { starts in
-                try forEachCountedRecord(partition: p, skip: skip) { starts[rank[CellRecord.localCell($0[0])] + 1] += 1 }
+        if drops == 0 {
+            // Every record counts: the workers counted each cell's as they spilled them.
+            for local in 0..<localCount {
+                starts[rank[local] + 1] = counters.reduce(0) { $0 + $1.records(partition: p, local: local) }
+            }
+        } else {
+            try rank.withUnsafeBufferPointer { rank in
+                try starts.withUnsafeMutableBufferPointer { starts in
+                    try forEachCountedRecord(partition: p, skip: skip) { starts[rank[CellRecord.localCell($0[0])] + 1] += 1 }
+                }
             }
         }
         for r in 0..<localCount { starts[r + 1] += starts[r] }

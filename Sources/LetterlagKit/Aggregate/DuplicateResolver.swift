@@ -23,7 +23,7 @@ enum DuplicateResolver {
         for w in workers { byNumber[w.worker] = w }
         let shared = Shared(workers: workers, byNumber: byNumber)
         let next = PartitionCounter(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in WorkerPriority.asWorker {
+        WorkerThreads.run(max(1, threads)) { _ in
             var job = Job(shared: shared)
             while case let p = next.take(), p < partitions {
                 do { try job.resolve(partition: p) } catch {
@@ -33,7 +33,7 @@ enum DuplicateResolver {
                 }
             }
             shared.finished(&job)
-        } }
+        }
         return try shared.outcome()
     }
 

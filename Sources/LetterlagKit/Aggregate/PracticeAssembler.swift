@@ -7,8 +7,9 @@
 /// A partition's flows (trust × practice × type) are numbered and sized from the counts its
 /// writers left (`PracticeSpill`), then its letters are read and placed in flow order. Flows
 /// are placed at most `chunkLetters` at a time, so memory is bounded by that, not by the busiest
-/// practice: 16 bytes a letter placed, and a few bytes a flow; a partition of more letters is
-/// read once per chunk, and a flow larger than a chunk is folded as it is read.
+/// practice: 16 bytes a letter placed, and a few bytes a flow. A partition of more letters is
+/// routed once through a spill of its own, chunk by chunk, and a flow larger than a chunk is
+/// folded as it is read.
 struct PracticeAssembler {
     /// The `trust_code` of a practice × type's row over every trust.
     static let allTrusts = "(all)"
@@ -77,43 +78,97 @@ struct PracticeAssembler {
         guard !keys.isEmpty else { return }
         let order = keys.indices.sorted { keys[$0] < keys[$1] }
         var group = Group(key: keys[order[0]] >> Self.trustBits)
-        var chunkStart = 0
-        while chunkStart < order.count {
-            var chunkEnd = chunkStart + 1, letters = counts[order[chunkStart]]
-            while chunkEnd < order.count && letters + counts[order[chunkEnd]] <= chunkLetters {
-                letters += counts[order[chunkEnd]]
-                chunkEnd += 1
+        // Chunks: runs of flows in key order holding at most `chunkLetters` letters, or one larger flow.
+        var chunks: [(flows: Range<Int>, letters: Int)] = []
+        var start = 0
+        while start < order.count {
+            var end = start + 1, letters = counts[order[start]]
+            while end < order.count && letters + counts[order[end]] <= chunkLetters {
+                letters += counts[order[end]]
+                end += 1
             }
-            let chunk = order[chunkStart..<chunkEnd]
-            if letters > chunkLetters {
-                // One flow too large to place: fold it as it is read.
-                let f = chunk.first!
-                let fold = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
-                let numbers = flows, asOf = self.asOf
+            chunks.append((start..<end, letters))
+            start = end
+        }
+        let numbers = flows
+        if chunks.count == 1 {
+            try fold(order[chunks[0].flows], letters: chunks[0].letters, keys: keys, group: &group, trustName: trustName, body) { visit in
                 try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
-                    if Int(numbers.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair))) == f {
-                        Self.add(first, stage, to: fold, asOf: asOf)
-                    }
+                    visit(Int(numbers.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair))), first, stage)
                 }
-                end(flow: f, keys: keys, fold: fold, group: &group)
-            } else {
-                try place(chunk, letters: letters, partition: p, files: files, omitted: omitted)
-                var at = 0
-                let placed = byFlow, asOf = self.asOf
-                for f in chunk {
-                    let fold = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
-                    placed.withUnsafeBufferPointer { placed in
-                        for _ in 0..<counts[f] {
-                            Self.add(placed[at], placed[at + 1], to: fold, asOf: asOf)
-                            at += PracticeRecord.words
+            }
+        } else {
+            // A partition larger than a chunk is read once more, to route each letter to its
+            // chunk's part of a spill of its own, rather than once per chunk.
+            precondition(keys.count <= 1 << 22, "a routed letter names its flow in its practice's 22 bits")
+            var chunkOf = [Int](repeating: 0, count: keys.count)
+            for (c, chunk) in chunks.enumerated() { for i in chunk.flows { chunkOf[order[i]] = c } }
+            let routed = try SpillFile(partitions: chunks.count, stride: PracticeRecord.words)
+            defer { routed.discard() }
+            try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
+                let f = Int(numbers.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair)))
+                routed.append(record: (PracticeRecord.routed(first, flow: f), stage), to: chunkOf[f])
+            }
+            try routed.finish()
+            for (c, chunk) in chunks.enumerated() {
+                try fold(order[chunk.flows], letters: chunk.letters, keys: keys, group: &group, trustName: trustName, body) { visit in
+                    try routed.forEachBlock(partition: c) { block in
+                        for at in stride(from: 0, to: block.count, by: PracticeRecord.words) {
+                            visit(PracticeRecord.flow(ofRouted: block[at]), block[at], block[at + 1])
                         }
                     }
-                    end(flow: f, keys: keys, fold: fold, group: &group)
                 }
             }
-            chunkStart = chunkEnd
         }
         finish(&group, trustName: trustName, body)
+    }
+
+    /// Folds the flows of one chunk, in order, from the letters `letters` visits (each with its
+    /// flow number): placed in flow order first, or, for one flow larger than a chunk, as they come.
+    private mutating func fold(_ chunk: ArraySlice<Int>, letters: Int, keys: [UInt64], group: inout Group,
+                               trustName: (Int) -> String, _ body: (BreakdownCell) -> Void,
+                               _ letterSource: ((Int, UInt64, UInt64) -> Void) throws -> Void) throws {
+        let asOf = self.asOf
+        if letters > chunkLetters {
+            let f = chunk.first!
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            try letterSource { flow, first, stage in
+                if flow == f { Self.add(first, stage, to: target, asOf: asOf) }
+            }
+            end(flow: f, keys: keys, fold: target, group: &group)
+            return
+        }
+        var cursor = [Int](repeating: -1, count: counts.count)
+        var at = 0
+        for f in chunk {
+            cursor[f] = at
+            at += counts[f] * PracticeRecord.words
+        }
+        byFlow.removeAll(keepingCapacity: true)
+        byFlow.append(contentsOf: repeatElement(0, count: letters * PracticeRecord.words))
+        try cursor.withUnsafeMutableBufferPointer { cursor in
+            try byFlow.withUnsafeMutableBufferPointer { byFlow in
+                try letterSource { f, first, stage in
+                    let to = cursor[f]
+                    guard to >= 0 else { return }
+                    byFlow[to] = first
+                    byFlow[to + 1] = stage
+                    cursor[f] = to + PracticeRecord.words
+                }
+            }
+        }
+        at = 0
+        let placed = byFlow
+        for f in chunk {
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            placed.withUnsafeBufferPointer { placed in
+                for _ in 0..<counts[f] {
+                    Self.add(placed[at], placed[at + 1], to: target, asOf: asOf)
+                    at += PracticeRecord.words
+                }
+            }
+            end(flow: f, keys: keys, fold: target, group: &group)
+        }
     }
 
     /// Lets go of a placement array grown past `words`.
@@ -173,31 +228,6 @@ struct PracticeAssembler {
             fold.addOutstanding(event: asOf - PracticeRecord.age(first), stage: stage)
         } else {
             fold.addReceived(PracticeRecord.cellRecord(first), stage: stage)
-        }
-    }
-
-    /// Copies the letters of `chunk`'s flows into `byFlow`, flow after flow in the chunk's order.
-    private mutating func place(_ chunk: ArraySlice<Int>, letters: Int, partition p: Int, files: [SpillFile], omitted: Set<Int>) throws {
-        var cursor = [Int](repeating: -1, count: counts.count)
-        var at = 0
-        for f in chunk {
-            cursor[f] = at
-            at += counts[f] * PracticeRecord.words
-        }
-        byFlow.removeAll(keepingCapacity: true)
-        byFlow.append(contentsOf: repeatElement(0, count: letters * PracticeRecord.words))
-        let table = flows
-        try cursor.withUnsafeMutableBufferPointer { cursor in
-            try byFlow.withUnsafeMutableBufferPointer { byFlow in
-                try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
-                    let f = Int(table.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair)))
-                    let to = cursor[f]
-                    guard to >= 0 else { return }
-                    byFlow[to] = first
-                    byFlow[to + 1] = stage
-                    cursor[f] = to + PracticeRecord.words
-                }
-            }
         }
     }
 

@@ -1,6 +1,6 @@
-/// The practice view's spill partitions: ranges of practice numbers, in order, each holding at
-/// most `lettersPerPartition` of the run's letters by the workers' `PracticeSample`s (more when
-/// `maxPartitions` would not do). Ranges in
+/// The practice view's spill partitions: ranges of practice numbers, in order, each holding
+/// about `lettersPerPartition` of the run's letters by the workers' `PracticeSample`s (more
+/// where `maxPartitions` would not do). Ranges in
 /// order let the practice rows be made, and inserted, in the table's key order (practice
 /// first), which SQLite appends; rows inserted at random pages cost several times more.
 ///
@@ -22,18 +22,24 @@ struct PracticeRanges: Sendable {
 
     var count: Int { upperBounds.count + 1 }
 
-    /// Ranges cut from the samples, each standing for its `every` rows: a range ends before the
-    /// practice that would take it past its share, so only a practice busier than a share alone
-    /// has more, in a range of its own.
+    /// Ranges cut from the samples, each standing for its `every` rows. A range ends once the
+    /// ranges so far hold their shares, and before and after a practice busier than a share, so
+    /// that it has a range of its own and no code the sample missed joins it: at most one cut a
+    /// share, and one more for each busy practice, which `maxPartitions` holds twice over.
     init(samples: [(values: [UInt32], every: Int)]) {
         var weighted: [(practice: Int, weight: Int)] = []
         for s in samples { weighted += s.values.map { (Int($0), s.every) } }
         weighted.sort { $0.practice < $1.practice }
         let total = weighted.reduce(0) { $0 + $1.weight }
-        let share = max(Self.lettersPerPartition, (total + Self.maxPartitions - 1) / Self.maxPartitions)
+        let share = max(Self.lettersPerPartition, (total + Self.maxPartitions / 2 - 1) / (Self.maxPartitions / 2))
         var bounds: [Int] = []
-        var held = 0
+        var held = 0, seen = 0, due = share
         var i = 0
+        func cut(at practice: Int) {
+            guard bounds.count + 1 < Self.maxPartitions, bounds.last.map({ $0 < practice }) ?? (practice > 0) else { return }
+            bounds.append(practice)
+            held = 0
+        }
         while i < weighted.count {
             let practice = weighted[i].practice
             var weight = 0
@@ -41,15 +47,12 @@ struct PracticeRanges: Sendable {
                 weight += weighted[i].weight
                 i += 1
             }
-            if held > 0 && held + weight > share && bounds.count + 1 < Self.maxPartitions {
-                bounds.append(practice)
-                held = 0
-            }
+            if weight >= share && held > 0 { cut(at: practice) }
             held += weight
-            // A range past its share ends with this practice, so that no unseen code after it joins.
-            if held > share && i < weighted.count && bounds.count + 1 < Self.maxPartitions {
-                bounds.append(practice + 1)
-                held = 0
+            seen += weight
+            if i < weighted.count && (weight >= share || seen >= due) {
+                cut(at: practice + 1)
+                while due <= seen { due += share }
             }
         }
         self.init(upperBounds: bounds)

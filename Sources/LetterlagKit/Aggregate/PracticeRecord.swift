@@ -31,6 +31,17 @@ enum PracticeRecord {
     @inline(__always)
     static func flow(practice: Int, pair: TrustTypePair) -> UInt64 { UInt64(practice) << practiceShift | UInt64(pair.raw) }
 
+    /// A letter's first word with its flow's number within its partition in place of its
+    /// practice, for a partition routed chunk by chunk (`PracticeAssembler`); a fold reads neither.
+    @inline(__always)
+    static func routed(_ first: UInt64, flow: Int) -> UInt64 {
+        first & ~(UInt64(0x3F_FFFF) << practiceShift) | UInt64(flow) << practiceShift
+    }
+
+    /// The flow number of a word made by `routed`.
+    @inline(__always)
+    static func flow(ofRouted first: UInt64) -> Int { practice(first) }
+
     /// A flow word's trust × type.
     @inline(__always)
     static func pair(ofFlow first: UInt64) -> TrustTypePair { pair(ofHeader: first) }

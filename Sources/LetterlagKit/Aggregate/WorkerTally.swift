@@ -56,7 +56,7 @@ public struct WorkerTally: RowSink {
     private let keyShift: UInt64
     /// Per key partition, the chunk whose marker it last received, in `keys` and `wideKeys`; and
     /// per cell partition, how many records this worker has spilled to it.
-    private let counters: Counters
+    let counters: Counters
     /// Trust × type × week → the registry's number for it.
     var cells = CellIndex()
     /// Four- and five-character trust codes' numbers → the registry's index for them.
@@ -100,6 +100,10 @@ public struct WorkerTally: RowSink {
         let markedChunk: UnsafeMutablePointer<Int>
         let wideMarked: UnsafeMutablePointer<Int>
         let recordCount: UnsafeMutablePointer<Int>
+        /// Per cell partition, this worker's records of each of its cells, by the cell's number
+        /// within it, so the assembly need not read a partition once only to count them.
+        let cellRecords: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
+        let cellCapacity: UnsafeMutablePointer<Int>
         let keyPartitions: Int
         let recordPartitions: Int
 
@@ -112,12 +116,40 @@ public struct WorkerTally: RowSink {
             wideMarked.initialize(repeating: -1, count: keyPartitions)
             recordCount = .allocate(capacity: recordPartitions)
             recordCount.initialize(repeating: 0, count: recordPartitions)
+            cellRecords = .allocate(capacity: recordPartitions)
+            cellRecords.initialize(repeating: nil, count: recordPartitions)
+            cellCapacity = .allocate(capacity: recordPartitions)
+            cellCapacity.initialize(repeating: 0, count: recordPartitions)
+        }
+
+        /// Makes room to count the cell numbered `local` in `partition`: doubling, so a worker's
+        /// counts take about 4 bytes a cell it has seen.
+        func makeRoom(partition: Int, local: Int) {
+            let capacity = cellCapacity[partition]
+            guard local >= capacity else { return }
+            let grown = max(16, 2 * capacity, local + 1)
+            let counts = UnsafeMutablePointer<UInt32>.allocate(capacity: grown)
+            counts.initialize(repeating: 0, count: grown)
+            if let old = cellRecords[partition] {
+                counts.update(from: old, count: capacity)
+                old.deallocate()
+            }
+            cellRecords[partition] = counts
+            cellCapacity[partition] = grown
+        }
+
+        /// This worker's records of the cell numbered `local` within `partition`.
+        func records(partition: Int, local: Int) -> Int {
+            local < cellCapacity[partition] ? Int(cellRecords[partition]![local]) : 0
         }
 
         deinit {
             markedChunk.deallocate()
             wideMarked.deallocate()
             recordCount.deallocate()
+            for p in 0..<recordPartitions { cellRecords[p]?.deallocate() }
+            cellRecords.deallocate()
+            cellCapacity.deallocate()
         }
     }
 
@@ -205,6 +237,8 @@ public struct WorkerTally: RowSink {
             if failure == nil { failure = error }
         }
         cells.insert(pair: TrustTypePair(trust: trust, type: type).raw, week: week, cell: Int(number))
+        counters.makeRoom(partition: Int(number) & (recordPartitions - 1),
+                          local: (Int(number) >> partitionBits) & (CellRecord.localCells - 1))
         return Int(number)
     }
 
@@ -218,6 +252,7 @@ public struct WorkerTally: RowSink {
         let localCell = (cell >> partitionBits) & (CellRecord.localCells - 1)
         let index = counters.recordCount[partition]
         counters.recordCount[partition] = index + 1
+        counters.cellRecords[partition].unsafelyUnwrapped[localCell] &+= 1
         if index >= LetterKey.indexLimit { tooMany() }
         let locator = LetterKey.locator(index: index, workerTag: workerTag, partition: partition, line: line)
         var latestHere = row.event.utc

@@ -18,7 +18,7 @@ enum PartitionPipeline {
         let slots = DispatchSemaphore(value: workers + 1)
         let next = PartitionCounter(0)
         DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in WorkerPriority.asWorker {
+            WorkerThreads.run(max(1, workers)) { _ in
                 func push(_ result: Result<Batch, Error>) {
                     slots.wait()
                     results.push(result)
@@ -31,7 +31,7 @@ enum PartitionPipeline {
                 while case let p = next.take(), p < count {
                     do { try produce(p, &state) { push(.success($0)) } } catch { push(.failure(error)) }
                 }
-            } }
+            }
             finished()
             results.close()
         }

@@ -147,7 +147,7 @@ public struct IngestPipeline {
             work.close()
         }
 
-        DispatchQueue.concurrentPerform(iterations: options.workers) { worker in WorkerPriority.asWorker {
+        WorkerThreads.run(options.workers) { worker in
             var tally: WorkerTally
             do {
                 tally = WorkerTally(limits: options.limits, registry: shared.registry,
@@ -177,7 +177,7 @@ public struct IngestPipeline {
             shared.tallies.append(tally)
             shared.counts.append(contentsOf: counts)
             shared.lock.unlock()
-        } }
+        }
         readersDone.wait()
         if let failure = shared.failure { throw failure }
         return shared
