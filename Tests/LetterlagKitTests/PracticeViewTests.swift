@@ -141,3 +141,39 @@ struct PracticeViewTests {
         #expect(rows[1] <= 6_300 * 4 * 2 + 6_300 * 4 * 20)
     }
 }
+
+/// A trust × letter type larger than a thread may hold is assembled a few weeks at a time.
+struct ChunkedAssemblyTests {
+    /// Every figure the assembly hands the store, keyed so that two assemblies can be compared.
+    static func everything(_ assembler: CellAssembler) throws -> [String: CellSummary] {
+        var out: [String: CellSummary] = [:]
+        try assembler.forEachBatch(cell: { ("week \($0.trust) \($0.type.name) \($0.week)", $1) },
+                                   total: { ("total \($0.trust) \($0.type.name)", $1) },
+                                   breakdown: { ("\($0.breakdown) \($0.trust) \($0.type.name) \($0.value) \($0.month ?? -1)", $0.summary) }) { batch in
+            for (key, summary) in batch.cells + batch.totals + batch.breakdowns {
+                #expect(out[key] == nil, "\(key) twice")
+                out[key] = summary
+            }
+        }
+        return out
+    }
+
+    @Test func assemblingAFewWeeksAtATimeGivesTheFiguresOfOneAssembly() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path("x.csv.gz")
+        // Few trusts, a year: each trust × type has thousands of letters over 53 weeks and 12 months.
+        #expect(try Binary.run(["generate", "--rows", "40000", "--trusts", "3", "--seed", "4", "--output", path]).status == 0)
+        let result = try ingest([path])
+        let whole = try Self.everything(result.assembler)
+        #expect(whole.keys.filter { $0.hasPrefix("specialty") }.count > 100)
+        // Parts of one week, of a few weeks (months split between parts), and of most of a trust × type.
+        for records in [1, 700, 9_000] {
+            result.assembler.chunkRecords = records
+            let parts = try Self.everything(result.assembler)
+            #expect(parts.count == whole.count, "\(records) records at a time")
+            for (key, summary) in whole where parts[key] != summary {
+                Issue.record("\(records) records at a time: \(key) differs")
+            }
+        }
+    }
+}

@@ -63,11 +63,11 @@ public final class CellAssembler: @unchecked Sendable {
         self.workers = max(1, workers)
     }
 
-    /// Held while a partition of more than `largePartitionRecords` records is assembled: about
-    /// 3 MB of records, more than 3 times a national extract's average partition, so the lock
-    /// is seldom waited for (a handful of the 256 partitions).
-    private let largePartition = NSLock()
-    static let largePartitionRecords = 1 << 17
+    /// Records a thread holds at once: a partition, or a trust × type, of more is assembled a
+    /// few weeks at a time (1.5 MiB of records, and 1.3 MiB more for its breakdowns), each part
+    /// read from its spill in turn, so memory stays bounded however large a trust × type.
+    var chunkRecords = CellAssembler.defaultChunkRecords
+    static let defaultChunkRecords = 1 << 16
 
     /// Distinct practices one trust × letter type's letters may name before it is left out of the
     /// practice view: England has about 6,300 practices, so more is a broken export.
@@ -249,11 +249,6 @@ public final class CellAssembler: @unchecked Sendable {
             firstRecord.append(total)
             total += spill.count(of: p) / words
         }
-        // One large partition is assembled at a time, so that the two threads never hold the
-        // memory of the two largest at once (on the national extract, 14 MB more at the peak).
-        let large = total > Self.largePartitionRecords
-        if large { largePartition.lock() }
-        defer { if large { largePartition.unlock() } }
         let drops = dropped.reduce(0) { $0 + $1.count(of: p) }
         scratch.skip.removeAll(keepingCapacity: true)
         if drops > 0 {
@@ -286,37 +281,78 @@ public final class CellAssembler: @unchecked Sendable {
             }
         }
         for r in 0..<localCount { starts[r + 1] += starts[r] }
-        let recordCount = starts[localCount]
-        // Only the records that count are kept, so an extract of every row twice holds no more
-        // than the rows once; sized exactly, since growing by doubling held two arrays at once.
-        scratch.sorted.removeAll(keepingCapacity: true)
-        scratch.sorted.reserveCapacity(recordCount * words)
-        scratch.sorted.append(contentsOf: repeatElement(0, count: recordCount * words))
+        var batch = Batch<CellRow, TotalRow, BreakdownRow>()
+        // The partition's cells in chunks of at most `chunkRecords` records: whole trust × types
+        // where they fit, and one larger than that a few weeks at a time, so that memory stays
+        // bounded however many letters a trust × type has.
+        var chunks: [Range<Int>] = []
+        var open = 0, first = 0
+        while first < localCount {
+            let pair = keys[byKey[first]].pair
+            var end = first + 1
+            while end < localCount && keys[byKey[end]].pair == pair { end += 1 }
+            if starts[end] - starts[open] > chunkRecords && open < first {
+                chunks.append(open..<first)
+                open = first
+            }
+            if starts[end] - starts[first] > chunkRecords {
+                var week = first
+                while week < end {
+                    var last = week + 1
+                    while last < end && starts[last + 1] - starts[week] <= chunkRecords { last += 1 }
+                    chunks.append(week..<last)
+                    week = last
+                }
+                open = end
+            }
+            first = end
+        }
+        if open < localCount { chunks.append(open..<localCount) }
+        for chunk in chunks {
+            let chunkStart = chunk.lowerBound, chunkEnd = chunk.upperBound
+            try load(partition: p, ranks: chunkStart..<chunkEnd, rank: rank, starts: starts, skip: skip, into: &scratch.sorted)
+            var first = chunkStart
+            while first < chunkEnd {
+                let pair = keys[byKey[first]].pair
+                var end = first + 1
+                while end < chunkEnd && keys[byKey[end]].pair == pair { end += 1 }
+                // The trust × type's first and last cells, and where the next part of it starts.
+                let opens = first == 0 || keys[byKey[first - 1]].pair != pair
+                let next = end < localCount && keys[byKey[end]].pair == pair ? keys[byKey[end]].week : nil
+                try assemble(pair: pair, ranks: first..<end, base: starts[chunkStart], opens: opens, nextWeek: next, byKey: byKey,
+                             keys: keys, starts: starts, firstRecord: firstRecord, partitionBits: bits, partition: p, scratch: &scratch,
+                             batch: &batch, cell: makeCell, total: makeTotal, breakdown: makeBreakdown, emit: emit)
+                first = end
+            }
+        }
+        scratch.shrink()
+        if !batch.isEmpty { emit(batch) }
+    }
+
+    /// Fills `sorted` with the counted records of the cells key order places at `ranks`, in that
+    /// order, by one read of partition `p`; sized exactly, since growing by doubling held two
+    /// arrays at once, and only records that count are kept, so an extract of every row twice
+    /// holds no more than the rows once.
+    private func load(partition p: Int, ranks: Range<Int>, rank: [Int], starts: [Int], skip: [UInt64], into sorted: inout [UInt64]) throws {
+        let words = CellRecord.words
+        let base = starts[ranks.lowerBound], records = starts[ranks.upperBound] - base
+        sorted.removeAll(keepingCapacity: true)
+        sorted.reserveCapacity(records * words)
+        sorted.append(contentsOf: repeatElement(0, count: records * words))
         var cursor = starts
+        let whole = ranks.count == rank.count
         try rank.withUnsafeBufferPointer { rank in
             try cursor.withUnsafeMutableBufferPointer { cursor in
-                try scratch.sorted.withUnsafeMutableBufferPointer { sorted in
+                try sorted.withUnsafeMutableBufferPointer { sorted in
                     try forEachCountedRecord(partition: p, skip: skip) { record in
                         let r = rank[CellRecord.localCell(record[0])]
-                        (sorted.baseAddress! + cursor[r] * words).update(from: record, count: words)
+                        guard whole || ranks.contains(r) else { return }
+                        (sorted.baseAddress! + (cursor[r] - base) * words).update(from: record, count: words)
                         cursor[r] += 1
                     }
                 }
             }
         }
-        var batch = Batch<CellRow, TotalRow, BreakdownRow>()
-        var first = 0
-        while first < localCount {
-            let pair = keys[byKey[first]].pair
-            var end = first + 1
-            while end < localCount && keys[byKey[end]].pair == pair { end += 1 }
-            try assemble(pair: pair, ranks: first..<end, byKey: byKey, keys: keys, starts: starts, firstRecord: firstRecord,
-                         partitionBits: bits, partition: p, scratch: &scratch, batch: &batch,
-                         cell: makeCell, total: makeTotal, breakdown: makeBreakdown, emit: emit)
-            first = end
-        }
-        scratch.shrink()
-        if !batch.isEmpty { emit(batch) }
     }
 
     /// A repeat's or long delay's record as numbered in its partition, from its locator.
@@ -325,10 +361,13 @@ public final class CellAssembler: @unchecked Sendable {
         firstRecord[LetterKey.worker(ofRecord: locator)] + LetterKey.index(ofRecord: locator)
     }
 
-    /// One trust × type of the partition, the cells of key order places `ranks`: its weeks
-    /// folded and handed on to its whole-run figures, and its counted letters broken down.
+    /// One trust × type of the partition, or the part of it whose cells key order places at
+    /// `ranks` (`opens` when its first, `nextWeek` the week its next part starts with, nil when
+    /// its last), whose records `sorted` holds from record `base` on: its weeks folded and handed
+    /// on to its whole-run figures, and its counted letters broken down.
     private func assemble<CellRow, TotalRow, BreakdownRow>(
-        pair: TrustTypePair, ranks: Range<Int>, byKey: [Int], keys: [CellKey], starts: [Int], firstRecord: [Int],
+        pair: TrustTypePair, ranks: Range<Int>, base: Int, opens: Bool, nextWeek: Int?, byKey: [Int], keys: [CellKey],
+        starts: [Int], firstRecord: [Int],
         partitionBits bits: Int, partition p: Int, scratch: inout Scratch,
         batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
@@ -345,7 +384,7 @@ public final class CellAssembler: @unchecked Sendable {
                     fold.noteLongDelay(long.delay)
                 }
                 let months = WeekMonths(week: key.week)
-                var at = starts[r] * words
+                var at = (starts[r] - base) * words
                 for _ in starts[r]..<starts[r + 1] {
                     let record = sorted[at], stage = sorted[at + 1], dimensions = sorted[at + 2]
                     if !CellRecord.isOutstanding(record) {
@@ -362,17 +401,26 @@ public final class CellAssembler: @unchecked Sendable {
                 batch.handOnIfFull(emit)
             }
             let trust = registry.trustName(pair.trust), type = LetterType(rawValue: pair.type)!
-            batch.totals.append(makeTotal(TrustType(trust: trust, type: type),
-                                          scratch.wholeRun.summary(type: pair.type, asOf: asOf, limits: limits)))
-            let gathered = UnsafeBufferPointer(rebasing: sorted[starts[ranks.lowerBound] * words..<starts[ranks.upperBound] * words])
+            if nextWeek == nil {
+                batch.totals.append(makeTotal(TrustType(trust: trust, type: type),
+                                              scratch.wholeRun.summary(type: pair.type, asOf: asOf, limits: limits)))
+            }
+            let gathered = UnsafeBufferPointer(rebasing: sorted[(starts[ranks.lowerBound] - base) * words..<(starts[ranks.upperBound] - base) * words])
             let letters = BreakdownAssembler.Letters(pair: pair, letters: gathered, keys: keys)
-            scratch.breakdowns.cells(letters) { b, group, summary in
+            func add(_ b: Breakdown, _ group: UInt64, _ summary: CellSummary) {
                 let (_, value, month) = Breakdown.parts(ofGroup: group)
                 batch.append(breakdown: makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
                                                                     month: month, summary: summary)))
                 batch.handOnIfFull(emit)
             }
+            if opens && nextWeek == nil {
+                scratch.breakdowns.cells(letters, add)
+            } else {
+                let complete = nextWeek.map { Breakdown.month(ofDay: CivilDate.monday(ofWeek: $0)) }
+                scratch.breakdowns.cells(part: letters, monthsBefore: complete, add)
+            }
             scratch.practices.write(letters, asOf: asOf)
+            if nextWeek == nil { scratch.practices.endTrustType() }
         }
     }
 }

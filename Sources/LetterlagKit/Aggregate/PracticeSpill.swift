@@ -47,7 +47,8 @@ final class PracticeSpill: Sendable {
     /// A new writer for one assembling thread, with a file of its own.
     func writer() throws -> Writer {
         let file = try SpillFile(partitions: ranges.count, stride: PracticeRecord.words)
-        let flows = try SpillFile(partitions: ranges.count, stride: PracticeRecord.words)
+        // A flow's count is written once a trust × type, so its blocks are small: 512 bytes.
+        let flows = try SpillFile(partitions: ranges.count, stride: PracticeRecord.words, blockLimit: 64)
         state.withLock {
             $0.files.append(file)
             $0.flowFiles.append(flows)
@@ -75,15 +76,24 @@ final class PracticeSpill: Sendable {
             lastPair = Array(repeating: -1, count: spill.ranges.count)
         }
 
-        /// Writes a trust × type's counted letters (as `BreakdownAssembler.Letters` holds them),
-        /// outstanding ones by their age at `asOf`; stops, and records the omission, at its
-        /// `practicesPerTrustTypeLimit + 1`-th practice. Cost: a look-up and 16 bytes a letter,
-        /// and 16 bytes a flow.
+        /// Whether the trust × type being written has been left out.
+        private var leftOut = false
+        private var started = false
+
+        /// Writes counted letters of a trust × type (as `BreakdownAssembler.Letters` holds them),
+        /// outstanding ones by their age at `asOf`: all of it, or one part after another, then
+        /// `endTrustType`. Stops, and records the omission, at its
+        /// `practicesPerTrustTypeLimit + 1`-th practice. Cost: a look-up and 16 bytes a letter.
         mutating func write(_ gathered: BreakdownAssembler.Letters, asOf: Int64) {
+            if !started {
+                started = true
+                leftOut = false
+                practices.reset()
+                letters.removeAll(keepingCapacity: true)
+            }
+            guard !leftOut else { return }
             let words = CellRecord.words
             let ranges = spill.ranges, limit = spill.practicesPerTrustTypeLimit
-            practices.reset()
-            letters.removeAll(keepingCapacity: true)
             let header = PracticeRecord.header(pair: gathered.pair)
             for k in 0..<gathered.count {
                 let record = gathered.letters[k * words], stage = gathered.letters[k * words + 1]
@@ -92,6 +102,7 @@ final class PracticeSpill: Sendable {
                 if n == letters.count {
                     if n == limit {
                         spill.omit(Omission(pair: gathered.pair, practices: n + 1))
+                        leftOut = true
                         return
                     }
                     letters.append(0)
@@ -112,10 +123,21 @@ final class PracticeSpill: Sendable {
                 }
                 file.append(record: (first, stage), to: p)
             }
-            for (n, practice) in practices.keys.enumerated() {
-                flows.append(record: (PracticeRecord.flow(practice: Int(practice), pair: gathered.pair), UInt64(letters[n])),
-                             to: ranges.partition(of: Int(practice)))
-            }
+            pair = gathered.pair
         }
+
+        /// Writes the count of each flow of the trust × type just written: 16 bytes a flow.
+        mutating func endTrustType() {
+            started = false
+            guard !leftOut, let pair else { return }
+            for (n, practice) in practices.keys.enumerated() {
+                flows.append(record: (PracticeRecord.flow(practice: Int(practice), pair: pair), UInt64(letters[n])),
+                             to: spill.ranges.partition(of: Int(practice)))
+            }
+            self.pair = nil
+        }
+
+        /// The trust × type being written.
+        private var pair: TrustTypePair?
     }
 }

@@ -41,11 +41,15 @@ final class SpillFile: @unchecked Sendable {
     private var failure: LetterlagError?
     private(set) var values = 0
 
-    init(partitions: Int, stride: Int = 1, columns: Bool = false, directory: String = SpillFile.defaultDirectory) throws {
+    /// `blockLimit` values at most a block: fewer for a file of few records spread over many
+    /// partitions, whose open blocks would otherwise be mostly empty memory.
+    init(partitions: Int, stride: Int = 1, columns: Bool = false, blockLimit: Int = SpillFile.maxBlockValues,
+         directory: String = SpillFile.defaultDirectory) throws {
+        precondition(blockLimit >= stride && blockLimit <= Self.maxBlockValues)
         self.partitions = partitions
         self.stride = stride
         self.columns = columns
-        blockRecords = Self.maxBlockValues / stride
+        blockRecords = blockLimit / stride
         blockValues = blockRecords * stride
         blockBytes = blockValues * 8
         self.directory = directory

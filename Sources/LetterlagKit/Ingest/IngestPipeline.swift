@@ -89,6 +89,7 @@ public struct IngestPipeline {
         let resolved = try DuplicateResolver.resolve(shared.tallies, threads: options.workers)
         // The keys are done with: their pages can go while the cells are assembled.
         for t in shared.tallies { t.discardKeys() }
+        Self.giveBackFreedMemory()
         clock.mark("duplicate check")
         var result = try finish(shared, resolved)
         clock.mark("merge")
@@ -103,6 +104,14 @@ public struct IngestPipeline {
         #if os(Linux)
         _ = mallopt(M_MMAP_THRESHOLD, Int32(mmapThreshold))
         _ = mallopt(M_TRIM_THRESHOLD, Int32(mmapThreshold))
+        #endif
+    }
+
+    /// Returns to the system what the pass's threads freed in their own malloc arenas, which
+    /// glibc keeps for them otherwise, before the assembly's threads allocate afresh.
+    static func giveBackFreedMemory() {
+        #if os(Linux)
+        _ = malloc_trim(0)
         #endif
     }
 
