@@ -2,14 +2,15 @@ import Foundation
 import Synchronization
 
 /// Turns a finished pass (each worker's delay extremes and spilled records) into cell summaries,
-/// one spill partition at a time, so only a partition's records are ever in memory per thread.
+/// one spill partition at a time, and then the practice view, one range of practices at a time.
 ///
 /// A partition holds every week of the trust × types it has (`CellRegistry.partition(of:)`),
 /// and its cells number densely within it: grouping needs a counting sort, not a hash table,
 /// and each trust × type's whole-run figures and breakdowns are folded with its weeks, so
-/// nothing is kept from one partition to the next. Memory is therefore about 45 bytes a letter
-/// of the largest partition per thread (its records in key order, 24 bytes, and the breakdowns'
-/// 20 of its largest trust × type): for a national extract, a few MB.
+/// nothing is kept from one partition to the next. At most `chunkRecords` records are held per
+/// thread, about 45 bytes each with their breakdowns' copies: a larger trust × type is assembled
+/// a few weeks at a time. Its counted letters go on to the practice view's spill
+/// (`PracticeSpill`), which `PracticeAssembler` folds by practice once every partition is done.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     /// Cells' delays too long for their records to hold exactly, with the records they belong to.
