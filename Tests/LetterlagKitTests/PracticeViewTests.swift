@@ -160,10 +160,14 @@ struct ChunkedAssemblyTests {
 
     @Test func assemblingAFewWeeksAtATimeGivesTheFiguresOfOneAssembly() throws {
         let dir = try ScratchDirectory()
-        let path = dir.path("x.csv.gz")
+        let generated = dir.path("x.csv")
         // Few trusts, a year: each trust × type has thousands of letters over 53 weeks and 12 months.
-        #expect(try Binary.run(["generate", "--rows", "40000", "--trusts", "3", "--seed", "4", "--output", path]).status == 0)
+        #expect(try Binary.run(["generate", "--rows", "40000", "--trusts", "3", "--seed", "4", "--output", generated]).status == 0)
+        // And 3,000 rows again, whose records are read and left out as repeats.
+        let text = try String(contentsOfFile: generated, encoding: .utf8)
+        let path = try dir.write("y.csv", text + text.split(separator: "\n").dropFirst().prefix(3_000).joined(separator: "\n") + "\n")
         let result = try ingest([path])
+        #expect(result.rejectCounts[.duplicateLetterID] == 3_000)
         let whole = try Self.everything(result.assembler)
         #expect(whole.keys.filter { $0.hasPrefix("specialty") }.count > 100)
         // Parts of one week, of a few weeks (months split between parts), and of most of a trust × type.

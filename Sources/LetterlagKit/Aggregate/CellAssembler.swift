@@ -309,9 +309,39 @@ public final class CellAssembler: @unchecked Sendable {
             first = end
         }
         if open < localCount { chunks.append(open..<localCount) }
-        for chunk in chunks {
+        // A partition of several chunks is read once more, to route each record to its chunk's
+        // part of a spill of its own, rather than once per chunk.
+        var routed: SpillFile?
+        defer { routed?.discard() }
+        if chunks.count > 1 {
+            var chunkOf = [Int](repeating: 0, count: localCount)
+            for (c, chunk) in chunks.enumerated() { for r in chunk { chunkOf[r] = c } }
+            let file = try SpillFile(partitions: chunks.count, stride: words)
+            try rank.withUnsafeBufferPointer { rank in
+                try forEachCountedRecord(partition: p, skip: skip) { record in
+                    file.append(record: (record[0], record[1], record[2]), to: chunkOf[rank[CellRecord.localCell(record[0])]])
+                }
+            }
+            try file.finish()
+            routed = file
+        }
+        for (c, chunk) in chunks.enumerated() {
             let chunkStart = chunk.lowerBound, chunkEnd = chunk.upperBound
-            try load(partition: p, ranks: chunkStart..<chunkEnd, rank: rank, starts: starts, skip: skip, into: &scratch.sorted)
+            if let routed {
+                try load(ranks: chunk, rank: rank, starts: starts, into: &scratch.sorted) { visit in
+                    try routed.forEachBlock(partition: c) { block in
+                        var at = 0
+                        while at < block.count {
+                            visit(block.baseAddress! + at)
+                            at += words
+                        }
+                    }
+                }
+            } else {
+                try load(ranks: chunk, rank: rank, starts: starts, into: &scratch.sorted) { visit in
+                    try forEachCountedRecord(partition: p, skip: skip, visit)
+                }
+            }
             var first = chunkStart
             while first < chunkEnd {
                 let pair = keys[byKey[first]].pair
@@ -330,22 +360,23 @@ public final class CellAssembler: @unchecked Sendable {
         if !batch.isEmpty { emit(batch) }
     }
 
-    /// Fills `sorted` with the counted records of the cells key order places at `ranks`, in that
-    /// order, by one read of partition `p`; sized exactly, since growing by doubling held two
-    /// arrays at once, and only records that count are kept, so an extract of every row twice
-    /// holds no more than the rows once.
-    private func load(partition p: Int, ranks: Range<Int>, rank: [Int], starts: [Int], skip: [UInt64], into sorted: inout [UInt64]) throws {
+    /// Fills `sorted` with the records of the cells key order places at `ranks`, in that order,
+    /// from those `records` visits (a partition's counted records, or its chunk's routed part);
+    /// sized exactly, since growing by doubling held two arrays at once, and only records that
+    /// count are kept, so an extract of every row twice holds no more than the rows once.
+    private func load(ranks: Range<Int>, rank: [Int], starts: [Int], into sorted: inout [UInt64],
+                      _ records: ((UnsafePointer<UInt64>) -> Void) throws -> Void) throws {
         let words = CellRecord.words
-        let base = starts[ranks.lowerBound], records = starts[ranks.upperBound] - base
+        let base = starts[ranks.lowerBound], count = starts[ranks.upperBound] - base
         sorted.removeAll(keepingCapacity: true)
-        sorted.reserveCapacity(records * words)
-        sorted.append(contentsOf: repeatElement(0, count: records * words))
+        sorted.reserveCapacity(count * words)
+        sorted.append(contentsOf: repeatElement(0, count: count * words))
         var cursor = starts
         let whole = ranks.count == rank.count
         try rank.withUnsafeBufferPointer { rank in
             try cursor.withUnsafeMutableBufferPointer { cursor in
                 try sorted.withUnsafeMutableBufferPointer { sorted in
-                    try forEachCountedRecord(partition: p, skip: skip) { record in
+                    try records { record in
                         let r = rank[CellRecord.localCell(record[0])]
                         guard whole || ranks.contains(r) else { return }
                         (sorted.baseAddress! + (cursor[r] - base) * words).update(from: record, count: words)
