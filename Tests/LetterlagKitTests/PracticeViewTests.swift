@@ -108,6 +108,11 @@ struct PracticeViewTests {
         #expect(ranges.partition(of: 0) == 0 && ranges.partition(of: CodeShape.practiceNumbers - 1) == ranges.count - 1)
     }
 
+    @Test func theTypeRanksFollowTheNames() {
+        let byName = LetterType.allCases.sorted { $0.name < $1.name }
+        for t in LetterType.allCases { #expect(PracticeAssembler.typeRank(t.rawValue) == byName.firstIndex(of: t)!, "\(t.name)") }
+    }
+
     @Test func aPracticeRecordKeepsWhatAFoldReads() {
         let record = CellRecord.received(localCell: 12_345, delay: 98_765, workingBucket: 77,
                                          flags: CellRecord.due | CellRecord.within4d)

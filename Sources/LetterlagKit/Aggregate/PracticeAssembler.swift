@@ -19,11 +19,11 @@ struct PracticeAssembler {
     /// Letters placed in memory at once: 4 MiB.
     static let defaultChunkLetters = 1 << 18
 
-    /// A letter type's place in its name's sort order, the order the table's key keeps.
-    private static let typeRank: [Int] = {
-        let byName = LetterType.allCases.sorted { $0.name < $1.name }
-        return LetterType.allCases.map { t in byName.firstIndex(of: t)! }
-    }()
+    /// A letter type's place in its name's sort order, the order the table's key keeps, two bits
+    /// per type: a literal, since a static array cost a `swift_once` check per letter (3% of the
+    /// practice view's CPU); `theTypeRanksFollowTheNames` pins it to `LetterType.name`.
+    @inline(__always)
+    static func typeRank(_ type: Int) -> Int { Int((0b11_01_00_10 as UInt64) >> UInt64(2 * type)) & 3 }
     private static let typeOfRank: [Int] = LetterType.allCases.sorted { $0.name < $1.name }.map(\.rawValue)
     private static let trustBits: UInt64 = 17
 
@@ -48,7 +48,7 @@ struct PracticeAssembler {
     /// A flow's key, sorting as the table's key does: practice, letter type by name, then trust index.
     @inline(__always)
     private static func flowKey(practice: Int, pair: TrustTypePair) -> UInt64 {
-        (UInt64(practice) << 2 | UInt64(typeRank[pair.type])) << trustBits | UInt64(pair.trust)
+        (UInt64(practice) << 2 | UInt64(typeRank(pair.type))) << trustBits | UInt64(pair.trust)
     }
 
     /// Calls `body` with each row of partition `p` in key order (practice, letter type by name,
