@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Writes letterlag.ipynb from the cells below, so the notebook's source is reviewable as code."""
+"""Writes letterlag.ipynb (or the path given as the first argument) from the cells below, so the
+notebook's source is reviewable as code."""
+import sys
+
 import nbformat as nbf
 
 cells = [
@@ -116,4 +119,4 @@ rolling.groupby("trust_code").tail(1).round(1)"""),
 nb = nbf.v4.new_notebook()
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 nb.cells = [nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src) for kind, src in cells]
-nbf.write(nb, "letterlag.ipynb")
+nbf.write(nb, sys.argv[1] if len(sys.argv) > 1 else "letterlag.ipynb")
