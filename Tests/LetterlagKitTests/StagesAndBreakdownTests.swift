@@ -395,12 +395,12 @@ struct ReferenceLetters {
 
     @Test func oneTrustAndTypeNamingMorePracticesThanEnglandHasIsLeftOutOfThePracticeViewAndTheRunIsStored() throws {
         let dir = try ScratchDirectory()
-        let limit = CellAssembler.practicesPerTrustTypeLimit
+        let limit = PracticeOmission.practicesPerTrustType
         let path = try Self.manyPractices(dir, count: limit + 1)
         let db = dir.path("s.sqlite")
         let out = try Binary.run(["ingest", path, "--db", db, "--quiet"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stderr == "letterlag: warning: RJ1 clinic_letter: " + PracticeOmission.reason(limit: limit)
+        #expect(out.stderr == "letterlag: warning: RJ1 clinic_letter: " + PracticeOmission.reason
                 + " Its letters are left out of run 1's practice view and count everywhere else (breakdown_omissions)\n")
         let store = try SummaryStore(readingOnly: db)
         try store.read { (db: Database) throws -> Void in

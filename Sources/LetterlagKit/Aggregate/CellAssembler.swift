@@ -27,8 +27,6 @@ public final class CellAssembler: @unchecked Sendable {
     let partitions: Int
     /// The instant outstanding letters are judged at.
     public let asOf: Int64
-    /// Practices past which one trust × letter type is left out of the practice view (`PracticeSpill`).
-    let practicesPerTrustTypeLimit: Int
     /// The practice view's partitions, cut from the workers' samples of practice codes.
     let practiceRanges: PracticeRanges
     /// Letters a practice partition places in memory at once (`PracticeAssembler.chunkLetters`).
@@ -44,10 +42,8 @@ public final class CellAssembler: @unchecked Sendable {
     static let weeklyRowsPerBatch = 128
 
     /// `tallies` must be every worker's, in worker order, since locators name records by worker and index.
-    init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int,
-         practicesPerTrustTypeLimit: Int = CellAssembler.practicesPerTrustTypeLimit) {
+    init(registry: CellRegistry, tallies: [WorkerTally], dropped: [SpillFile], asOf: Int64, limits: ContractLimits, workers: Int) {
         precondition(tallies.map(\.worker) == Array(tallies.indices), "tallies must be in worker order")
-        self.practicesPerTrustTypeLimit = practicesPerTrustTypeLimit
         practiceRanges = PracticeRanges(samples: tallies.map { ($0.practices.values, $0.practices.every) })
         self.registry = registry
         var long: [Int: [WorkerTally.LongDelay]] = [:]
@@ -69,10 +65,6 @@ public final class CellAssembler: @unchecked Sendable {
     /// read from its spill in turn, so memory stays bounded however large a trust × type.
     var chunkRecords = CellAssembler.defaultChunkRecords
     static let defaultChunkRecords = 1 << 16
-
-    /// Distinct practices one trust × letter type's letters may name before it is left out of the
-    /// practice view: England has about 6,300 practices, so more is a broken export.
-    public static let practicesPerTrustTypeLimit = 20_000
 
     /// The trust × letter types that the last `forEachBatch` left out of the practice view, with
     /// the practices each had named by then, in trust × type order.
@@ -129,7 +121,7 @@ public final class CellAssembler: @unchecked Sendable {
         total: @escaping @Sendable (TrustType, CellSummary) -> TotalRow,
         breakdown: @escaping @Sendable (BreakdownCell) -> BreakdownRow,
         _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
-        let practices = PracticeSpill(ranges: practiceRanges, practicesPerTrustTypeLimit: practicesPerTrustTypeLimit)
+        let practices = PracticeSpill(ranges: practiceRanges)
         try PartitionPipeline.run(count: partitions, workers: workers,
             makeState: {
                 Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits), practices: try practices.writer())
@@ -350,7 +342,7 @@ public final class CellAssembler: @unchecked Sendable {
                 // The trust × type's first and last cells, and where the next part of it starts.
                 let opens = first == 0 || keys[byKey[first - 1]].pair != pair
                 let next = end < localCount && keys[byKey[end]].pair == pair ? keys[byKey[end]].week : nil
-                try assemble(pair: pair, ranks: first..<end, base: starts[chunkStart], opens: opens, nextWeek: next, byKey: byKey,
+                assemble(pair: pair, ranks: first..<end, base: starts[chunkStart], opens: opens, nextWeek: next, byKey: byKey,
                              keys: keys, starts: starts, firstRecord: firstRecord, partitionBits: bits, partition: p, scratch: &scratch,
                              batch: &batch, cell: makeCell, total: makeTotal, breakdown: makeBreakdown, emit: emit)
                 first = end
@@ -403,11 +395,11 @@ public final class CellAssembler: @unchecked Sendable {
         partitionBits bits: Int, partition p: Int, scratch: inout Scratch,
         batch: inout Batch<CellRow, TotalRow, BreakdownRow>,
         cell makeCell: (CellID, CellSummary) -> CellRow, total makeTotal: (TrustType, CellSummary) -> TotalRow,
-        breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) throws {
+        breakdown makeBreakdown: (BreakdownCell) -> BreakdownRow, emit: (Batch<CellRow, TotalRow, BreakdownRow>) -> Void) {
         let words = CellRecord.words
         let fold = scratch.fold
         let skip = scratch.skip
-        try scratch.sorted.withUnsafeMutableBufferPointer { sorted in
+        scratch.sorted.withUnsafeMutableBufferPointer { sorted in
             for r in ranks {
                 let local = byKey[r]
                 let key = keys[local]

@@ -131,7 +131,7 @@ struct PracticeAssembler {
         let asOf = self.asOf
         if letters > chunkLetters {
             let f = chunk.first!
-            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
             try letterSource { flow, first, stage in
                 if flow == f { Self.add(first, stage, to: target, asOf: asOf) }
             }
@@ -160,7 +160,7 @@ struct PracticeAssembler {
         at = 0
         let placed = byFlow
         for f in chunk {
-            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
             placed.withUnsafeBufferPointer { placed in
                 for _ in 0..<counts[f] {
                     Self.add(placed[at], placed[at + 1], to: target, asOf: asOf)
@@ -185,7 +185,7 @@ struct PracticeAssembler {
 
     /// The fold flow `f`'s letters go to, after finishing the group before it when `f` starts a new one.
     private func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
-                       _ body: (BreakdownCell) -> Void) throws -> LetterFold {
+                       _ body: (BreakdownCell) -> Void) -> LetterFold {
         let key = keys[f] >> Self.trustBits
         if key != group.key {
             finish(&group, trustName: trustName, body)

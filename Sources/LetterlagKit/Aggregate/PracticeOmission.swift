@@ -7,13 +7,15 @@ public struct PracticeOmission: Sendable, Equatable {
     /// Practices its letters had named when it was left out: one more than the limit.
     public var practices: Int
 
+    /// Distinct practices one trust × letter type's letters may name before it is left out of the
+    /// practice view: England has about 6,300 practices, so more is a broken export.
+    public static let practicesPerTrustType = 20_000
+
     /// Why, as stored in `breakdown_omissions.reason`.
-    public static func reason(limit: Int) -> String {
-        "more than \(limit) different practice codes in one trust's letters of one type (England has about 6,300 practices); a broken export?"
-    }
+    public static let reason = "more than \(practicesPerTrustType) different practice codes in one trust's letters of one type (England has about 6,300 practices); a broken export?"
 
     /// The warning `ingest` prints on standard error for it.
-    public func warning(run: Int64, limit: Int) -> String {
-        "warning: \(trust) \(type.name): \(Self.reason(limit: limit)) Its letters are left out of run \(run)'s practice view and count everywhere else (breakdown_omissions)"
+    public func warning(run: Int64) -> String {
+        "warning: \(trust) \(type.name): \(Self.reason) Its letters are left out of run \(run)'s practice view and count everywhere else (breakdown_omissions)"
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// flow (trust × letter type × practice), so that a practice partition is numbered and sized
 /// from the counts and its letters are read once.
 ///
-/// A trust × letter type naming more than `practicesPerTrustTypeLimit` practices is left out
+/// A trust × letter type naming more than `PracticeOmission.practicesPerTrustType` practices is left out
 /// of the view (a broken export, not England's 6,300 practices): its letters count everywhere
 /// else, and the run records it (`omissions`) rather than failing.
 final class PracticeSpill: Sendable {
@@ -18,7 +18,6 @@ final class PracticeSpill: Sendable {
     }
 
     let ranges: PracticeRanges
-    let practicesPerTrustTypeLimit: Int
     private let state = Mutex(State())
 
     private struct State {
@@ -27,9 +26,8 @@ final class PracticeSpill: Sendable {
         var omissions: [Omission] = []
     }
 
-    init(ranges: PracticeRanges, practicesPerTrustTypeLimit: Int) {
+    init(ranges: PracticeRanges) {
         self.ranges = ranges
-        self.practicesPerTrustTypeLimit = practicesPerTrustTypeLimit
     }
 
     /// Every writer's letters, in the order the writers were made.
@@ -76,24 +74,25 @@ final class PracticeSpill: Sendable {
             lastPair = Array(repeating: -1, count: spill.ranges.count)
         }
 
+        /// The trust × type being written, from its first letters to `endTrustType`.
+        private var pair: TrustTypePair?
         /// Whether the trust × type being written has been left out.
         private var leftOut = false
-        private var started = false
 
         /// Writes counted letters of a trust × type (as `BreakdownAssembler.Letters` holds them),
         /// outstanding ones by their age at `asOf`: all of it, or one part after another, then
         /// `endTrustType`. Stops, and records the omission, at its
-        /// `practicesPerTrustTypeLimit + 1`-th practice. Cost: a look-up and 16 bytes a letter.
+        /// `PracticeOmission.practicesPerTrustType + 1`-th practice. Cost: a look-up and 16 bytes a letter.
         mutating func write(_ gathered: BreakdownAssembler.Letters, asOf: Int64) {
-            if !started {
-                started = true
+            if pair == nil {
+                pair = gathered.pair
                 leftOut = false
                 practices.reset()
                 letters.removeAll(keepingCapacity: true)
             }
             guard !leftOut else { return }
             let words = CellRecord.words
-            let ranges = spill.ranges, limit = spill.practicesPerTrustTypeLimit
+            let ranges = spill.ranges, limit = PracticeOmission.practicesPerTrustType
             let header = PracticeRecord.header(pair: gathered.pair)
             for k in 0..<gathered.count {
                 let record = gathered.letters[k * words], stage = gathered.letters[k * words + 1]
@@ -123,21 +122,16 @@ final class PracticeSpill: Sendable {
                 }
                 file.append(record: (first, stage), to: p)
             }
-            pair = gathered.pair
         }
 
         /// Writes the count of each flow of the trust × type just written: 16 bytes a flow.
         mutating func endTrustType() {
-            started = false
+            defer { pair = nil }
             guard !leftOut, let pair else { return }
             for (n, practice) in practices.keys.enumerated() {
                 flows.append(record: (PracticeRecord.flow(practice: Int(practice), pair: pair), UInt64(letters[n])),
                              to: spill.ranges.partition(of: Int(practice)))
             }
-            self.pair = nil
         }
-
-        /// The trust × type being written.
-        private var pair: TrustTypePair?
     }
 }

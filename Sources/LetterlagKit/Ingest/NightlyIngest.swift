@@ -11,7 +11,7 @@ public struct NightlyIngest {
 
         /// One line per trust × letter type left out of the practice view, for standard error.
         public var warnings: [String] {
-            result.assembler.practiceOmissions.map { $0.warning(run: runID, limit: result.assembler.practicesPerTrustTypeLimit) }
+            result.assembler.practiceOmissions.map { $0.warning(run: runID) }
         }
 
         public var rowsPerSecond: Double { elapsed > 0 ? Double(result.rowsRead) / elapsed : 0 }

@@ -80,7 +80,7 @@ public struct HTMLReport {
     /// A dot plot: trusts down the side, hours along a log axis.
     func dotPlot(_ type: LetterType) -> String {
         let data = rows.filter { $0.type == type && $0.p50Hours != nil }.sorted { ($0.p50Hours ?? 0) > ($1.p50Hours ?? 0) }
-            .filter { !formatter.publish || $0.received > 7 }
+            .filter { !formatter.publish || $0.received > DisclosureThreshold.largestSuppressed }
         guard !data.isEmpty else { return "<p>No received letters.</p>" }
         let left = 70.0, width = 760.0, rowHeight = 18.0, top = 24.0
         let height = top + Double(data.count) * rowHeight + 30
@@ -113,7 +113,7 @@ public struct HTMLReport {
 
     /// The trusts whose weeks the charts draw, per type: those with the lowest compliance.
     public static func chartedTrusts(_ rows: [SummaryRow], type: LetterType, publish: Bool) -> [String] {
-        rows.filter { $0.type == type && $0.withinLimitPercent != nil && (!publish || $0.received > 7) }
+        rows.filter { $0.type == type && $0.withinLimitPercent != nil && (!publish || $0.received > DisclosureThreshold.largestSuppressed) }
             .sorted { ($0.withinLimitPercent ?? 0) < ($1.withinLimitPercent ?? 0) }.prefix(chartedPerType).map(\.trust)
     }
 
@@ -131,7 +131,7 @@ public struct HTMLReport {
         let worst = Self.chartedTrusts(rows, type: type, publish: formatter.publish)
         let series = worst.map { trust in
             (trust, weekly.filter { $0.figures.trust == trust && $0.figures.type == type && Self.chartedMedian($0.figures) != nil
-                                    && (!formatter.publish || $0.figures.received > 7) })
+                                    && (!formatter.publish || $0.figures.received > DisclosureThreshold.largestSuppressed) })
         }.filter { !$0.1.isEmpty }
         guard !series.isEmpty else { return "<p>No weekly figures.</p>" }
         let weeks = series.flatMap { $0.1.map(\.firstWeek) }

@@ -105,7 +105,7 @@ extension SummaryStore {
                 for o in result.assembler.practiceOmissions {
                     try db.execute(sql: "INSERT INTO breakdown_omissions VALUES (?, ?, ?, ?, ?, ?)",
                                    arguments: [run, Breakdown.practice.rawValue, o.trust, o.type.name, o.practices,
-                                               PracticeOmission.reason(limit: result.assembler.practicesPerTrustTypeLimit)])
+                                               PracticeOmission.reason])
                 }
                 let finished = Date()
                 try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ? WHERE id = ?",
