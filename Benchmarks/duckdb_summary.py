@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """The same per trust x letter type summary as `letterlag report --format csv`, computed by DuckDB.
 
-Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)] [--by specialty|channel|practice]
+Usage: duckdb_summary.py EXTRACT [--threads N] [--as-of 'YYYY-MM-DD HH:MM:SS' (UTC)] [--by specialty|channel|practice|week]
+    [--clock-skew MINUTES]
 With --by, one row per trust x letter type x that column, as `letterlag report --by`; for practice,
 the practice view: per practice x letter type, '(all)', each trust that sent it at least 8 letters
-of the type, and '(other)' for the rest (docs/product.md, "Breakdowns").
+of the type, and '(other)' for the rest (docs/product.md, "Breakdowns"); for week, the ISO week of the
+event's date (`2024-W07`), as `letterlag trend --format csv` gives it.
+A receipt up to --clock-skew minutes (5) before its sending counts as delivered at sending (delivery 0,
+delay as stamped); an earlier one is set aside, as letterlag does (docs/product.md, "Clocks that disagree").
 Canonical columns, timestamps as 'YYYY-MM-DD HH:MM:SS' Europe/London, optionally with +hh:mm.
 Contract limits are the NHS Standard Contract defaults. Used to cross-check figures and as a speed peer.
 """
@@ -48,12 +52,14 @@ def main():
     ap.add_argument("extract")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--as-of")
-    ap.add_argument("--by", choices=["specialty", "channel", "practice"])
+    ap.add_argument("--by", choices=["specialty", "channel", "practice", "week"])
+    ap.add_argument("--clock-skew", type=float, default=5)
     a = ap.parse_args()
-    by = {"specialty": "specialty_code", "channel": "channel", "practice": "practice_code"}.get(a.by)
+    by = {"specialty": "specialty_code", "channel": "channel", "practice": "practice_code", "week": "week"}.get(a.by)
     # An empty or unknown channel is 'unknown', as letterlag stores it.
     by_expr = ("CASE WHEN lower(channel) IN ('electronic', 'post', 'email') THEN lower(channel) ELSE 'unknown' END"
-               if by == "channel" else by)
+               if by == "channel" else
+               "strftime(CAST(strptime(substr(event_at, 1, 10), '%Y-%m-%d') AS DATE), '%G-W%V')" if by == "week" else by)
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     con.execute("SET TimeZone = 'UTC'")
@@ -64,6 +70,7 @@ def main():
       SELECT trust_code, letter_type, {f"{by_expr} AS dim," if by else ""} {instant('event_at')} AS ev, {instant('sent_at')} AS se,
              {instant('received_at')} AS rec, CAST(strptime(substr(event_at, 1, 10), '%Y-%m-%d') AS DATE) AS ev_day
       FROM raw
+      WHERE NOT coalesce({instant('received_at')} < {instant('sent_at')} - {a.clock_skew * 60}, false)
     ),
     t AS ({PRACTICE_VIEW if a.by == "practice" else "SELECT * FROM t0"}),
     a AS (SELECT {as_of} AS as_of),
@@ -79,7 +86,7 @@ def main():
       100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 4 * 86400)
         / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 4 * 86400 <= as_of), 0) AS within_4d_pct,
       quantile_disc(se - ev, 0.5) / 3600, quantile_disc(se - ev, 0.9) / 3600,
-      quantile_disc(rec - se, 0.5) / 3600, quantile_disc(rec - se, 0.9) / 3600,
+      quantile_disc(greatest(rec - se, 0), 0.5) / 3600, quantile_disc(greatest(rec - se, 0), 0.9) / 3600,
       count(*) FILTER (WHERE se IS NOT NULL AND rec IS NULL) AS in_transit
     FROM d GROUP BY {"GROUPING SETS ((trust_code, letter_type, dim), (letter_type, dim))" if a.by == "practice" else "ALL"}
     ORDER BY ALL

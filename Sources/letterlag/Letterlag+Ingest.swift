@@ -12,6 +12,10 @@ extension LetterlagCommand {
         @Argument(help: "Extract files (.csv or .csv.gz); together they are one run.") var files: [String]
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The as-of time (default: the latest timestamp in the extract).") var asOf: String?
+        @Option(help: ArgumentHelp("When the extract's window of events starts (default: its earliest event).",
+                                   discussion: "Weeks and months from here to the as-of time are covered in full; the history keeps them (docs/product.md, \"History across runs\")."))
+        var windowStart: String?
+        @Option(help: "Minutes a receipt may be stamped before its sending and count as delivered at sending.") var clockSkew = 5.0
         @Option(help: "Parsing workers (default: the number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
         @Option(help: "Gzip inflater.") var inflate: InflaterKind = .isal
         @Option(help: "Contract limits JSON file (default: the NHS Standard Contract).") var limits: String?
@@ -24,6 +28,7 @@ extension LetterlagCommand {
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("name at least one extract file") }
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            guard clockSkew >= 0 && clockSkew <= 24 * 60 else { throw ValidationError("--clock-skew is minutes from 0 to 1440") }
             guard maxRejected >= 0 && maxRejected <= 100 else { throw ValidationError("--max-rejected is a percentage from 0 to 100") }
         }
 
@@ -31,6 +36,8 @@ extension LetterlagCommand {
             var options = IngestOptions(files: files, workers: workers, inflater: inflate,
                                         maxRejectedPercent: maxRejected)
             options.asOf = try asOf.map(Timestamps.parseArgument)
+            options.windowStart = try windowStart.map(Timestamps.parseArgument)
+            options.clockSkew = Int64((clockSkew * 60).rounded())
             if let limits {
                 guard let data = FileManager.default.contents(atPath: limits) else {
                     throw LetterlagError.badLimits("cannot read \(limits)")

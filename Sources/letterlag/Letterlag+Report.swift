@@ -48,14 +48,16 @@ extension LetterlagCommand {
             } else if let format = OutputFormat(rawValue: format.rawValue) {
                 try ReportRenderer(run: chosen, rows: rows, publish: selection.publish).write(format, to: sink)
             } else {
+                // The charts follow the history across runs, unless one run was asked for.
+                let source: WeekSource = selection.runID == nil ? .history : .run(chosen.id)
                 var weekly: [TrendBuilder.Row] = []
                 for type in LetterType.allCases {
                     for trust in HTMLReport.chartedTrusts(rows, type: type, publish: selection.publish) {
-                        weekly += try TrendBuilder.rows(store, run: chosen.id, trust: trust, type: type, by: .week)
+                        weekly += try TrendBuilder.rows(store, source, trust: trust, type: type, by: .week).filter { !$0.partial }
                     }
                 }
                 var spc: [SPCAnalysis.Series] = []
-                var options = SPCAnalysis.Options(run: chosen.id)
+                var options = SPCAnalysis.Options(source)
                 options.target = spcTarget
                 try SPCAnalysis.forEachSeries(store, options) { spc.append($0) }
                 try HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),

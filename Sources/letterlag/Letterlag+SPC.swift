@@ -16,7 +16,7 @@ extension LetterlagCommand {
             abstract: "XmR charts (Making Data Count) of each trust × letter type over its complete periods.")
 
         @OptionGroup var database: DatabaseOptions
-        @Option(name: .customLong("run"), help: "Run id (default: the latest run).") var runID: Int64?
+        @Option(name: .customLong("run"), help: "Run id: that run's own snapshot (default: the history across runs).") var runID: Int64?
         @Option(help: "Only this trust code.") var trust: String?
         @Option(help: "Only this letter type.") var type: LetterType?
         @Option(help: "What is charted: compliance (100 × within_limit / due) or median (hours).") var measure: SPCAnalysis.Measure = .compliance
@@ -28,7 +28,7 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
-            var options = SPCAnalysis.Options(run: try store.run(runID).id)
+            var options = SPCAnalysis.Options(try runID.map { .run(try store.run($0).id) } ?? .history)
             options.trust = trust
             options.type = type
             options.measure = measure

@@ -16,10 +16,11 @@ extension LetterType: ExpressibleByArgument {
 extension LetterlagCommand {
     struct Trend: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One row per trust × letter type × week, month or quarter, re-aggregated from the stored weeks.")
+            abstract: "One row per trust × letter type × week, month or quarter, from the history across runs (or one run's weeks with --run).")
 
         @OptionGroup var database: DatabaseOptions
-        @OptionGroup var selection: RunOptions
+        @Option(name: .customLong("run"), help: "Run id: that run's own weeks (default: the history across runs).") var runID: Int64?
+        @Flag(help: "Apply NHS disclosure control for publication.") var publish = false
         @Option(help: "Only this trust code.") var trust: String?
         @Option(help: "Only this letter type.") var type: LetterType?
         @Option(help: "The period weeks are grouped into (default: week).") var by: TrendPeriod?
@@ -29,7 +30,7 @@ extension LetterlagCommand {
         func validate() throws {
             guard let practice else { return }
             try PracticeArgument.check(practice)
-            if selection.runID != nil || by != nil {
+            if runID != nil || by != nil {
                 throw ValidationError("--practice shows the practice's figures in every stored run, one point per run; leave out --run and --by")
             }
         }
@@ -38,14 +39,19 @@ extension LetterlagCommand {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             if let practice {
-                try BreakdownRenderer.writeTrend(store, practice: practice, trust: trust, type: type, publish: selection.publish,
+                try BreakdownRenderer.writeTrend(store, practice: practice, trust: trust, type: type, publish: publish,
                                                  format: format, to: sink)
                 try sink.close()
                 return
             }
-            let chosen = try store.run(selection.runID)
-            try TrendRenderer.write(store, run: chosen, trust: trust, type: type, by: by ?? .week, publish: selection.publish,
-                                    format: format, to: sink)
+            if let id = runID {
+                try TrendRenderer.write(store, run: try store.run(id), trust: trust, type: type, by: by ?? .week, publish: publish,
+                                        format: format, to: sink)
+            } else {
+                _ = try store.run(nil)
+                try TrendRenderer.writeHistory(store, trust: trust, type: type, by: by ?? .week, publish: publish,
+                                               format: format, to: sink)
+            }
             try sink.close()
         }
     }

@@ -9,7 +9,7 @@ struct LetterlagCommand: ParsableCommand {
         commandName: "letterlag",
         abstract: "How long hospital letters take to reach GPs: stream extracts, store summaries, report.",
         version: Letterlag.version,
-        subcommands: [Generate.self, Ingest.self, Report.self, Trend.self, Compare.self, Export.self, Runs.self, SPC.self, Migrate.self, Demo.self]
+        subcommands: [Generate.self, Ingest.self, Report.self, Trend.self, Compare.self, Export.self, Runs.self, SPC.self, Prune.self, Migrate.self, Demo.self]
     )
 
     static func main() {

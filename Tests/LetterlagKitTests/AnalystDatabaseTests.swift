@@ -290,12 +290,12 @@ import Testing
         }
         #expect(incomplete > 0 && incomplete < stored.count / 4)
         // A month is complete when all its weeks are; CSV says 1 or 0, the table says provisional.
-        let months = try Binary.run(["trend", "--db", f.db, "--by", "month", "--format", "csv"])
+        let months = try Binary.run(["trend", "--db", f.db, "--run", "1", "--by", "month", "--format", "csv"])
         let header = months.stdout.split(separator: "\n")[0].split(separator: ",")
         #expect(header.last == "complete")
         let values = Set(months.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last! })
         #expect(values == ["0", "1"])
-        let table = try Binary.run(["trend", "--db", f.db, "--by", "week", "--format", "table"])
+        let table = try Binary.run(["trend", "--db", f.db, "--run", "1", "--by", "week", "--format", "table"])
         #expect(table.stdout.components(separatedBy: "provisional\n").count - 1 == incomplete)
         let viewed = try Self.inProcess(f.db, "SELECT count(*) FROM weekly_trend WHERE complete = 0")
         #expect(viewed == String(incomplete))
@@ -433,7 +433,7 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view, v11: history and retention\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }

@@ -47,15 +47,16 @@ import Testing
         let out = try Binary.run(["trend", "--help"])
         #expect(out.status == 0)
         #expect(out.stdout == """
-            OVERVIEW: One row per trust × letter type × week, month or quarter,
-            re-aggregated from the stored weeks.
+            OVERVIEW: One row per trust × letter type × week, month or quarter, from the
+            history across runs (or one run's weeks with --run).
 
             USAGE: letterlag trend [--db <db>] [--run <run>] [--publish] [--trust <trust>] [--type <type>] [--by <by>] [--format <format>] [--practice <practice>]
 
             OPTIONS:
               --db <db>               The summary database (default: $LETTERLAG_DB, else
                                       letterlag.sqlite).
-              --run <run>             Run id (default: the latest run).
+              --run <run>             Run id: that run's own weeks (default: the history
+                                      across runs).
               --publish               Apply NHS disclosure control for publication.
               --trust <trust>         Only this trust code.
               --type <type>           Only this letter type.

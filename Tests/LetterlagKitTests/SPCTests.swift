@@ -200,10 +200,14 @@ struct ReferenceXmR {
         #expect(csv.status == 0, "\(csv.stderr)")
         let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows[0].prefix(9).joined(separator: ",") == "trust_code,letter_type,period,value,mean,lower_limit,upper_limit,special_cause,point_type")
-        // Only complete weeks are charted.
-        let trend = try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout.split(separator: "\n").dropFirst()
+        // Only complete weeks that the run covered in full are charted, from the history.
+        let trend = try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout.split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let complete = Set(trend.filter { $0.last == "1" && !$0[8].isEmpty }.map { "\($0[0]),\($0[1]),\($0[2])" })
+        let column = { (name: Substring) in trend[0].firstIndex(of: name)! }
+        let (isComplete, isPartial, compliance) = (column("complete"), column("partial"), column("within_limit_pct"))
+        let complete = Set(trend.dropFirst().filter { $0[isComplete] == "1" && $0[isPartial] == "0" && !$0[compliance].isEmpty }
+            .map { "\($0[0]),\($0[1]),\($0[2])" })
+        #expect(trend.dropFirst().contains { $0[isPartial] == "1" })
         #expect(Set(rows.dropFirst().map { "\($0[0]),\($0[1]),\($0[2])" }) == complete)
         let alert = try Binary.run(["spc", "--db", db, "--fail-on", "concern", "--format", "csv"])
         #expect(alert.status == 9, "\(alert.stderr)")

@@ -144,7 +144,7 @@ import Testing
         let run = SummaryStore.Run(id: 1, asOf: "2020-02-01T00:00:00Z", asOfSource: "extract", delayTo: "received",
                                    startedAt: "", finishedAt: "", files: 1, bytes: 1, rowsRead: 10, letters: 10, rowsRejected: 0,
                                    trusts: 1, elapsedSeconds: 0)
-        let weekly = [TrendBuilder.Row(period: "2020-W05", firstWeek: 2_610, figures: row)]
+        let weekly = [TrendBuilder.Row(period: "2020-W05", firstWeek: 2_610, figures: row, runID: 1, partial: false)]
         let html = try HTMLReport(run: run, rows: [row], weekly: weekly, limits: .standard, publish: false).render()
         #expect(!html.contains("<img") && !html.contains("onerror='"))
         #expect(html.contains("&lt;img src=x onerror=&#39;alert(1)&#39;&gt;&amp;"))

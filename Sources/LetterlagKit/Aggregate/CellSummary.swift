@@ -24,6 +24,9 @@ public struct CellSummary: Sendable, Equatable {
     public var writingWithinLimit: Int = 0
     /// Letters sent but not received by the as-of time.
     public var inTransit: Int = 0
+    /// Letters received up to the clock tolerance before they were sent, counted as delivered at
+    /// sending (docs/product.md, "Clocks that disagree").
+    public var deliveredAtSending: Int = 0
     /// The longest time since sending among letters in transit, in seconds; `Int64.min` when none is.
     public var oldestInTransit: Int64 = .min
     /// False for figures read back from a run stored before stages were kept, whose stage
@@ -94,6 +97,7 @@ public struct CellSummary: Sendable, Equatable {
         writingDue += o.writingDue
         writingWithinLimit += o.writingWithinLimit
         inTransit += o.inTransit
+        deliveredAtSending += o.deliveredAtSending
         oldestInTransit = max(oldestInTransit, o.oldestInTransit)
         stagesKept = stagesKept && o.stagesKept
     }

@@ -69,6 +69,7 @@ final class LetterFold {
         writing.add(StageRecord.bucket(w))
         writingExtremes.note(StageRecord.atLeast(w))
         if StageRecord.isDelivered(stage) {
+            if stage & StageRecord.deliveredAtSending != 0 { figures.deliveredAtSending &+= 1 }
             let d = StageRecord.deliveryField(stage)
             delivery.add(StageRecord.bucket(d))
             deliveryExtremes.note(StageRecord.atLeast(d))

@@ -2,7 +2,8 @@
 ///
 /// | bits | field |
 /// | --- | --- |
-/// | 63–60 | 0 |
+/// | 63–61 | 0 |
+/// | 60 | delivered at sending: received up to the clock tolerance before it was sent |
 /// | 59 | writing within the contract limit |
 /// | 58 | a contract limit applies to the letter |
 /// | 57 | delivered: `sent_at` and `received_at` both known |
@@ -17,6 +18,7 @@ enum StageRecord {
     static let delivered: UInt64 = 1 << 57
     static let due: UInt64 = 1 << 58
     static let writingWithinLimit: UInt64 = 1 << 59
+    static let deliveredAtSending: UInt64 = 1 << 60
     static let long: Int64 = (1 << 28) - 4_096
     private static let fieldMask: UInt64 = (1 << 28) - 1
 
@@ -26,10 +28,14 @@ enum StageRecord {
     }
 
     /// The word for a letter sent after `writing` seconds, and delivered `delivery` seconds after that when not nil.
+    /// A negative delivery, a receipt the parser let through within the clock tolerance, is
+    /// delivery at the moment of sending: 0, and flagged so the run can count it.
     @inline(__always)
     static func make(writing: Int64, delivery: Int64?, limit: Int64) -> UInt64 {
         var word = sent | field(writing)
-        if let delivery { word |= delivered | field(delivery) << 28 }
+        if let delivery {
+            word |= delivery < 0 ? delivered | deliveredAtSending : delivered | field(delivery) << 28
+        }
         if limit >= 0 {
             word |= due
             if writing <= limit { word |= writingWithinLimit }

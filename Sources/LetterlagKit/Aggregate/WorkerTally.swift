@@ -69,6 +69,8 @@ public struct WorkerTally: RowSink {
     public internal(set) var rejects = RejectTally()
     /// The latest instant in any accepted row, for the default as-of time.
     public internal(set) var latest: Int64 = .min
+    /// The earliest event in any accepted row, for the default window start.
+    public internal(set) var earliestEvent: Int64 = .max
     public internal(set) var accepted = 0
     /// The chunk being parsed, so rows can be placed.
     public var chunk = 0
@@ -256,6 +258,7 @@ public struct WorkerTally: RowSink {
         if index >= LetterKey.indexLimit { tooMany() }
         let locator = LetterKey.locator(index: index, workerTag: workerTag, partition: partition, line: line)
         var latestHere = row.event.utc
+        if row.event.utc < earliestEvent { earliestEvent = row.event.utc }
         let limit = limits.limitSeconds(type: row.letterType, eventDay: eventDay)
         var stage: UInt64 = 0
         if row.sent.status == .ok {

@@ -13,6 +13,14 @@ public struct IngestOptions: Sendable {
     public var chunkSize: Int
     /// The largest share of rows, in percent, that may be set aside before the run fails.
     public var maxRejectedPercent: Double
+    /// Seconds a receipt may be stamped before its sending and still count as delivered at sending
+    /// (docs/product.md, "Clocks that disagree").
+    public var clockSkew: Int64 = defaultClockSkew
+    /// The tolerance when none is given: 5 minutes.
+    public static let defaultClockSkew: Int64 = 5 * 60
+    /// The instant the extract's window starts (UTC seconds); nil takes its earliest event
+    /// (docs/product.md, "History across runs").
+    public var windowStart: Int64?
     /// Called from the reading thread at most every `progressInterval` seconds; nil for none.
     public var progress: (@Sendable (IngestProgress) -> Void)?
     public var progressInterval: Double = 0.25
@@ -75,6 +83,12 @@ public struct IngestResult: Sendable {
     public var assembler: CellAssembler
     public var asOf: Int64
     public var asOfFromExtract: Bool
+    /// The periods the run covers in full, from its window start and as-of time.
+    public var window: RunWindow
+    /// Whether the window start is the extract's earliest event rather than given.
+    public var windowFromExtract: Bool
+    /// The clock tolerance the run was read with, in seconds.
+    public var clockSkew: Int64
     /// `received`, or `sent` when the extract has no `received_at` column.
     public var delayTo: String
     public var files: [FileStats]

@@ -171,7 +171,7 @@ public struct IngestPipeline {
             while let chunk = work.pop() {
                 tally.chunk = chunk.id
                 let before = (tally.accepted, tally.rejects.total)
-                let parser = RowParser(layout: chunk.layout, asOf: options.asOf)
+                let parser = RowParser(layout: chunk.layout, asOf: options.asOf, clockSkew: options.clockSkew)
                 let buffer = UnsafeRawBufferPointer(rebasing: pool.buffers[chunk.buffer][0..<chunk.length])
                 let lines = parser.parse(buffer.bindMemory(to: UInt8.self), into: &tally)
                 let rejected = tally.rejects.total - before.1
@@ -251,6 +251,10 @@ public struct IngestPipeline {
         let lineOf = { (place: RejectTally.Place) in firstLine[place.chunk, default: 2] + place.line }
         try checkRejectThreshold(rejects, files: files, lineOf: lineOf)
         let asOf = options.asOf ?? Self.defaultAsOf(shared.tallies)
+        let windowStart = options.windowStart ?? Self.defaultWindowStart(shared.tallies, asOf: asOf)
+        guard windowStart <= asOf else {
+            throw LetterlagError.badArgument("the window start \(Timestamps.iso(windowStart)) is after the as-of time \(Timestamps.iso(asOf))")
+        }
         let cells = CellAssembler(registry: shared.registry, tallies: shared.tallies, dropped: resolved.dropped, asOf: asOf,
                                   limits: options.limits, workers: options.workers)
         var examples: [IngestResult.RejectExample] = []
@@ -262,7 +266,9 @@ public struct IngestPipeline {
                 examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)], line: lineOf(place)))
             }
         }
-        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil, delayTo: delayTo, files: files,
+        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil,
+                            window: RunWindow(start: windowStart, asOf: asOf), windowFromExtract: options.windowStart == nil,
+                            clockSkew: options.clockSkew, delayTo: delayTo, files: files,
                             rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
     }
 
@@ -320,5 +326,12 @@ public struct IngestPipeline {
     static func defaultAsOf(_ tallies: [WorkerTally]) -> Int64 {
         let latest = tallies.reduce(Int64.min) { max($0, $1.latest) }
         return latest == .min ? Int64(Date().timeIntervalSince1970) : latest
+    }
+
+    /// The window start when none is given: the earliest event in any accepted row, or the
+    /// as-of time for an extract without one (docs/product.md, "History across runs").
+    static func defaultWindowStart(_ tallies: [WorkerTally], asOf: Int64) -> Int64 {
+        let earliest = tallies.reduce(Int64.max) { min($0, $1.earliestEvent) }
+        return earliest == .max ? asOf : earliest
     }
 }

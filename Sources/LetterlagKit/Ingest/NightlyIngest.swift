@@ -8,6 +8,8 @@ public struct NightlyIngest {
         public var result: IngestResult
         /// Seconds from start to the stored run's commit: reading, assembling, writing and committing.
         public var elapsed: Double
+        /// Letters received within the clock tolerance before their sending, counted as delivered at sending.
+        public var deliveredAtSending: Int
 
         /// One line per trust × letter type left out of the practice view, for standard error.
         public var warnings: [String] {
@@ -21,6 +23,8 @@ public struct NightlyIngest {
             var lines = [
                 "run \(runID) stored: as of \(Timestamps.iso(result.asOf)) (\(result.asOfFromExtract ? "latest timestamp in the extract" : "given")), delay to \(result.delayTo)",
                 "files \(result.files.count), bytes \(result.bytes), rows read \(result.rowsRead), letters accepted \(result.letters), rows set aside \(result.rowsRejected), trusts \(result.trusts)",
+                "window from \(Timestamps.iso(result.window.start)) (\(result.windowFromExtract ? "earliest event in the extract" : "given")): covers weeks \(result.window.firstWeekStart) to \(result.window.lastWeekStart), months \(result.window.firstMonthLabel) to \(result.window.lastMonthLabel)",
+                "received up to \(result.clockSkew / 60) min before sending, counted as delivered at sending (clock skew): \(deliveredAtSending)",
                 String(format: "elapsed %.2f s, %.0f rows/s", elapsed, rowsPerSecond),
             ]
             for reason in RejectReason.allCases {
@@ -89,6 +93,6 @@ public struct NightlyIngest {
         }
         logger.info("ingest stored", metadata: ["run": "\(id)", "rows": "\(result.rowsRead)", "rejected": "\(result.rowsRejected)",
                                                 "seconds": "\(String(format: "%.2f", elapsed))"])
-        return Outcome(runID: id, result: result, elapsed: elapsed)
+        return Outcome(runID: id, result: result, elapsed: elapsed, deliveredAtSending: try store.deliveredAtSending(run: id))
     }
 }

@@ -77,6 +77,11 @@ public struct LondonClock: @unchecked Sendable {
         return (local >= start + 3_600 && local < end + 3_600) ? local - 3_600 : local
     }
 
+    /// The UTC instant at which London local day `day` begins.
+    public func utc(ofLocalMidnight day: Int) -> Int64 {
+        utc(fromLocal: Int64(day) * 86_400, year: CivilDate.civil(days: day).year)
+    }
+
     /// The London wall-clock time of a UTC instant, as seconds as if the wall clock were UTC.
     @inline(__always)
     public func local(fromUTC utc: Int64) -> Int64 {

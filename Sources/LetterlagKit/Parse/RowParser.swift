@@ -12,13 +12,18 @@ public struct RowParser: Sendable {
     public let timestamps: TimestampParser
     /// The as-of instant given on the command line, or nil when it is taken from the extract.
     public let asOf: Int64?
+    /// How many seconds a receipt may be stamped before its sending and still count, as delivered
+    /// at the moment it was sent (docs/product.md, "Clocks that disagree").
+    public let clockSkew: Int64
     private let letterTypes: LetterTypeMatcher
 
-    public init(layout: ExtractLayout, timestamps: TimestampParser = TimestampParser(), asOf: Int64?) {
+    public init(layout: ExtractLayout, timestamps: TimestampParser = TimestampParser(), asOf: Int64?,
+                clockSkew: Int64 = IngestOptions.defaultClockSkew) {
         self.layout = layout
         letterTypes = layout.letterTypes
         self.timestamps = timestamps
         self.asOf = asOf
+        self.clockSkew = clockSkew
     }
 
     /// Parses every row in `chunk` and returns the number of physical lines it spans.
@@ -142,7 +147,7 @@ public struct RowParser: Sendable {
         if event.status != .ok { sink.reject(.requiredFieldEmpty, line: line); return }
         if sent.status == .ok && sent.utc < event.utc { sink.reject(.sentBeforeEvent, line: line); return }
         if received.status == .ok && received.utc < event.utc { sink.reject(.receivedBeforeEvent, line: line); return }
-        if layout.hasReceived && received.status == .ok && sent.status == .ok && received.utc < sent.utc {
+        if layout.hasReceived && received.status == .ok && sent.status == .ok && received.utc < sent.utc &- clockSkew {
             sink.reject(.receivedBeforeSent, line: line)
             return
         }

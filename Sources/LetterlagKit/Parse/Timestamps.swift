@@ -10,12 +10,19 @@ public enum Timestamps {
 
     public static func iso(_ date: Date) -> String { iso(Int64(date.timeIntervalSince1970.rounded(.down))) }
 
+    /// An instant as `iso` stores it, read back; nil for anything else.
+    public static func parseStored(_ text: String?) -> Int64? {
+        guard let text else { return nil }
+        let parsed = TimestampParser().parse(text)
+        return parsed.status == .ok ? parsed.utc : nil
+    }
+
     /// Parses an as-of argument in any extract timestamp form; local times are Europe/London.
     public static func parseArgument(_ text: String) throws -> Int64 {
         let parsed = TimestampParser().parse(text)
         if parsed.status == .ok { return parsed.utc }
         if let day = CivilDate.parse(isoDate: text) {
-            return LondonClock.shared.utc(fromLocal: Int64(day) * 86_400, year: CivilDate.civil(days: day).year)
+            return LondonClock.shared.utc(ofLocalMidnight: day)
         }
         throw LetterlagError.badArgument("'\(text)' is not a timestamp (use YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset)")
     }

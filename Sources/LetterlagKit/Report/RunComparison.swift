@@ -43,7 +43,7 @@ public struct RunComparison {
             func close() {
                 if let o = open { totals[o.key] = CellSummary.merged(o.weeks) }
             }
-            try store.forEachWeek(run: id, histograms: true) { week in
+            try store.forEachWeek(.run(id), histograms: true) { week in
                 let key = TrustType(trust: week.trust, type: week.type)
                 if open?.key != key {
                     close()

@@ -21,7 +21,8 @@ public struct SPCAnalysis {
     }
 
     public struct Options: Sendable {
-        public var run: Int64
+        /// A run's own snapshot, or the history across runs.
+        public var source: WeekSource
         public var trust: String?
         public var type: LetterType?
         public var measure: Measure = .compliance
@@ -29,7 +30,7 @@ public struct SPCAnalysis {
         public var target: Double?
         public var screen = true
 
-        public init(run: Int64) { self.run = run }
+        public init(_ source: WeekSource) { self.source = source }
     }
 
     /// One trust × letter type's chart, with its periods' labels in order.
@@ -45,8 +46,8 @@ public struct SPCAnalysis {
     }
 
     /// Calls `body` with each series in trust and letter type order, as the run's periods stream
-    /// past: one series is held at a time. Periods that are not complete, or have no value, are
-    /// left out (docs/product.md, "Complete periods").
+    /// past: one series is held at a time. Periods that are not complete, are partial, or have no
+    /// value are left out (docs/product.md, "Complete periods" and "History across runs").
     public static func forEachSeries(_ store: SummaryStore, _ o: Options, _ body: (Series) throws -> Void) throws {
         var current: (trust: String, type: LetterType, periods: [String], values: [Double])?
         func flush() throws {
@@ -55,13 +56,13 @@ public struct SPCAnalysis {
             try body(Series(trust: c.trust, type: c.type, periods: c.periods, chart: chart,
                             assurance: o.target.map { chart.assurance(target: $0, improvement: o.measure.improvement) }))
         }
-        try TrendBuilder.stream(store, run: o.run, trust: o.trust, type: o.type, by: o.grain.period) { row in
+        try TrendBuilder.stream(store, o.source, trust: o.trust, type: o.type, by: o.grain.period) { row in
             let r = row.figures
             if current?.trust != r.trust || current?.type != r.type {
                 try flush()
                 current = (r.trust, r.type, [], [])
             }
-            guard r.complete == true, let value = o.measure.value(r) else { return }
+            guard r.complete == true, !row.partial, let value = o.measure.value(r) else { return }
             current!.periods.append(row.period)
             current!.values.append(value)
         }

@@ -39,10 +39,16 @@ public struct TrendBuilder {
         public var period: String
         public var firstWeek: Int
         public var figures: SummaryRow
+        /// The run the figures come from; for a period of weeks from several runs in the
+        /// history, the run of its last week.
+        public var runID: Int64
+        /// Whether some week of the period was only partly covered by its run (docs/product.md,
+        /// "History across runs"): its counts miss letters, so charts leave it out.
+        public var partial: Bool
     }
 
     public let period: TrendPeriod
-    private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary)?
+    private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary, run: Int64, partial: Bool)?
 
     /// Whether the weeks must carry histograms: only periods longer than a week merge them.
     public var needsHistograms: Bool { period != .week }
@@ -51,14 +57,18 @@ public struct TrendBuilder {
 
     /// Takes the next week; returns the period it ends, if any (a week is its own period).
     public mutating func add(_ week: StoredWeek) -> Row? {
-        if period == .week { return Row(period: week.label, firstWeek: week.week, figures: week.figures) }
+        if period == .week {
+            return Row(period: week.label, firstWeek: week.week, figures: week.figures, runID: week.runID, partial: week.partial)
+        }
         let ordinal = period.ordinal(ofWeek: week.week)
         if let o = open, o.ordinal == ordinal, o.trust == week.trust, o.type == week.type {
             open!.cell.merge(week.cell)
+            open!.run = week.runID
+            open!.partial = o.partial || week.partial
             return nil
         }
         let ended = finish()
-        open = (week.trust, week.type, ordinal, week.week, week.cell)
+        open = (week.trust, week.type, ordinal, week.week, week.cell, week.runID, week.partial)
         return ended
     }
 
@@ -67,22 +77,22 @@ public struct TrendBuilder {
         guard let o = open else { return nil }
         open = nil
         return Row(period: period.label(ofWeek: o.firstWeek), firstWeek: o.firstWeek,
-                   figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell))
+                   figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell), runID: o.run, partial: o.partial)
     }
 
-    /// Every trend row of a run at once, for callers that hold them (charts of a few trusts).
-    public static func rows(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil,
+    /// Every trend row at once, for callers that hold them (charts of a few trusts).
+    public static func rows(_ store: SummaryStore, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                             by period: TrendPeriod) throws -> [Row] {
         var rows: [Row] = []
-        try stream(store, run: run, trust: trust, type: type, by: period) { rows.append($0) }
+        try stream(store, source, trust: trust, type: type, by: period) { rows.append($0) }
         return rows
     }
 
-    /// Streams a run's trend rows to `emit`, holding one period at a time.
-    public static func stream(_ store: SummaryStore, run: Int64, trust: String? = nil, type: LetterType? = nil,
+    /// Streams a run's or the history's trend rows to `emit`, holding one period at a time.
+    public static func stream(_ store: SummaryStore, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                               by period: TrendPeriod, _ emit: (Row) throws -> Void) throws {
         var builder = TrendBuilder(by: period)
-        try store.forEachWeek(run: run, trust: trust, type: type, histograms: builder.needsHistograms) { week in
+        try store.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
             if let row = builder.add(week) { try emit(row) }
         }
         if let row = builder.finish() { try emit(row) }

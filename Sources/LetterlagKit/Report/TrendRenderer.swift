@@ -11,6 +11,10 @@ public struct TrendRenderer {
     /// The run the rows are of, when known: a table then starts with its title and JSON rows say
     /// what the delay measures (`delay_to`); CSV keeps its fixed columns, and `runs` says it.
     public let run: SummaryStore.Run?
+    /// Whether the rows are the history's: each then ends with `partial` and the `run_id` it came from.
+    public let history: Bool
+    /// For the history, what each run's delay measures, by run id (`delay_to`).
+    private let delayTo: [Int64: String]
     private var csv: CSVWriter
     private var rowsWritten = 0
     private var table: StreamingTable?
@@ -29,11 +33,13 @@ public struct TrendRenderer {
                               "writing_within_limit_pct", "oldest_in_transit_hours", "complete"]
 
     /// Every column, in CSV order; the period's column is named after it.
-    static func columns(_ period: TrendPeriod) -> [Column] {
+    static func columns(_ period: TrendPeriod, history: Bool) -> [Column] {
         func figure(_ c: FigureColumn) -> Column { Column(name: c.name) { row, f in c.cell(row.figures, f) } }
         return FigureColumn.named(["trust_code", "letter_type"]).map(figure)
             + [Column(name: period.rawValue) { row, _ in .text(row.period) }]
             + FigureColumn.named(figureNames).map(figure)
+            + (history ? [Column(name: "partial") { row, _ in .integer(row.partial ? 1 : 0) },
+                          Column(name: "run_id") { row, _ in .integer(Int(row.runID)) }] : [])
     }
 
     /// The table's columns for people: (column, heading).
@@ -47,18 +53,21 @@ public struct TrendRenderer {
     private let tableSelection: [Column]
 
     public init(period: TrendPeriod, publish: Bool, format: OutputFormat, to sink: OutputSink,
-                leading: [(name: String, cell: FigureCell)] = [], run: SummaryStore.Run? = nil) {
+                leading: [(name: String, cell: FigureCell)] = [], run: SummaryStore.Run? = nil, historyOf runs: [SummaryStore.Run]? = nil) {
         self.period = period
         self.run = run
+        history = runs != nil
+        delayTo = Dictionary(uniqueKeysWithValues: (runs ?? []).map { ($0.id, $0.delayTo) })
         formatter = FigureFormatter(publish: publish)
         self.format = format
         self.leading = leading
         csv = CSVWriter(sink: sink)
-        columns = Self.columns(period)
+        columns = Self.columns(period, history: history)
         let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
         tableSelection = Self.tableColumns(period).map { byName[$0.0]! }
         if format == .table {
-            table = StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"], leftAligned: [0, 1, 2, 12], sink: sink)
+            table = StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"] + (history ? ["run"] : []),
+                                   leftAligned: [0, 1, 2, 12], sink: sink)
         }
     }
 
@@ -69,7 +78,12 @@ public struct TrendRenderer {
         switch format {
         case .csv: try csv.row(header)
         case .json: try csv.sink.write("[")
-        case .table: if let run { try csv.sink.write(run.title + ".\n") }
+        case .table:
+            if let run { try csv.sink.write(run.title + ".\n") }
+            if history {
+                let measures = Set(delayTo.values).sorted().map(SummaryStore.Run.delayDescription).joined(separator: " or ")
+                try csv.sink.write("The history across runs: each week from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
+            }
         }
     }
 
@@ -80,11 +94,11 @@ public struct TrendRenderer {
             for c in columns { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
-            let delay = run.map { [("delay_to", FigureCell.text($0.delayTo))] } ?? []
+            let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0))] } ?? []
             try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay, first: rowsWritten == 0))
         case .table:
-            let provisional = row.figures.complete == true ? "" : "provisional"
-            try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [provisional])
+            let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"
+            try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
         }
         rowsWritten += 1
     }
@@ -96,11 +110,15 @@ public struct TrendRenderer {
         case .table:
             try table!.finish()
             try csv.sink.write(Self.provisionalNote)
+            if history { try csv.sink.write(Self.partialNote) }
         }
     }
 
     /// What a table's `provisional` status means, printed under it.
     static let provisionalNote = "Provisional: a period with letters outstanding that are not yet older than both their contract limit and 4 days; its figures can still change.\n"
+
+    /// What a table's `partial` status means, printed under a history.
+    static let partialNote = "Partial: a period that began before the window of every run holding it, or had not ended by its as-of time; its counts miss letters.\n"
 
     /// Writes a run's trend from the store, one period held at a time.
     public static func write(_ store: SummaryStore, run: SummaryStore.Run, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
@@ -108,7 +126,16 @@ public struct TrendRenderer {
                              leading: [(name: String, cell: FigureCell)] = []) throws {
         var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: run)
         try renderer.begin()
-        try TrendBuilder.stream(store, run: run.id, trust: trust, type: type, by: period) { try renderer.write($0) }
+        try TrendBuilder.stream(store, .run(run.id), trust: trust, type: type, by: period) { try renderer.write($0) }
+        try renderer.end()
+    }
+
+    /// Writes the history's trend (docs/schema.md, "History"), one period held at a time.
+    public static func writeHistory(_ store: SummaryStore, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
+                                    publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
+        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, historyOf: try store.runs())
+        try renderer.begin()
+        try TrendBuilder.stream(store, .history, trust: trust, type: type, by: period) { try renderer.write($0) }
         try renderer.end()
     }
 }

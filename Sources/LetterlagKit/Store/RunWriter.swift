@@ -25,6 +25,7 @@ extension SummaryStore {
                       startedAt: Date) throws -> Int64 {
         do {
             return try transactionCommittedAsARun { db -> Int64 in
+                var replaced = false
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: result.assembler.cellCount))")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
@@ -32,16 +33,29 @@ extension SummaryStore {
                     let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
                     guard let first = earlier.first else { continue }
                     guard replacing else { throw LetterlagError.alreadyIngested(path: file.path, runID: first) }
-                    for id in earlier { try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id]) }
+                    for id in earlier {
+                        for sql in ["DELETE FROM history_weeks WHERE run_id = ?", "DELETE FROM history_months WHERE run_id = ?",
+                                    "DELETE FROM runs WHERE id = ?"] {
+                            try db.execute(sql: sql, arguments: [id])
+                        }
+                        replaced = true
+                    }
                 }
+                if replaced { try RunHistory.rebuild(db) }
+                let window = result.window
                 try db.execute(sql: """
                     INSERT INTO runs (as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read,
-                        letters, rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        letters, rows_rejected, trusts, elapsed_seconds, limits_json, tool_version,
+                        window_start, window_start_source, first_full_week, last_full_week, first_full_month, last_full_month,
+                        clock_skew_minutes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
                                      result.delayTo, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
-                                     result.rowsRejected, result.trusts, 0.0, result.limits.json, Letterlag.version])
+                                     result.rowsRejected, result.trusts, 0.0, result.limits.json, Letterlag.version,
+                                     Timestamps.iso(window.start), result.windowFromExtract ? "extract" : "argument",
+                                     window.firstWeekStart, window.lastWeekStart, window.firstMonthLabel, window.lastMonthLabel,
+                                     Double(result.clockSkew) / 60])
                 let run = db.lastInsertedRowID
                 for (f, key) in zip(result.files, contentKeys) {
                     try db.execute(sql: "INSERT INTO run_files (run_id, path, bytes, rows_read, rows_rejected, content_key) VALUES (?, ?, ?, ?, ?, ?)",
@@ -54,6 +68,7 @@ extension SummaryStore {
                     try db.execute(sql: "INSERT INTO reject_examples VALUES (?, ?, ?, ?)",
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
+                var deliveredAtSending = 0
                 var weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", SummarySchema.weeklyColumns)))
                 var summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
                 var inserts = try Breakdown.tables.map { b, byMonth in
@@ -94,6 +109,8 @@ extension SummaryStore {
                         }
                         summary.bind(stagesOf: row)
                         summary.bind(row.stages?.writingWithinLimitPercent)
+                        summary.bind(row.stages?.deliveredAtSending)
+                        deliveredAtSending += row.stages?.deliveredAtSending ?? 0
                         try summary.step(db)
                     }
                     for r in batch.breakdowns {
@@ -107,9 +124,10 @@ extension SummaryStore {
                                    arguments: [run, Breakdown.practice.rawValue, o.trust, o.type.name, o.practices,
                                                PracticeOmission.reason])
                 }
+                try RunHistory.add(run: run, db)
                 let finished = Date()
-                try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ? WHERE id = ?",
-                               arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), run])
+                try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ?, delivered_at_sending = ? WHERE id = ?",
+                               arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), deliveredAtSending, run])
                 return run
             }
         } catch let error as DatabaseError {

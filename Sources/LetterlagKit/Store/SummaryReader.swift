@@ -20,6 +20,10 @@ extension SummaryStore {
         public var rowsRejected: Int
         public var trusts: Int
         public var elapsedSeconds: Double
+        /// The start of the extract's window of events (nil for runs stored before v11 recorded it).
+        public var windowStart: String?
+        /// When `prune` removed the run's snapshot; the history may still hold some of its weeks.
+        public var prunedAt: String?
     }
 
     public func runs() throws -> [Run] {
@@ -28,19 +32,24 @@ extension SummaryStore {
                 Run(id: r["id"], asOf: r["as_of"], asOfSource: r["as_of_source"], delayTo: r["delay_to"],
                     startedAt: r["started_at"], finishedAt: r["finished_at"], files: r["files"], bytes: r["bytes"],
                     rowsRead: r["rows_read"], letters: r["letters"], rowsRejected: r["rows_rejected"],
-                    trusts: r["trusts"], elapsedSeconds: r["elapsed_seconds"])
+                    trusts: r["trusts"], elapsedSeconds: r["elapsed_seconds"], windowStart: r["window_start"], prunedAt: r["pruned_at"])
             }
         }
     }
 
-    /// The run with `id`, or the latest when nil.
+    /// The run with `id`, or the latest stored when nil; a pruned run's snapshot is gone, so it is refused.
     public func run(_ id: Int64?) throws -> Run {
         let all = try runs()
         if let id {
             guard let r = all.first(where: { $0.id == id }) else { throw LetterlagError.noRuns("\(path): there is no run \(id)") }
+            if let pruned = r.prunedAt {
+                throw LetterlagError.noRuns("\(path): run \(id) was pruned at \(pruned); only its weeks still in the history are kept (trend without --run reads them)")
+            }
             return r
         }
-        guard let r = all.last else { throw LetterlagError.noRuns("\(path): there are no runs yet; run 'letterlag ingest' first") }
+        guard let r = all.last(where: { $0.prunedAt == nil }) else {
+            throw LetterlagError.noRuns("\(path): there are no runs yet; run 'letterlag ingest' first")
+        }
         return r
     }
 
@@ -51,6 +60,11 @@ extension SummaryStore {
                 SummaryRow(row: $0)
             }
         }
+    }
+
+    /// How many of a run's letters were received within the clock tolerance before their sending.
+    public func deliveredAtSending(run: Int64) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT delivered_at_sending FROM runs WHERE id = ?", arguments: [run]) } ?? 0
     }
 
     /// The contract limits a run was computed with.
@@ -68,18 +82,35 @@ extension SummaryStore {
         }
     }
 
-    /// Calls `body` with each weekly row of a run, in trust, letter type and week order, read
+    /// Calls `body` with each weekly row of a run, or each week standing in the history (with the
+    /// run it came from), in trust, letter type and week order, read
     /// through SQLite's C API by column position, with memory flat however many rows there
     /// are. The stored figures are always read; the histograms only with `histograms`, for
     /// callers that merge weeks. The order is the primary key's, so SQLite sorts nothing.
-    public func forEachWeek(run: Int64, trust: String? = nil, type: LetterType? = nil, histograms: Bool,
+    public func forEachWeek(_ source: WeekSource, trust: String? = nil, type: LetterType? = nil, histograms: Bool,
                             _ body: (StoredWeek) throws -> Void) throws {
         let columns = StoredWeek.columns + (histograms ? StoredWeek.histogramColumns : [])
-        var sql = "SELECT \(columns.joined(separator: ", ")) FROM weekly WHERE run_id = ?"
-        if trust != nil { sql += " AND trust_code = ?" }
-        if type != nil { sql += " AND letter_type = ?" }
-        sql += " ORDER BY trust_code, letter_type, week_start"
-        var arguments: [any DatabaseValueConvertible] = [run]
+        var sql: String
+        var arguments: [any DatabaseValueConvertible] = []
+        switch source {
+        case .run(let run):
+            sql = "SELECT \(columns.map { $0 == "partial" ? "0 AS partial" : $0 }.joined(separator: ", ")) FROM weekly WHERE run_id = ?"
+            arguments.append(run)
+            if trust != nil { sql += " AND trust_code = ?" }
+            if type != nil { sql += " AND letter_type = ?" }
+            sql += " ORDER BY trust_code, letter_type, week_start"
+        case .history:
+            // The history's own key order: each standing week is found by its run's key in `weekly`.
+            sql = """
+                SELECT \(columns.map { $0 == "partial" ? "h.partial" : "w.\($0)" }.joined(separator: ", "))
+                FROM history_weeks h JOIN weekly w ON w.run_id = h.run_id AND w.trust_code = h.trust_code
+                    AND w.letter_type = h.letter_type AND w.week_start = h.week_start
+                WHERE 1
+                """
+            if trust != nil { sql += " AND h.trust_code = ?" }
+            if type != nil { sql += " AND h.letter_type = ?" }
+            sql += " ORDER BY h.trust_code, h.letter_type, h.week_start"
+        }
         if let trust { arguments.append(trust) }
         if let type { arguments.append(type.name) }
         try forEachRow(sql, arguments) { try body(try StoredWeek($0, histograms: histograms, path: path)) }
@@ -114,19 +145,23 @@ public struct StoredWeek: Sendable {
     public var label: String
     /// The stored figures, as the run computed them.
     public var figures: SummaryRow
+    /// The run whose row this is.
+    public var runID: Int64
+    /// Whether the run covered only part of the week (read from the history; false from a run).
+    public var partial: Bool
     /// The counts, and the histograms when they were read.
     public var cell: CellSummary
 
     /// The columns read for every row, in the order `init` takes them.
     static let columns = ["trust_code", "letter_type", "week", "week_start"] + SummarySchema.figureColumns
-        + ["km_p50_hours", "p50_working_days", "complete"] + SummarySchema.stageColumns
+        + ["km_p50_hours", "p50_working_days", "complete"] + SummarySchema.stageColumns + ["run_id", "partial"]
     static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist", "writing_hist", "delivery_hist"]
 
     /// A column's position in `columns` then `histogramColumns`.
     private static func position(_ name: String) -> Int32 { Int32((columns + histogramColumns).firstIndex(of: name)!) }
     private static let letters = position("letters"), hours = position("p50_hours"), km = position("km_p50_hours"),
                        working = position("p50_working_days"), completeness = position("complete"), delay = position("delay_hist"),
-                       sent = position("sent")
+                       sent = position("sent"), run = position("run_id"), partiality = position("partial")
 
     init(_ s: OpaquePointer, histograms: Bool, path: String) throws {
         func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
@@ -143,6 +178,8 @@ public struct StoredWeek: Sendable {
         }
         self.type = type
         week = CivilDate.weekIndex(days: monday)
+        runID = sqlite3_column_int64(s, Self.run)
+        partial = int(Self.partiality) == 1
         var c = SummaryStore.storedCounts(s, at: Self.letters)
         // A week stored before completeness was kept counts as incomplete unless nothing was outstanding.
         let complete = sqlite3_column_type(s, Self.completeness) == SQLITE_NULL ? c.outstanding == 0 : int(Self.completeness) == 1

@@ -92,6 +92,9 @@ public struct StageFigures: Sendable, Equatable {
     public var deliveryP90Hours: Double?
     /// The longest time since sending of a letter in transit.
     public var oldestInTransitHours: Double?
+    /// Letters received up to the clock tolerance before they were sent, counted as delivered at
+    /// sending; not kept in weekly or breakdown rows, so 0 when read back from them.
+    public var deliveredAtSending = 0
 
     init(_ s: CellSummary) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
@@ -105,6 +108,7 @@ public struct StageFigures: Sendable, Equatable {
         deliveryP50Hours = hours(s.delivery.percentile(perMille: 500))
         deliveryP90Hours = hours(s.delivery.percentile(perMille: 900))
         oldestInTransitHours = s.oldestInTransit == .min ? nil : Double(s.oldestInTransit) / 3600
+        deliveredAtSending = s.deliveredAtSending
     }
 
     init(sent: Int, delivered: Int, inTransit: Int, writingDue: Int, writingWithinLimit: Int,

@@ -6,7 +6,7 @@ import GRDB
 /// New figures arrive as added columns and views; nothing existing is renamed or moved.
 enum SummarySchema {
     /// The last migration: a database without it must be migrated before it is read.
-    static let latest = "v10: the practice view"
+    static let latest = "v11: history and retention"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -332,7 +332,94 @@ enum SummarySchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v11: history and retention") { db in
+            // The history (docs/schema.md, "History") references the rows of the run that covered
+            // each period last, rather than copying them; a pruned run keeps only those rows.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN window_start TEXT;
+                ALTER TABLE runs ADD COLUMN window_start_source TEXT;
+                ALTER TABLE runs ADD COLUMN first_full_week TEXT;
+                ALTER TABLE runs ADD COLUMN last_full_week TEXT;
+                ALTER TABLE runs ADD COLUMN first_full_month TEXT;
+                ALTER TABLE runs ADD COLUMN last_full_month TEXT;
+                ALTER TABLE runs ADD COLUMN clock_skew_minutes REAL;
+                ALTER TABLE runs ADD COLUMN delivered_at_sending INTEGER;
+                ALTER TABLE runs ADD COLUMN pruned_at TEXT;
+                ALTER TABLE summary ADD COLUMN delivered_at_sending INTEGER;
+                CREATE TABLE history_weeks (
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    week_start TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
+                    PRIMARY KEY (trust_code, letter_type, week_start)
+                ) WITHOUT ROWID;
+                CREATE INDEX history_weeks_run ON history_weeks (run_id, trust_code, letter_type, week_start);
+                CREATE TABLE history_months (
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
+                    PRIMARY KEY (trust_code, letter_type, month)
+                ) WITHOUT ROWID;
+                CREATE INDEX history_months_run ON history_months (run_id, trust_code, letter_type, month);
+                CREATE VIEW weekly_history AS
+                    SELECT w.*, h.partial FROM history_weeks h
+                    JOIN weekly w ON w.run_id = h.run_id AND w.trust_code = h.trust_code AND w.letter_type = h.letter_type
+                                 AND w.week_start = h.week_start;
+                CREATE VIEW weekly_trend_history AS
+                    SELECT t.*, h.partial FROM history_weeks h
+                    JOIN weekly_trend t ON t.run_id = h.run_id AND t.trust_code = h.trust_code AND t.letter_type = h.letter_type
+                                       AND t.week_start = h.week_start;
+                CREATE VIEW specialty_month_history AS
+                    SELECT b.*, h.partial FROM history_months h
+                    JOIN by_specialty_month b ON b.run_id = h.run_id AND b.trust_code = h.trust_code AND b.letter_type = h.letter_type
+                                             AND b.month = h.month;
+                CREATE VIEW channel_month_history AS
+                    SELECT b.*, h.partial FROM history_months h
+                    JOIN by_channel_month b ON b.run_id = h.run_id AND b.trust_code = h.trust_code AND b.letter_type = h.letter_type
+                                           AND b.month = h.month;
+                DROP VIEW compliance_league;
+                DROP VIEW baseline_comparison;
+                DROP VIEW latest_summary;
+                CREATE VIEW latest_summary AS
+                    SELECT s.*, r.as_of, r.delay_to FROM summary s JOIN runs r ON r.id = s.run_id
+                    WHERE s.run_id = (SELECT max(id) FROM runs WHERE pruned_at IS NULL);
+                CREATE VIEW compliance_league AS
+                    SELECT letter_type, trust_code, letters, due, within_limit, within_limit_pct, p50_hours,
+                           rank() OVER (PARTITION BY letter_type ORDER BY within_limit_pct DESC) AS rank
+                    FROM latest_summary WHERE due > 0;
+                CREATE VIEW baseline_comparison AS
+                    SELECT trust_code, letter_type, letters, p50_hours, p50_vs_baseline, p50_hours - 84.0 AS hours_over_baseline,
+                           within_3d_pct, within_4d_pct, within_limit_pct
+                    FROM latest_summary;
+                """)
+            try backfillWindows(db)
+            try RunHistory.rebuild(db)
+        }
         return m
+    }
+
+    /// Runs stored before v11 did not record their window start: their first stored week is
+    /// taken as partial (it held the earliest event, wherever in the week that fell), so the
+    /// window is taken to start on the Monday after it, and their as-of time ends it.
+    static func backfillWindows(_ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT r.id, r.as_of, (SELECT min(week_start) FROM weekly w WHERE w.run_id = r.id) AS first_week
+            FROM runs r WHERE r.window_start_source IS NULL
+            """)
+        for row in rows {
+            guard let asOf = Timestamps.parseStored(row["as_of"]) else { continue }
+            let firstWeek = (row["first_week"] as String?).flatMap { CivilDate.parse(isoDate: $0) }
+            let start = firstWeek.map { LondonClock.shared.utc(ofLocalMidnight: $0 + 7) } ?? asOf
+            let window = RunWindow(start: min(start, asOf), asOf: asOf)
+            try db.execute(sql: """
+                UPDATE runs SET window_start_source = 'unknown', first_full_week = ?, last_full_week = ?,
+                    first_full_month = ?, last_full_month = ? WHERE id = ?
+                """, arguments: [window.firstWeekStart, window.lastWeekStart, window.firstMonthLabel, window.lastMonthLabel,
+                                 row["id"] as Int64])
+        }
     }
 
     /// Weeks stored before v7 with letters outstanding: complete when the youngest outstanding
@@ -364,7 +451,7 @@ enum SummarySchema {
     /// The `summary` columns in table order.
     static let summaryColumns = ["run_id", "trust_code", "letter_type"] + figureColumns
         + ["within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "km_p50_hours", "p50_working_days"]
-        + stageColumns + ["writing_within_limit_pct"]
+        + stageColumns + ["writing_within_limit_pct", "delivered_at_sending"]
 
     /// The stage columns, counts then hours, that `weekly`, `summary` and the breakdowns share:
     /// `BulkInsert.bind(stagesOf:)` binds their values in this order. Null in rows stored before v8.

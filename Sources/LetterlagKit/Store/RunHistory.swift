@@ -1,0 +1,87 @@
+import GRDB
+
+/// Keeps the history (docs/schema.md, "History"): for every trust × letter type × week, and
+/// every trust × letter type × month of the monthly breakdowns, the run whose figures stand.
+///
+/// The history names rows, it copies none: `history_weeks` points at a `weekly` row and
+/// `history_months` at the month's `by_specialty_month` and `by_channel_month` rows. A run's row
+/// stands when no other run ranks higher for that period, by: covering it in full (a partial
+/// period never replaces a covered one), then the later as-of time (an older snapshot ingested
+/// after a newer one never wins), then the later ingest.
+enum RunHistory {
+    /// A period table of the history: its name, the period column, the run's covered bounds in
+    /// `runs`, and the table whose keys say which periods a run has figures for.
+    private struct Periods {
+        let table: String
+        let column: String
+        let first: String
+        let last: String
+        let source: String
+    }
+
+    private static let weeks = Periods(table: "history_weeks", column: "week_start", first: "first_full_week",
+                                       last: "last_full_week", source: "weekly")
+    /// Every letter of a trust × type × month has a channel (`unknown` at worst), so the channel
+    /// table's keys are the months the run has figures for.
+    private static let months = Periods(table: "history_months", column: "month", first: "first_full_month",
+                                        last: "last_full_month", source: "by_channel_month")
+
+    /// Enters a newly stored run's periods wherever it ranks higher than the run standing there.
+    /// Costs a read of the run's keys from their indexes and one history lookup a period.
+    static func add(run: Int64, _ db: Database) throws {
+        for p in [weeks, months] {
+            try db.execute(sql: """
+                INSERT INTO \(p.table) (trust_code, letter_type, \(p.column), run_id, partial)
+                SELECT DISTINCT s.trust_code, s.letter_type, s.\(p.column), s.run_id,
+                       NOT (s.\(p.column) BETWEEN r.\(p.first) AND r.\(p.last))
+                FROM \(p.source) s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ?
+                ON CONFLICT (trust_code, letter_type, \(p.column)) DO UPDATE SET run_id = excluded.run_id, partial = excluded.partial
+                WHERE (1 - excluded.partial, (SELECT as_of FROM runs WHERE id = excluded.run_id), excluded.run_id)
+                    > (1 - \(p.table).partial, (SELECT as_of FROM runs WHERE id = \(p.table).run_id), \(p.table).run_id)
+                """, arguments: [run])
+        }
+    }
+
+    /// Makes the history again from every stored row: after runs are deleted outright
+    /// (`ingest --replace`) and when migrating. Reads only the stored rows' keys.
+    static func rebuild(_ db: Database) throws {
+        for p in [weeks, months] {
+            try db.execute(sql: """
+                DELETE FROM \(p.table);
+                INSERT INTO \(p.table) (trust_code, letter_type, \(p.column), run_id, partial)
+                SELECT trust_code, letter_type, \(p.column), run_id, partial FROM (
+                    SELECT s.trust_code, s.letter_type, s.\(p.column), s.run_id,
+                           NOT (s.\(p.column) BETWEEN r.\(p.first) AND r.\(p.last)) AS partial,
+                           row_number() OVER (PARTITION BY s.trust_code, s.letter_type, s.\(p.column)
+                                              ORDER BY s.\(p.column) BETWEEN r.\(p.first) AND r.\(p.last) DESC,
+                                                       r.as_of DESC, r.id DESC) AS rank
+                    FROM (SELECT DISTINCT run_id, trust_code, letter_type, \(p.column) FROM \(p.source)) s
+                    JOIN runs r ON r.id = s.run_id)
+                WHERE rank = 1
+                ORDER BY trust_code, letter_type, \(p.column);
+                """)
+        }
+    }
+
+    /// Deletes a removed run's rows that the history does not name: every whole-run table's,
+    /// and its weeks and months but those that still stand. Its `runs` row, files and rejects
+    /// stay, marked `pruned_at`: a few hundred bytes that say what ran each night.
+    static func discardSnapshot(run: Int64, prunedAt: String, _ db: Database) throws {
+        for table in ["summary", "by_specialty", "by_channel", "by_practice", "by_practice_v9", "breakdown_omissions"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [run])
+        }
+        try db.execute(sql: """
+            DELETE FROM weekly WHERE run_id = ?1 AND rowid NOT IN (
+                SELECT w.rowid FROM history_weeks h JOIN weekly w ON w.run_id = h.run_id AND w.trust_code = h.trust_code
+                    AND w.letter_type = h.letter_type AND w.week_start = h.week_start
+                WHERE h.run_id = ?1)
+            """, arguments: [run])
+        for table in ["by_specialty_month", "by_channel_month"] {
+            try db.execute(sql: """
+                DELETE FROM \(table) WHERE run_id = ?1 AND (trust_code, letter_type, month) NOT IN (
+                    SELECT trust_code, letter_type, month FROM history_months WHERE run_id = ?1)
+                """, arguments: [run])
+        }
+        try db.execute(sql: "UPDATE runs SET pruned_at = ? WHERE id = ?", arguments: [prunedAt, run])
+    }
+}
