@@ -86,7 +86,8 @@ def main():
       100.0 * count(*) FILTER (WHERE rec IS NOT NULL AND delay <= 4 * 86400)
         / nullif(count(*) FILTER (WHERE rec IS NOT NULL OR ev + 4 * 86400 <= as_of), 0) AS within_4d_pct,
       quantile_disc(se - ev, 0.5) / 3600, quantile_disc(se - ev, 0.9) / 3600,
-      quantile_disc(greatest(rec - se, 0), 0.5) / 3600, quantile_disc(greatest(rec - se, 0), 0.9) / 3600,
+      quantile_disc(CASE WHEN rec < se THEN 0 ELSE rec - se END, 0.5) / 3600,
+      quantile_disc(CASE WHEN rec < se THEN 0 ELSE rec - se END, 0.9) / 3600,
       count(*) FILTER (WHERE se IS NOT NULL AND rec IS NULL) AS in_transit
     FROM d GROUP BY {"GROUPING SETS ((trust_code, letter_type, dim), (letter_type, dim))" if a.by == "practice" else "ALL"}
     ORDER BY ALL

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import Testing
+@testable import LetterlagKit
+
+/// Rolling snapshots of one long extract, as a trust's nightly export would cut them, and what a
+/// slow reference says the history across them must hold.
+struct RollingSnapshots {
+    struct Snapshot {
+        /// The as-of time as given to ingest (London), and as an instant.
+        var asOfText: String
+        var asOf: Int64
+        var csv: String
+        var reference: ReferenceLetters
+        /// The earliest event: the window's start when none is given.
+        var windowStart: Int64
+    }
+
+    /// The events in the `days` before each as-of time, with each sending and receipt after it blanked.
+    static func cut(_ long: String, asOf texts: [String], days: Int = 365) throws -> [Snapshot] {
+        let clock = ReferenceClock()
+        let lines = long.split(separator: "\n")
+        return try texts.map { text in
+            let asOf = try #require(try clock.instant(Substring(text)))
+            var rows = [String(lines[0])]
+            for line in lines.dropFirst() {
+                var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                let event = try #require(try clock.instant(Substring(f[6])))
+                guard event >= asOf - Int64(days) * 86_400 && event < asOf else { continue }
+                for i in [7, 8] where try !f[i].isEmpty && clock.instant(Substring(f[i]))! > asOf { f[i] = "" }
+                rows.append(f.joined(separator: ","))
+            }
+            let csv = rows.joined(separator: "\n") + "\n"
+            let reference = try ReferenceLetters(csv: csv)
+            return Snapshot(asOfText: text, asOf: asOf, csv: csv, reference: reference,
+                            windowStart: reference.letters.map(\.event).min()!)
+        }
+    }
+
+    /// Whether a run with this window holds every event of the London week starting `monday`
+    /// (`YYYY-MM-DD`): its Monday's midnight is at or after the start, the next Monday's at or before the as-of time.
+    static func covers(_ s: Snapshot, week monday: String) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let parts = monday.split(separator: "-").map { Int($0)! }
+        let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+        let end = calendar.date(byAdding: .day, value: 7, to: start)!
+        return Int64(start.timeIntervalSince1970) >= s.windowStart && Int64(end.timeIntervalSince1970) <= s.asOf
+    }
+}
+
+@Suite(.serialized) struct HistoryTests {
+    /// Two years of letters from 5 trusts, cut into three 12-month snapshots 120 days apart.
+    static func snapshots(_ dir: ScratchDirectory) throws -> [RollingSnapshots.Snapshot] {
+        let long = dir.path("long.csv")
+        let made = try Binary.run(["generate", "--rows", "24000", "--trusts", "5", "--seed", "11", "--start", "2023-01-01",
+                                   "--days", "730", "--output", long])
+        #expect(made.status == 0, "\(made.stderr)")
+        return try RollingSnapshots.cut(String(contentsOfFile: long, encoding: .utf8),
+                                        asOf: ["2024-03-01 06:00:00", "2024-06-29 06:00:00", "2024-10-27 06:00:00"])
+    }
+
+    @Test func eachWeekComesFromTheLatestRunThatCoveredItWhateverTheIngestOrder() throws {
+        let dir = try ScratchDirectory()
+        let snapshots = try Self.snapshots(dir)
+        let db = dir.path("h.sqlite")
+        // The newest first, then the oldest, then the middle: run ids 1, 2, 3 hold snapshots 2, 0, 1.
+        let order = [2, 0, 1]
+        for i in order {
+            let s = snapshots[i]
+            let out = try Binary.run(["ingest", try dir.write("night\(i).csv", s.csv), "--db", db, "--as-of", s.asOfText, "--quiet"])
+            #expect(out.status == 0, "\(out.stderr)")
+        }
+        let snapshotOfRun = Dictionary(uniqueKeysWithValues: order.enumerated().map { (Int64($0.offset + 1), $0.element) })
+        let trend = try Binary.run(["trend", "--db", db, "--format", "csv"])
+        #expect(trend.status == 0, "\(trend.stderr)")
+        let (header, rows) = StagesAndBreakdownTests.csvRows(trend.stdout)
+        #expect(header.suffix(2) == ["partial", "run_id"])
+        func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
+        let week = try column("week"), letters = try column("letters"), received = try column("received"),
+            outstanding = try column("outstanding"), p50 = try column("p50_hours"), d50 = try column("delivery_p50_hours"),
+            partial = try column("partial"), run = try column("run_id")
+
+        // Per snapshot, its letters by trust, type and ISO week, and the Monday of each week.
+        let byWeek = snapshots.map { s in s.reference.grouped { l in "\(l.trust),\(l.type),\(Self.isoWeek(l.event))" } }
+        var mondays: [String: String] = [:]
+        for s in snapshots { for l in s.reference.letters { mondays[Self.isoWeek(l.event)] = Self.londonMonday(l.event) } }
+        var expected: Set<String> = []
+        for figures in byWeek { expected.formUnion(figures.keys) }
+        #expect(Set(rows.map { $0[0..<3].joined(separator: ",") }) == expected, "every week any run holds, once")
+        #expect(rows.count == expected.count)
+
+        var covered = 0
+        for r in rows {
+            let key = r[0..<3].joined(separator: ",")
+            let monday = try #require(mondays[r[week]])
+            let holding = snapshots.indices.filter { byWeek[$0][key] != nil }
+            let covering = holding.filter { RollingSnapshots.covers(snapshots[$0], week: monday) }
+            // The latest as-of among the runs that covered it; else the latest that held part of it.
+            let best = (covering.isEmpty ? holding : covering).max { snapshots[$0].asOf < snapshots[$1].asOf }!
+            let snapshot = try #require(snapshotOfRun[Int64(r[run])!])
+            #expect(snapshot == best, "\(key): from snapshot \(snapshot), expected \(best)")
+            #expect(r[partial] == (covering.isEmpty ? "1" : "0"), "\(key)")
+            if !covering.isEmpty { covered += 1 }
+            let ref = try #require(byWeek[snapshot][key])
+            #expect(Int(r[letters]) == ref.letters && Int(r[received]) == ref.received && Int(r[outstanding]) == ref.outstanding, "\(key): \(r)")
+            StagesAndBreakdownTests.close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", decimals: 2)
+            StagesAndBreakdownTests.close(r[d50], ReferenceLetters.hours(ref.delivery, 0.5), "\(key) delivery p50")
+        }
+        // Two years less the first window's partial week and the last one's: almost all covered.
+        #expect(covered > rows.count * 9 / 10 && covered < rows.count)
+        // The history outlives each window: it spans from the first snapshot's window to the last's as-of.
+        let weeks = Set(rows.map { mondays[$0[week]]! })
+        #expect(weeks.min() == Self.londonMonday(snapshots[0].windowStart) && weeks.max() == Self.londonMonday(snapshots[2].asOf - 1))
+
+        // --run still reads one run's own weeks, partial ones included and unmarked.
+        let own = try Binary.run(["trend", "--db", db, "--run", "2", "--format", "csv"])
+        #expect(StagesAndBreakdownTests.csvRows(own.stdout).rows.count == byWeek[0].count)
+        #expect(!StagesAndBreakdownTests.csvRows(own.stdout).header.contains("run_id"))
+    }
+
+    @Test func aMonthsBreakdownsComeFromTheLatestRunThatCoveredTheMonth() throws {
+        let dir = try ScratchDirectory()
+        let snapshots = try Self.snapshots(dir)
+        let db = dir.path("m.sqlite")
+        for (i, s) in snapshots.enumerated().reversed() {
+            #expect(try Binary.run(["ingest", try dir.write("n\(i).csv", s.csv), "--db", db, "--as-of", s.asOfText, "--quiet"]).status == 0)
+        }
+        let rows = try DatabaseQueue(path: db).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT h.trust_code, h.letter_type, h.month, h.partial, r.id, sum(c.letters) AS letters
+                FROM history_months h JOIN runs r ON r.id = h.run_id
+                JOIN channel_month_history c ON c.trust_code = h.trust_code AND c.letter_type = h.letter_type AND c.month = h.month
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                """)
+        }
+        // Runs were ingested newest first: run 1 holds snapshot 2, run 3 snapshot 0.
+        let snapshotOfRun: [Int64: Int] = [1: 2, 2: 1, 3: 0]
+        let monthly = snapshots.map { s in s.reference.grouped { "\($0.trust),\($0.type),\($0.monthLabel)" } }
+        #expect(rows.count == Set(monthly.flatMap(\.keys)).count)
+        for r in rows {
+            let key = "\(r["trust_code"] as String),\(r["letter_type"] as String),\(r["month"] as String)"
+            let holding = snapshots.indices.filter { monthly[$0][key] != nil }
+            let covering = holding.filter { Self.covers(snapshots[$0], month: r["month"]) }
+            let best = (covering.isEmpty ? holding : covering).max { snapshots[$0].asOf < snapshots[$1].asOf }!
+            #expect(snapshotOfRun[r["id"]] == best, "\(key)")
+            #expect((r["partial"] as Int) == (covering.isEmpty ? 1 : 0), "\(key)")
+            #expect((r["letters"] as Int) == monthly[best][key]!.letters, "\(key)")
+        }
+    }
+
+    /// Whether the snapshot holds every event of the London month `YYYY-MM`.
+    static func covers(_ s: RollingSnapshots.Snapshot, month: String) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let parts = month.split(separator: "-").map { Int($0)! }
+        let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1))!
+        let end = calendar.date(byAdding: .month, value: 1, to: start)!
+        return Int64(start.timeIntervalSince1970) >= s.windowStart && Int64(end.timeIntervalSince1970) <= s.asOf
+    }
+
+    /// The ISO week label (`2024-W07`) of an instant's London date, by Foundation's calendar.
+    static func isoWeek(_ instant: Int64) -> String {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: TimeInterval(instant)))
+        return String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!)
+    }
+
+    /// The Monday (`YYYY-MM-DD`) of an instant's London week.
+    static func londonMonday(_ instant: Int64) -> String {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let start = calendar.dateInterval(of: .weekOfYear, for: Date(timeIntervalSince1970: TimeInterval(instant)))!.start
+        let c = calendar.dateComponents([.year, .month, .day], from: start)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+}
