@@ -149,6 +149,42 @@ struct RollingSnapshots {
         }
     }
 
+    @Test func runsStoredBeforeTheHistoryEnterItWithTheirFirstWeekPartial() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("v10.sqlite")
+        let queue = try DatabaseQueue(path: db)
+        try SummarySchema.migrator.migrate(queue, upTo: "v10: the practice view")
+        // Two runs as a v10 letterlag stored them: weeks from Monday 2024-01-01, as of a Wednesday.
+        try queue.writeWithoutTransaction { db in
+            for (run, asOf, weeks) in [(1, "2024-03-06T09:00:00Z", 10), (2, "2024-03-13T09:00:00Z", 8)] {
+                try db.execute(sql: """
+                    INSERT INTO runs (id, as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read, letters,
+                                      rows_rejected, trusts, elapsed_seconds, limits_json, tool_version)
+                    VALUES (?, ?, 'extract', 'received', '2025-01-01T00:00:00Z', '2025-01-01T00:00:01Z', 1, 1, 9, 9, 0, 1, 1.0, ?, 'v10 test')
+                    """, arguments: [run, asOf, ContractLimits.standard.json])
+                for w in 0..<weeks {
+                    let monday = CivilDate.isoDate(days: CivilDate.days(year: 2024, month: 1, day: 1) + 7 * (w + 10 - weeks))
+                    try db.execute(sql: """
+                        INSERT INTO weekly (run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due,
+                                            within_limit, due_3d, within_3d, due_4d, within_4d, delay_hist, outstanding_hist, complete)
+                        VALUES (?, 'RJ1', 'clinic_letter', 'W', ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, x'', x'', 1)
+                        """, arguments: [run, monday, run * 100 + w])
+                }
+            }
+        }
+        try queue.close()
+        #expect(try Binary.run(["migrate", "--db", db]).status == 0)
+        let history = try DatabaseQueue(path: db).read { db in
+            try Row.fetchAll(db, sql: "SELECT week_start, run_id, partial FROM history_weeks ORDER BY week_start")
+                .map { "\($0["week_start"] as String) \($0["run_id"] as Int) \($0["partial"] as Int)" }
+        }
+        // Run 1's first week is partial. Run 2's first (2024-01-15) is too, so run 1's covered one
+        // stands there; from 2024-01-22 run 2, the later as-of, stands, up to the week of
+        // 2024-03-04, which ended before its as-of time (run 1's as-of fell within it).
+        #expect(history == ["2024-01-01 1 1", "2024-01-08 1 0", "2024-01-15 1 0", "2024-01-22 2 0", "2024-01-29 2 0",
+                            "2024-02-05 2 0", "2024-02-12 2 0", "2024-02-19 2 0", "2024-02-26 2 0", "2024-03-04 2 0"])
+    }
+
     /// Whether the snapshot holds every event of the London month `YYYY-MM`.
     static func covers(_ s: RollingSnapshots.Snapshot, month: String) -> Bool {
         var calendar = Calendar(identifier: .gregorian)

@@ -27,7 +27,7 @@ public struct RunComparison {
         let after = try store.run(run)
         let before: SummaryStore.Run
         if let against { before = try store.run(against) } else {
-            guard let previous = try store.runs().last(where: { $0.id < after.id }) else {
+            guard let previous = try store.runs().last(where: { $0.id < after.id && $0.prunedAt == nil }) else {
                 throw LetterlagError.noRuns("\(store.path): run \(after.id) has no earlier run to compare with; name one with --against")
             }
             before = previous
