@@ -113,6 +113,16 @@ struct RollingSnapshots {
         let weeks = Set(rows.map { mondays[$0[week]]! })
         #expect(weeks.min() == Self.londonMonday(snapshots[0].windowStart) && weeks.max() == Self.londonMonday(snapshots[2].asOf - 1))
 
+        // SPC charts the history's covered weeks, back past the latest window; never a partial one.
+        let spc = try Binary.run(["spc", "--db", db, "--format", "csv"])
+        #expect(spc.status == 0, "\(spc.stderr)")
+        let charted = Set(StagesAndBreakdownTests.csvRows(spc.stdout).rows.map { $0[0..<3].joined(separator: ",") })
+        let partialWeeks = Set(rows.filter { $0[partial] == "1" }.map { $0[0..<3].joined(separator: ",") })
+        let oldest = Set(rows.filter { $0[run] == "2" && $0[partial] == "0" }.map { $0[0..<3].joined(separator: ",") })
+        #expect(charted.isDisjoint(with: partialWeeks) && !charted.isDisjoint(with: oldest))
+        let latestOnly = try Binary.run(["spc", "--db", db, "--run", "1", "--format", "csv"])
+        #expect(Set(StagesAndBreakdownTests.csvRows(latestOnly.stdout).rows.map { $0[0..<3].joined(separator: ",") }).isDisjoint(with: oldest))
+
         // --run still reads one run's own weeks, partial ones included and unmarked.
         let own = try Binary.run(["trend", "--db", db, "--run", "2", "--format", "csv"])
         #expect(StagesAndBreakdownTests.csvRows(own.stdout).rows.count == byWeek[0].count)
