@@ -144,7 +144,7 @@ import Testing
         }
     }
 
-    @Test func debiansPython3LoadsTheExtensionAndGetsTheSameAnswers() throws {
+    @Test(.tags(.slow)) func debiansPython3LoadsTheExtensionAndGetsTheSameAnswers() throws {
         let f = try Self.fixture()
         let script = """
             import sqlite3, sys
@@ -162,7 +162,7 @@ import Testing
         }
     }
 
-    @Test func datasetteServesTheFunctionsOverHTTP() throws {
+    @Test(.tags(.slow)) func datasetteServesTheFunctionsOverHTTP() throws {
         let datasette = Self.root.appendingPathComponent("notebooks-export/.venv/bin/datasette").path
         #expect(FileManager.default.isExecutableFile(atPath: datasette), "notebooks-export/render installs Datasette")
         guard FileManager.default.isExecutableFile(atPath: datasette) else { return }

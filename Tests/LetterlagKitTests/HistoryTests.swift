@@ -159,6 +159,31 @@ struct RollingSnapshots {
         }
     }
 
+    @Test func aRunDeletedOutrightHandsItsPeriodsToTheNextBestRun() throws {
+        let dir = try ScratchDirectory()
+        let snapshots = try Self.snapshots(dir)
+        var files: [String] = []
+        for (i, s) in snapshots.enumerated() { files.append(try dir.write("n\(i).csv", s.csv)) }
+        let (all, two) = (dir.path("all.sqlite"), dir.path("two.sqlite"))
+        for (i, s) in snapshots.enumerated() {
+            #expect(try Binary.run(["ingest", files[i], "--db", all, "--as-of", s.asOfText, "--quiet"]).status == 0)
+            if i < 2 { #expect(try Binary.run(["ingest", files[i], "--db", two, "--as-of", s.asOfText, "--quiet"]).status == 0) }
+        }
+        // By hand, with SQLite's foreign keys on as the sqlite3 shell can have them.
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        try DatabaseQueue(path: all, configuration: config).write { try $0.execute(sql: "DELETE FROM runs WHERE id = 3") }
+        let trend = { (db: String) in try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout }
+        #expect(try trend(all) == trend(two))
+        let months = "SELECT trust_code, letter_type, month, run_id, partial FROM history_months ORDER BY 1, 2, 3"
+        #expect(try DatabaseQueue(path: all).read { try Row.fetchAll($0, sql: months) }
+                == DatabaseQueue(path: two).read { try Row.fetchAll($0, sql: months) })
+        // Ingesting it again with --replace puts it back, in a new run.
+        let again = try Binary.run(["ingest", files[1], "--db", all, "--as-of", snapshots[1].asOfText, "--replace", "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try trend(all).contains(",4\n"))
+    }
+
     @Test func runsStoredBeforeTheHistoryEnterItWithTheirFirstWeekPartial() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("v10.sqlite")

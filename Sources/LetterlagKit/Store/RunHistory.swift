@@ -42,8 +42,8 @@ enum RunHistory {
         }
     }
 
-    /// Makes the history again from every stored row: after runs are deleted outright
-    /// (`ingest --replace`) and when migrating. Reads only the stored rows' keys.
+    /// Makes the history again from every stored row, when migrating. (A run deleted outright
+    /// hands its periods on by the `runs` table's trigger, with the same ranking.) Reads only the stored rows' keys.
     static func rebuild(_ db: Database) throws {
         for p in [weeks, months] {
             try db.execute(sql: """

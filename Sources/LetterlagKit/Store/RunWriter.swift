@@ -25,7 +25,6 @@ extension SummaryStore {
                       startedAt: Date) throws -> Int64 {
         do {
             return try transactionCommittedAsARun { db -> Int64 in
-                var replaced = false
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: result.assembler.cellCount))")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
@@ -33,15 +32,9 @@ extension SummaryStore {
                     let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
                     guard let first = earlier.first else { continue }
                     guard replacing else { throw LetterlagError.alreadyIngested(path: file.path, runID: first) }
-                    for id in earlier {
-                        for sql in ["DELETE FROM history_weeks WHERE run_id = ?", "DELETE FROM history_months WHERE run_id = ?",
-                                    "DELETE FROM runs WHERE id = ?"] {
-                            try db.execute(sql: sql, arguments: [id])
-                        }
-                        replaced = true
-                    }
+                    // The history's trigger hands each deleted run's periods to the next best run.
+                    for id in earlier { try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id]) }
                 }
-                if replaced { try RunHistory.rebuild(db) }
                 let window = result.window
                 try db.execute(sql: """
                     INSERT INTO runs (as_of, as_of_source, delay_to, started_at, finished_at, files, bytes, rows_read,

@@ -334,7 +334,8 @@ enum SummarySchema {
         }
         m.registerMigration("v11: history and retention") { db in
             // The history (docs/schema.md, "History") references the rows of the run that covered
-            // each period last, rather than copying them; a pruned run keeps only those rows.
+            // each period last, rather than copying them; a pruned run keeps only those rows. A run
+            // deleted outright (`ingest --replace`, or by hand) gives its periods to the next best run.
             try db.execute(sql: """
                 ALTER TABLE runs ADD COLUMN window_start TEXT;
                 ALTER TABLE runs ADD COLUMN window_start_source TEXT;
@@ -380,6 +381,35 @@ enum SummarySchema {
                     SELECT b.*, h.partial FROM history_months h
                     JOIN by_channel_month b ON b.run_id = h.run_id AND b.trust_code = h.trust_code AND b.letter_type = h.letter_type
                                            AND b.month = h.month;
+                CREATE TRIGGER history_after_a_run_is_deleted AFTER DELETE ON runs BEGIN
+                    DELETE FROM history_weeks WHERE run_id = OLD.id;
+                    INSERT INTO history_weeks (trust_code, letter_type, week_start, run_id, partial)
+                    SELECT trust_code, letter_type, week_start, run_id, partial FROM (
+                        SELECT w.trust_code, w.letter_type, w.week_start, w.run_id,
+                               NOT (w.week_start BETWEEN r.first_full_week AND r.last_full_week) AS partial,
+                               row_number() OVER (PARTITION BY w.trust_code, w.letter_type, w.week_start
+                                                  ORDER BY w.week_start BETWEEN r.first_full_week AND r.last_full_week DESC,
+                                                           r.as_of DESC, r.id DESC) AS rank
+                        FROM weekly w JOIN runs r ON r.id = w.run_id
+                        WHERE w.run_id <> OLD.id AND NOT EXISTS (
+                            SELECT 1 FROM history_weeks h
+                            WHERE h.trust_code = w.trust_code AND h.letter_type = w.letter_type AND h.week_start = w.week_start))
+                    WHERE rank = 1;
+                    DELETE FROM history_months WHERE run_id = OLD.id;
+                    INSERT INTO history_months (trust_code, letter_type, month, run_id, partial)
+                    SELECT trust_code, letter_type, month, run_id, partial FROM (
+                        SELECT c.trust_code, c.letter_type, c.month, c.run_id,
+                               NOT (c.month BETWEEN r.first_full_month AND r.last_full_month) AS partial,
+                               row_number() OVER (PARTITION BY c.trust_code, c.letter_type, c.month
+                                                  ORDER BY c.month BETWEEN r.first_full_month AND r.last_full_month DESC,
+                                                           r.as_of DESC, r.id DESC) AS rank
+                        FROM (SELECT DISTINCT run_id, trust_code, letter_type, month FROM by_channel_month) c
+                        JOIN runs r ON r.id = c.run_id
+                        WHERE c.run_id <> OLD.id AND NOT EXISTS (
+                            SELECT 1 FROM history_months h
+                            WHERE h.trust_code = c.trust_code AND h.letter_type = c.letter_type AND h.month = c.month))
+                    WHERE rank = 1;
+                END;
                 DROP VIEW compliance_league;
                 DROP VIEW baseline_comparison;
                 DROP VIEW latest_summary;
