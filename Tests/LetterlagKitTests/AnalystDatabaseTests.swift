@@ -27,6 +27,10 @@ import Testing
         return Fixture(dir: dir, db: db, reference: try ReferenceReport(csv: String(contentsOfFile: dir.path("x.csv"), encoding: .utf8)))
     }
 
+    /// One fixture for the tests that only read it, made once.
+    static func readOnlyFixture() throws -> Fixture { try shared.get() }
+    nonisolated(unsafe) private static let shared: Result<Fixture, Error> = Result { try fixture() }
+
     /// A program with its standard input closed after `input` (nothing by default).
     static func run(_ executable: String, _ arguments: [String], input: String = "") throws -> Binary.Output {
         try runProgram(URL(fileURLWithPath: executable), arguments, input: input)
@@ -97,7 +101,7 @@ import Testing
 
     @Test func theSQLiteShellGivesTheReportsFiguresAndTheWindowsInProcessFigures() throws {
         _ = try Self.builtLibrary()
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         // Every week merged is the whole run: the same medians as the stored summary, to the digit.
         let whole = """
             SELECT w.trust_code, w.letter_type, printf('%.2f', hist_quantile(hist_merge(w.delay_hist), 0.5) / 3600.0),
@@ -121,7 +125,7 @@ import Testing
     }
 
     @Test func aRollingThirteenWeeksIsWithinOnePercentOfTheExactNearestRankOfItsLetters() throws {
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let rows = try Self.inProcess(f.db, Self.windowQueries[0]).split(separator: "\n")
         #expect(rows.count > 100)
         var windows: [String: [String]] = [:]
@@ -144,8 +148,8 @@ import Testing
         }
     }
 
-    @Test(.tags(.slow)) func debiansPython3LoadsTheExtensionAndGetsTheSameAnswers() throws {
-        let f = try Self.fixture()
+    @Test(.tags(.slow), .skippedWhenQuick) func debiansPython3LoadsTheExtensionAndGetsTheSameAnswers() throws {
+        let f = try Self.readOnlyFixture()
         let script = """
             import sqlite3, sys
             con = sqlite3.connect(sys.argv[1])
@@ -162,11 +166,11 @@ import Testing
         }
     }
 
-    @Test(.tags(.slow)) func datasetteServesTheFunctionsOverHTTP() throws {
+    @Test(.tags(.slow), .skippedWhenQuick) func datasetteServesTheFunctionsOverHTTP() throws {
         let datasette = Self.root.appendingPathComponent("notebooks-export/.venv/bin/datasette").path
         #expect(FileManager.default.isExecutableFile(atPath: datasette), "notebooks-export/render installs Datasette")
         guard FileManager.default.isExecutableFile(atPath: datasette) else { return }
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let sql = Self.windowQueries[1]
         var query = URLComponents(string: "http://127.0.0.1/d.json")!
         query.queryItems = [URLQueryItem(name: "sql", value: sql), URLQueryItem(name: "_shape", value: "array")]
@@ -203,7 +207,7 @@ import Testing
     }
 
     @Test func whatIsNotAHistogramIsAnErrorThatSaysSo() throws {
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let store = try SummaryStore(readingOnly: f.db)
         func error(_ sql: String) -> String? {
             do { _ = try store.read { try Row.fetchAll($0, sql: sql) }; return nil } catch { return "\(error)" }
@@ -256,7 +260,7 @@ import Testing
     }
 
     @Test func aWindowsMergeEqualsMergingItsWeeksAfresh() throws {
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let windowed = try Self.inProcess(f.db, """
             SELECT trust_code, letter_type, week_start, hex(hist_merge(delay_hist) OVER (PARTITION BY trust_code, letter_type
                 ORDER BY week_start ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING)) FROM weekly WHERE run_id = 1 ORDER BY 1, 2, 3
@@ -277,7 +281,7 @@ import Testing
     }
 
     @Test func completeIsTheRuleComputedFromTheRawRowsForEveryWeek() throws {
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let stored = try Self.inProcess(f.db, "SELECT trust_code, letter_type, week_start, complete FROM weekly WHERE run_id = 1")
             .split(separator: "\n")
         #expect(stored.count == f.reference.weekly.count)
@@ -303,7 +307,7 @@ import Testing
 
     @Test(.enabled(if: getuid() == 0, "mounting a file system needs root"))
     func aDatabaseOnAReadOnlyMountIsReadWithNothingWritten() throws {
-        let f = try Self.fixture()
+        let f = try Self.readOnlyFixture()
         let mount = f.dir.path("ro")
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let made = try Self.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mount])

@@ -3,7 +3,7 @@ import Testing
 
 /// A checkout anyone can build, test and benchmark: whatever its folder is called, and with
 /// nothing in it that points at this machine.
-@Suite(.tags(.slow)) struct CheckoutTests {
+@Suite(.tags(.slow), .skippedWhenQuick) struct CheckoutTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func run(_ command: [String], in directory: URL) throws -> (status: Int32, output: String) {

@@ -48,7 +48,8 @@ import Testing
         let limits = try ContractLimits(json: Data(json.utf8))
         #expect(limits.limitSeconds(type: LetterType.clinicLetter.rawValue, eventDay: CivilDate.parse(isoDate: "2020-01-01")!) == 48 * 3600)
         #expect(limits.limitSeconds(type: LetterType.dischargeSummary.rawValue, eventDay: 20_000) == -1)
-        #expect(throws: LetterlagError.self) { try ContractLimits(json: Data(#"{"memo": []}"#.utf8)) }
+        let unknown = #expect(throws: LetterlagError.self) { try ContractLimits(json: Data(#"{"memo": []}"#.utf8)) }
+        if case .badLimits? = unknown {} else { Issue.record("expected a limits error, got \(String(describing: unknown))") }
     }
 }
 

@@ -75,6 +75,7 @@ import Testing
     @Test func anEmptyPlainFileFails() throws {
         let dir = try ScratchDirectory()
         let path = try dir.write("empty.csv", "")
-        #expect(throws: LetterlagError.self) { try ingest([path]) }
+        let empty = #expect(throws: LetterlagError.self) { try ingest([path]) }
+        if case .unreadableFile(path, _, _)? = empty {} else { Issue.record("expected the file named unreadable, got \(String(describing: empty))") }
     }
 }

@@ -50,10 +50,21 @@ struct RollingSnapshots {
 }
 
 @Suite(.serialized) struct HistoryTests {
-    /// Two years of letters from 5 trusts, cut into three 12-month snapshots 120 days apart.
+    /// Two years of letters from 5 trusts, cut into three 12-month snapshots 120 days apart, made
+    /// once for every test here; each test writes its own copies of the files it ingests.
     static func snapshots(_ dir: ScratchDirectory) throws -> [RollingSnapshots.Snapshot] {
+        switch shared {
+        case .success(let s): return s
+        case .failure(let error):
+            Issue.record("the snapshots shared by these tests could not be made: \(error)")
+            throw error
+        }
+    }
+
+    nonisolated(unsafe) private static let shared: Result<[RollingSnapshots.Snapshot], Error> = Result {
+        let dir = try ScratchDirectory()
         let long = dir.path("long.csv")
-        let made = try Binary.run(["generate", "--rows", "24000", "--trusts", "5", "--seed", "11", "--start", "2023-01-01",
+        let made = try Binary.run(["generate", "--rows", "12000", "--trusts", "4", "--seed", "11", "--start", "2023-01-01",
                                    "--days", "730", "--output", long])
         #expect(made.status == 0, "\(made.stderr)")
         return try RollingSnapshots.cut(String(contentsOfFile: long, encoding: .utf8),

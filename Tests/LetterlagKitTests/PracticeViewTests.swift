@@ -131,7 +131,7 @@ struct PracticeViewTests {
         #expect(PracticeRecord.isHeader(header) && PracticeRecord.pair(ofHeader: header) == TrustTypePair(trust: 96_655, type: 3))
     }
 
-    @Test func theViewGrowsWithPracticesNotLetters() throws {
+    @Test(.tags(.slow), .skippedWhenQuick) func theViewGrowsWithPracticesNotLetters() throws {
         // Ten times the letters over the same practices and trusts: far fewer than ten times the rows.
         let dir = try ScratchDirectory()
         var rows: [Int] = []

@@ -40,7 +40,7 @@ import Testing
         return members
     }
 
-    @Test func aRealTrustsExtractReadWithAMappingGivesTheCleanFigures() throws {
+    @Test(.tags(.slow), .skippedWhenQuick) func aRealTrustsExtractReadWithAMappingGivesTheCleanFigures() throws {
         let dir = try ScratchDirectory()
         var options = ExtractGenerator.Options(rows: 40_000)
         options.trusts = 6

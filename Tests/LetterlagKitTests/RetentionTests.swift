@@ -69,7 +69,7 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
         #expect(decided.map(\.keptBy) == [[.last, .weekly, .monthly], [], [], [.weekly, .monthly], []])
     }
 
-    @Test(.tags(.slow)) func twentyFourNightsPrunedAsTheyArriveKeepTheRulesRunsAndEveryPeriodOfTheHistory() throws {
+    @Test(.tags(.slow), .skippedWhenQuick) func twentyFourNightsPrunedAsTheyArriveKeepTheRulesRunsAndEveryPeriodOfTheHistory() throws {
         let dir = try ScratchDirectory()
         let long = dir.path("long.csv")
         #expect(try Binary.run(["generate", "--rows", "9000", "--trusts", "3", "--seed", "4", "--start", "2023-01-01",

@@ -226,7 +226,7 @@ struct ReferenceXmR {
 @Suite struct SPCInTheBrowserTests {
     /// Headless Chromium parses the report and finds every SPC point where `spc` puts it.
     /// (scripts/setup installs chromium; without it this fails rather than passes unseen.)
-    @Test(.tags(.slow)) func chromiumReadsTheReportsSPCChartsPointForPoint() throws {
+    @Test(.tags(.slow), .skippedWhenQuick) func chromiumReadsTheReportsSPCChartsPointForPoint() throws {
         let chromium = "/usr/bin/chromium"
         try #require(FileManager.default.isExecutableFile(atPath: chromium), "scripts/setup installs chromium")
         let dir = try ScratchDirectory()
