@@ -14,9 +14,9 @@ import Testing
 
     @Test func theDocsHoldExampleQueries() { #expect(Self.queries.count >= 6) }
 
-    @Test func theSchemaAndTheReadmeListEveryReasonARowIsSetAside() throws {
-        let readme = Self.docs.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
-        for file in [Self.docs, readme] {
+    @Test func theSchemaAndTheCommandsListEveryReasonARowIsSetAside() throws {
+        let commands = Self.docs.deletingLastPathComponent().appendingPathComponent("commands.md")
+        for file in [Self.docs, commands] {
             let text = try String(contentsOf: file, encoding: .utf8)
             // The list where the reasons are named, up to the first blank line after it.
             let list = try #require(text.range(of: "`wrong_field_count`").map { text[$0.lowerBound...].components(separatedBy: "\n\n")[0] })

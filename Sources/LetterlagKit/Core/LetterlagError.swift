@@ -50,7 +50,7 @@ public enum LetterlagError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    /// The process exit code documented in the README.
+    /// The process exit code, as the README's table of exit codes documents it.
     public var exitCode: Int32 {
         switch self {
         case .unreadableFile, .implausibleExtract, .incompatibleFiles: 3
