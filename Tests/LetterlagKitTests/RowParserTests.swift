@@ -170,7 +170,7 @@ import Testing
         let dir = try ScratchDirectory()
         let text = "letter_id,trust_code,practice_code,specialty_code,letter_type,event_at,sent_at\nL1,RJ1,A81001,300,clinic_letter,2020-01-14 09:00,2020-01-16 09:00\n"
         let result = try ingest([try dir.write("sent.csv", text)])
-        #expect(result.delayTo == "sent")
+        #expect(result.delayTo == .sent)
         #expect(try wholeRun(result)["RJ1/clinic_letter"]?.p50Hours == 48)
     }
 

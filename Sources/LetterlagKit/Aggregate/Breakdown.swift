@@ -73,7 +73,7 @@ public enum Breakdown: String, CaseIterable, Sendable {
         }
     }
 
-    /// A month index (`year × 12 + month − 1`) as stored: `2024-07`.
+    /// A month index (`CivilDate.monthIndex`) as stored: `2024-07`.
     public static func monthLabel(_ index: Int) -> String {
         let year = index / 12, month = index % 12 + 1
         return CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2)
@@ -81,8 +81,5 @@ public enum Breakdown: String, CaseIterable, Sendable {
 
     /// The month index of a London date.
     @inline(__always)
-    static func month(ofDay day: Int) -> Int {
-        let c = CivilDate.civil(days: day)
-        return c.year * 12 + c.month - 1
-    }
+    static func month(ofDay day: Int) -> Int { CivilDate.monthIndex(days: day) }
 }

@@ -44,7 +44,7 @@ public struct RejectTally: Sendable {
             earliest[r][latestExample[r]] = place
             findLatest(r)
         }
-        let slot = (place.chunk >> 32) * Self.reasons + r
+        let slot = ChunkID.file(place.chunk) * Self.reasons + r
         if slot >= fileCounts.count { grow(to: slot) }
         fileCounts[slot] += 1
         if place < fileFirst[slot] { fileFirst[slot] = place }

@@ -2,7 +2,7 @@
 /// falls in the Monday's month or, from `boundary` on, the next. Found once per cell, so a
 /// letter's month costs a comparison rather than a calendar conversion.
 struct WeekMonths {
-    /// The Monday's month index (`year × 12 + month − 1`).
+    /// The Monday's month index (`CivilDate.monthIndex`).
     let first: Int
     /// The first day (days since 1970-01-01) of the next month.
     let boundary: Int
@@ -10,7 +10,7 @@ struct WeekMonths {
     init(week: Int) {
         let monday = CivilDate.monday(ofWeek: week)
         let c = CivilDate.civil(days: monday)
-        first = c.year * 12 + c.month - 1
+        first = CivilDate.monthIndex(days: monday)
         boundary = monday - (c.day - 1) + CivilDate.daysInMonth(year: c.year, month: c.month)
     }
 

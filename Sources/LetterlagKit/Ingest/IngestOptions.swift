@@ -30,10 +30,8 @@ public struct IngestOptions: Sendable {
     /// whole trust × letter types) stays a few MB while each thread's open blocks (4 KiB a
     /// partition) stay small.
     public var recordPartitions: Int {
-        estimatedRows > 40_000_000 ? 512 : Self.defaultRecordPartitions
+        estimatedRows > 40_000_000 ? 512 : WorkerTally.defaultPartitions
     }
-
-    static let defaultRecordPartitions = 256
 
     /// Spill partitions for letter keys: as many as for records, so a partition's keys, grouped
     /// in memory to find repeats, stay a few MB however many rows repeat.
@@ -90,7 +88,7 @@ public struct IngestResult: Sendable {
     /// The clock tolerance the run was read with, in seconds.
     public var clockSkew: Int64
     /// `received`, or `sent` when the extract has no `received_at` column.
-    public var delayTo: String
+    public var delayTo: DelayTarget
     public var files: [FileStats]
     public var rejectCounts: [RejectReason: Int]
     public var rejectExamples: [RejectExample]

@@ -28,7 +28,7 @@ public struct IngestPipeline {
         var layout: ExtractLayout
     }
 
-    static func file(ofChunk id: Int) -> Int { id >> 32 }
+    static func file(ofChunk id: Int) -> Int { ChunkID.file(id) }
 
     /// Per chunk: physical lines and rows, recorded by the worker that parsed it.
     struct ChunkCount {
@@ -204,7 +204,7 @@ public struct IngestPipeline {
         var pending = 0
         var reported = 0
         func emit(_ length: Int, next: Int) {
-            work.push(Chunk(buffer: current, length: length, id: fileIndex << 32 | index, layout: reader.layout!))
+            work.push(Chunk(buffer: current, length: length, id: ChunkID.make(file: fileIndex, index: index), layout: reader.layout!))
             index += 1
             current = next
         }
@@ -274,9 +274,9 @@ public struct IngestPipeline {
 
     /// What delay runs to: `received` when every file has `received_at`, `sent` when none has;
     /// files that differ cannot be one run.
-    static func delayTarget(files: [String], layouts: [ExtractLayout]) throws -> String {
-        if layouts.allSatisfy(\.hasReceived) { return "received" }
-        if layouts.allSatisfy({ !$0.hasReceived }) { return "sent" }
+    static func delayTarget(files: [String], layouts: [ExtractLayout]) throws -> DelayTarget {
+        if layouts.allSatisfy(\.hasReceived) { return .received }
+        if layouts.allSatisfy({ !$0.hasReceived }) { return .sent }
         let with = zip(files, layouts).filter { $0.1.hasReceived }.map(\.0)
         let without = zip(files, layouts).filter { !$0.1.hasReceived }.map(\.0)
         throw LetterlagError.incompatibleFiles("\(without.first ?? "?"): has no received_at column, but \(with.first ?? "?") has one; ingest them as separate runs")

@@ -76,6 +76,14 @@ public enum CivilDate {
         return "\(year)-W\(week < 10 ? "0" : "")\(week)"
     }
 
+    /// The month index of a day, `year × 12 + month − 1`: consecutive months differ by 1. The one
+    /// numbering of months that breakdowns, the history and trends use.
+    @inline(__always)
+    public static func monthIndex(days: Int) -> Int {
+        let c = civil(days: days)
+        return c.year * 12 + c.month - 1
+    }
+
     /// `YYYY-MM-DD` for a day number.
     public static func isoDate(days: Int) -> String {
         let (y, m, d) = civil(days: days)

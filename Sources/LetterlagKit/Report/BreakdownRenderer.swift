@@ -64,7 +64,7 @@ public struct BreakdownRenderer {
     }
 
     /// Writes one row; `delayTo` (`received` or `sent`, the run's) goes into its JSON object.
-    mutating func write(value: String, _ row: SummaryRow, delayTo: String, leading leadingCells: [FigureCell] = []) throws {
+    mutating func write(value: String, _ row: SummaryRow, delayTo: DelayTarget?, leading leadingCells: [FigureCell] = []) throws {
         var keys: [FigureCell] = leadingCells + [.text(row.trust), .text(row.type.name), .text(value)]
         if breakdown == .specialty { keys.append(.text(Int(value).flatMap { TreatmentFunction.name(of: $0) } ?? "")) }
         let complete: [FigureCell] = marksComplete ? [row.complete.map { .integer($0 ? 1 : 0) } ?? .text("")] : []
@@ -77,7 +77,7 @@ public struct BreakdownRenderer {
         case .json:
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
                 + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
-                + complete.map { ("complete", $0) } + [("delay_to", .text(delayTo))]
+                + complete.map { ("complete", $0) } + [("delay_to", .text(delayTo?.rawValue ?? ""))]
             try csv.sink.write(FigureCell.jsonObject(cells, first: rowsWritten == 0))
         case .table:
             let status = marksComplete ? [row.complete == true ? "" : "provisional"] : []
@@ -115,14 +115,14 @@ public struct BreakdownRenderer {
                                   publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
         guard CodeShape.isPractice(practice) else { throw LetterlagError.badArgument("a practice code is \(CodeShape.practiceShape)") }
         let runs = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0) })
-        let measures = Set(runs.values.map(\.delayTo)).sorted().map(SummaryStore.Run.delayDescription)
+        let measures = Set(runs.values.map(\.delayTo)).sorted { $0.rawValue < $1.rawValue }.map(\.description)
         var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink,
                                          title: "Practice \(practice), one point per stored run; delay is \(measures.joined(separator: ", or in some runs "))",
                                          leading: runColumns, marksComplete: true)
         try renderer.begin()
         try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["letter_type", "trust_code", "run_id"]) { r in
             guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
-            try renderer.write(value: r.value, r.figures, delayTo: runs[r.runID]?.delayTo ?? "",
+            try renderer.write(value: r.value, r.figures, delayTo: runs[r.runID]?.delayTo,
                                leading: [.integer(Int(r.runID)), .text(runs[r.runID]?.asOf ?? "")])
         }
         try renderer.end()

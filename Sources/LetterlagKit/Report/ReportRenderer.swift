@@ -44,7 +44,7 @@ public struct ReportRenderer: FormatRenderer {
         let objects: [[String: Any]] = rows.map { r in
             Dictionary(uniqueKeysWithValues: zip(names, cells(r, names).map(\.jsonValue)))
         }
-        let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo,
+        let document: [String: Any] = ["run_id": run.id, "as_of": run.asOf, "delay_to": run.delayTo.rawValue,
                                        "published": formatter.publish, "rows": objects]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

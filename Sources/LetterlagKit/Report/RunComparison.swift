@@ -93,7 +93,7 @@ public struct RunComparison {
         let b = SummaryRow(trust: row.trust, type: row.type, summary: row.before)
         let a = SummaryRow(trust: row.trust, type: row.type, summary: row.after)
         // Under disclosure control a flag on 1 to 7 letters would itself disclose; it is not shown.
-        let tiny = f.publish && ([b.received, a.received, b.due, a.due].contains { (1...7).contains($0) })
+        let tiny = f.publish && ([b.received, a.received, b.due, a.due].contains { (1...DisclosureThreshold.largestSuppressed).contains($0) })
         let p50 = tiny ? "" : Self.medianFlag(row.before.delay, row.after.delay)
         let compliance = tiny ? "" : Self.complianceFlag(within: b.withinLimit, of: b.due, within: a.withinLimit, of: a.due)
         let flags = Set([p50, compliance].filter { !$0.isEmpty })

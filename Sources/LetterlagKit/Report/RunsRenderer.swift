@@ -17,7 +17,7 @@ public struct RunsRenderer: FormatRenderer {
                 try csv.integer(Int(r.id))
                 for t in [r.asOf, r.startedAt, r.finishedAt] { try csv.text(t) }
                 for n in [r.files, r.rowsRead, r.letters, r.rowsRejected] { try csv.integer(n) }
-                try csv.text(r.delayTo)
+                try csv.text(r.delayTo.rawValue)
                 try csv.text(r.windowStart ?? "")
                 try csv.text(r.prunedAt ?? "")
                 try csv.endRow()
@@ -33,7 +33,7 @@ public struct RunsRenderer: FormatRenderer {
                               leftAligned: [1, 2, 3, 8, 9, 10])
             for r in runs {
                 t.rows.append([String(r.id), r.asOf, r.startedAt, r.finishedAt, String(r.files), String(r.rowsRead),
-                               String(r.letters), String(r.rowsRejected), r.delayTo, r.windowStart ?? "", r.prunedAt ?? ""])
+                               String(r.letters), String(r.rowsRejected), r.delayTo.rawValue, r.windowStart ?? "", r.prunedAt ?? ""])
             }
             try sink.write(t.render())
         }
@@ -42,14 +42,7 @@ public struct RunsRenderer: FormatRenderer {
 
 extension SummaryStore.Run {
     /// What the run's delay measures, as every output says (docs/product.md, "Letters and their delay").
-    public var delayDescription: String {
-        Self.delayDescription(delayTo)
-    }
-
-    /// What a delay to `delayTo` (`received` or `sent`) measures.
-    public static func delayDescription(_ delayTo: String) -> String {
-        delayTo == "received" ? "event to receipt by the practice" : "event to sending (the extract has no received_at)"
-    }
+    public var delayDescription: String { delayTo.description }
 
     /// The line a table of the run's figures starts with: `Run 3, as of …; delay is …`.
     public var title: String { "Run \(id), as of \(asOf); delay is \(delayDescription)" }

@@ -20,9 +20,8 @@ public enum TrendPeriod: String, CaseIterable, Sendable {
     func ordinal(ofWeek index: Int) -> Int {
         switch self {
         case .week: return index
-        case .month, .quarter:
-            let (y, m, _) = CivilDate.civil(days: CivilDate.monday(ofWeek: index) + 3)
-            return self == .month ? y * 12 + m : y * 4 + (m - 1) / 3
+        case .month: return CivilDate.monthIndex(days: CivilDate.monday(ofWeek: index) + 3)
+        case .quarter: return CivilDate.monthIndex(days: CivilDate.monday(ofWeek: index) + 3) / 3
         }
     }
 }

@@ -14,7 +14,7 @@ public struct TrendRenderer {
     /// Whether the rows are the history's: each then ends with `partial` and the `run_id` it came from.
     public let history: Bool
     /// For the history, what each run's delay measures, by run id (`delay_to`).
-    private let delayTo: [Int64: String]
+    private let delayTo: [Int64: DelayTarget]
     private var csv: CSVWriter
     private var rowsWritten = 0
     private var table: StreamingTable?
@@ -81,7 +81,7 @@ public struct TrendRenderer {
         case .table:
             if let run { try csv.sink.write(run.title + ".\n") }
             if history {
-                let measures = Set(delayTo.values).sorted().map(SummaryStore.Run.delayDescription).joined(separator: " or ")
+                let measures = Set(delayTo.values).sorted { $0.rawValue < $1.rawValue }.map(\.description).joined(separator: " or ")
                 try csv.sink.write("The history across runs: each week from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
             }
         }
@@ -94,7 +94,7 @@ public struct TrendRenderer {
             for c in columns { try csv.cell(c.cell(row, formatter)) }
             try csv.endRow()
         case .json:
-            let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0))] } ?? []
+            let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0.rawValue))] } ?? []
             try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay, first: rowsWritten == 0))
         case .table:
             let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"

@@ -43,7 +43,7 @@ extension SummaryStore {
                         clock_skew_minutes)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
-                                     result.delayTo, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
+                                     result.delayTo.rawValue, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
                                      result.rowsRejected, result.trusts, 0.0, result.limits.json, Letterlag.version,
                                      Timestamps.iso(window.start), result.windowFromExtract ? "extract" : "argument",

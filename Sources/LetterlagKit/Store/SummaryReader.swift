@@ -10,7 +10,7 @@ extension SummaryStore {
         public var id: Int64
         public var asOf: String
         public var asOfSource: String
-        public var delayTo: String
+        public var delayTo: DelayTarget
         public var startedAt: String
         public var finishedAt: String
         public var files: Int
@@ -29,7 +29,10 @@ extension SummaryStore {
     public func runs() throws -> [Run] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { r in
-                Run(id: r["id"], asOf: r["as_of"], asOfSource: r["as_of_source"], delayTo: r["delay_to"],
+                guard let delayTo = DelayTarget(rawValue: r["delay_to"]) else {
+                    throw LetterlagError.database(path: path, reason: "run \(r["id"] as Int64) has delay_to '\(r["delay_to"] as String? ?? "")', which this letterlag cannot read", statement: nil)
+                }
+                return Run(id: r["id"], asOf: r["as_of"], asOfSource: r["as_of_source"], delayTo: delayTo,
                     startedAt: r["started_at"], finishedAt: r["finished_at"], files: r["files"], bytes: r["bytes"],
                     rowsRead: r["rows_read"], letters: r["letters"], rowsRejected: r["rows_rejected"],
                     trusts: r["trusts"], elapsedSeconds: r["elapsed_seconds"], windowStart: r["window_start"], prunedAt: r["pruned_at"])
