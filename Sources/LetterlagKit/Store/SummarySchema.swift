@@ -192,14 +192,32 @@ enum SummarySchema {
             try backfillCompleteness(db)
         }
         m.registerMigration("v8: stages and breakdowns") { db in
-            let stages = stageColumnDefinitions.map { "ADD COLUMN \($0)" }
-            for column in stages + ["ADD COLUMN writing_hist BLOB", "ADD COLUMN delivery_hist BLOB"] {
-                try db.execute(sql: "ALTER TABLE weekly \(column)")
-            }
-            for column in stages + ["ADD COLUMN writing_within_limit_pct REAL"] {
-                try db.execute(sql: "ALTER TABLE summary \(column)")
-            }
+            // Frozen as it first ran: the stage columns, and the breakdown tables keyed as v8 keyed
+            // them (the practice table by practice first; v9 keys it by trust).
             try db.execute(sql: """
+                ALTER TABLE weekly ADD COLUMN sent INTEGER;
+                ALTER TABLE weekly ADD COLUMN delivered INTEGER;
+                ALTER TABLE weekly ADD COLUMN in_transit INTEGER;
+                ALTER TABLE weekly ADD COLUMN writing_due INTEGER;
+                ALTER TABLE weekly ADD COLUMN writing_within_limit INTEGER;
+                ALTER TABLE weekly ADD COLUMN writing_p50_hours REAL;
+                ALTER TABLE weekly ADD COLUMN writing_p90_hours REAL;
+                ALTER TABLE weekly ADD COLUMN delivery_p50_hours REAL;
+                ALTER TABLE weekly ADD COLUMN delivery_p90_hours REAL;
+                ALTER TABLE weekly ADD COLUMN oldest_in_transit_hours REAL;
+                ALTER TABLE weekly ADD COLUMN writing_hist BLOB;
+                ALTER TABLE weekly ADD COLUMN delivery_hist BLOB;
+                ALTER TABLE summary ADD COLUMN sent INTEGER;
+                ALTER TABLE summary ADD COLUMN delivered INTEGER;
+                ALTER TABLE summary ADD COLUMN in_transit INTEGER;
+                ALTER TABLE summary ADD COLUMN writing_due INTEGER;
+                ALTER TABLE summary ADD COLUMN writing_within_limit INTEGER;
+                ALTER TABLE summary ADD COLUMN writing_p50_hours REAL;
+                ALTER TABLE summary ADD COLUMN writing_p90_hours REAL;
+                ALTER TABLE summary ADD COLUMN delivery_p50_hours REAL;
+                ALTER TABLE summary ADD COLUMN delivery_p90_hours REAL;
+                ALTER TABLE summary ADD COLUMN oldest_in_transit_hours REAL;
+                ALTER TABLE summary ADD COLUMN writing_within_limit_pct REAL;
                 DROP VIEW weekly_trend;
                 CREATE VIEW weekly_trend AS
                     SELECT run_id, trust_code, letter_type, week, week_start, letters, received, outstanding, due, within_limit,
@@ -213,24 +231,180 @@ enum SummarySchema {
                            oldest_in_transit_hours,
                            100.0 * writing_within_limit / nullif(writing_due, 0) AS writing_within_limit_pct
                     FROM weekly;
+                CREATE TABLE by_specialty (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    specialty_code TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, specialty_code)
+                ) WITHOUT ROWID;
+                CREATE TABLE by_channel (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, channel)
+                ) WITHOUT ROWID;
+                CREATE TABLE by_practice (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    practice_code TEXT NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, practice_code, trust_code, letter_type)
+                ) WITHOUT ROWID;
+                CREATE TABLE by_specialty_month (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    specialty_code TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, month, specialty_code)
+                ) WITHOUT ROWID;
+                CREATE TABLE by_channel_month (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    p95_hours REAL,
+                    p99_hours REAL,
+                    max_hours REAL,
+                    oldest_outstanding_hours REAL,
+                    km_p50_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_hours REAL,
+                    writing_p90_hours REAL,
+                    delivery_p50_hours REAL,
+                    delivery_p90_hours REAL,
+                    oldest_in_transit_hours REAL,
+                    PRIMARY KEY (run_id, trust_code, letter_type, month, channel)
+                ) WITHOUT ROWID;
+                CREATE TABLE treatment_functions (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
                 """)
-            for (b, byMonth) in Breakdown.tables {
-                // v8 keyed the practice table by practice first; v9 keys it by trust.
-                let key = b == .practice ? ["run_id", "practice_code", "trust_code", "letter_type"] : breakdownKey(b, byMonth: byMonth)
-                var definitions: [String] = ["run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE"]
-                definitions += key.dropFirst().map { "\($0) TEXT NOT NULL" }
-                definitions += figureColumns.enumerated().map { i, c in "\(c) \(i < 9 ? "INTEGER NOT NULL" : "REAL")" }
-                definitions.append("km_p50_hours REAL")
-                definitions.append("complete INTEGER NOT NULL CHECK (complete IN (0, 1))")
-                definitions += stageColumnDefinitions
-                try db.execute(sql: """
-                    CREATE TABLE \(b.table(byMonth: byMonth)) (
-                        \(definitions.joined(separator: ",\n    ")),
-                        PRIMARY KEY (\(key.joined(separator: ", ")))
-                    ) WITHOUT ROWID
-                    """)
-            }
-            try db.execute(sql: "CREATE TABLE treatment_functions (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
             for (code, name) in TreatmentFunction.names.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO treatment_functions VALUES (?, ?)", arguments: [CodeShape.specialtyCode(code), name])
             }
@@ -485,10 +659,8 @@ enum SummarySchema {
 
     /// The stage columns, counts then hours, that `weekly`, `summary` and the breakdowns share:
     /// `BulkInsert.bind(stagesOf:)` binds their values in this order. Null in rows stored before v8.
-    static let stageColumns = stageColumnDefinitions.map { String($0.prefix { $0 != " " }) }
-    private static let stageColumnDefinitions = ["sent INTEGER", "delivered INTEGER", "in_transit INTEGER", "writing_due INTEGER",
-                                                 "writing_within_limit INTEGER", "writing_p50_hours REAL", "writing_p90_hours REAL",
-                                                 "delivery_p50_hours REAL", "delivery_p90_hours REAL", "oldest_in_transit_hours REAL"]
+    static let stageColumns = ["sent", "delivered", "in_transit", "writing_due", "writing_within_limit", "writing_p50_hours",
+                               "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours", "oldest_in_transit_hours"]
 
     /// A breakdown table's primary key, which its rows are written and read in: the trust,
     /// letter type, the month when kept by month, then the value; the practice view's leads with
