@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds the rows of a run that repeat a letter (the same trust and letter id), so that only
 /// the first in file order counts and the rest are set aside as `duplicate_letter_id`.
@@ -37,15 +38,13 @@ enum DuplicateResolver {
         return try shared.outcome()
     }
 
-    private final class Shared: @unchecked Sendable {
+    /// The workers' tallies, read by every thread, and what the threads hand back, behind one lock.
+    private final class Shared: Sendable {
         let workers: [WorkerTally]
         let byNumber: [WorkerTally?]
         let recordPartitions: Int
         let directory: String
-        private let lock = NSLock()
-        private var failure: Error?
-        private var dropped: [SpillFile] = []
-        private var rejects = RejectTally()
+        private let state = Mutex<(failure: Error?, dropped: [SpillFile], rejects: RejectTally)>((nil, [], RejectTally()))
 
         init(workers: [WorkerTally], byNumber: [WorkerTally?]) {
             self.workers = workers
@@ -54,21 +53,21 @@ enum DuplicateResolver {
             directory = workers.first?.keys.directory ?? SpillFile.defaultDirectory
         }
 
-        func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
+        func fail(_ error: Error) { state.withLock { if $0.failure == nil { $0.failure = error } } }
 
         func finished(_ job: inout Job) {
             do { try job.dropped?.finish() } catch { fail(error) }
-            lock.withLock {
-                if let d = job.dropped { dropped.append(d) }
-                rejects.merge(job.rejects)
+            let (dropped, rejects) = (job.dropped, job.rejects)
+            state.withLock { s in
+                if let dropped { s.dropped.append(dropped) }
+                s.rejects.merge(rejects)
             }
         }
 
         func outcome() throws -> Outcome {
-            try lock.withLock {
-                if let failure { throw failure }
-                return Outcome(dropped: dropped, rejects: rejects)
-            }
+            let s = state.withLock { ($0.failure, $0.dropped, $0.rejects) }
+            if let failure = s.0 { throw failure }
+            return Outcome(dropped: s.1, rejects: s.2)
         }
     }
 

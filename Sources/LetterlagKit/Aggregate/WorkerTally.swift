@@ -8,7 +8,7 @@
 /// Outstanding letters are judged later, because their age depends on the as-of time, which by
 /// default is the latest timestamp in the extract; repeated letters are resolved later too
 /// (`DuplicateResolver`), since the row that counts may come in a later chunk or file.
-public struct WorkerTally: RowSink {
+public struct WorkerTally: RowSink, Sendable {
     static let threeDays: Int64 = 3 * 86_400
     static let fourDays: Int64 = 4 * 86_400
     /// Spill partitions for cell records, and for keys, unless the extract is large.

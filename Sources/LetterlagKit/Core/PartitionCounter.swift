@@ -1,22 +1,20 @@
-import Foundation
+import Synchronization
 
 /// Hands out spill partition numbers, one at a time, to concurrent workers.
-final class PartitionCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int
-    private var stopped = false
+final class PartitionCounter: Sendable {
+    private let state: Mutex<(next: Int, stopped: Bool)>
 
-    init(_ start: Int) { value = start }
+    init(_ start: Int) { state = Mutex((start, false)) }
 
     /// The next partition number; `Int.max` once `stop` has been called.
     func take() -> Int {
-        lock.withLock {
-            if stopped { return .max }
-            defer { value += 1 }
-            return value
+        state.withLock { s in
+            if s.stopped { return .max }
+            defer { s.next += 1 }
+            return s.next
         }
     }
 
     /// Makes every later `take` return `Int.max`, so workers finish early after a failure.
-    func stop() { lock.withLock { stopped = true } }
+    func stop() { state.withLock { $0.stopped = true } }
 }

@@ -1,5 +1,6 @@
 import CMalloc
 import Foundation
+import Synchronization
 
 /// Streams extracts through inflate → split → parse → aggregate on concurrent workers.
 ///
@@ -47,8 +48,8 @@ public struct IngestPipeline {
         deinit { buffers.forEach { $0.deallocate() } }
     }
 
-    final class Shared: @unchecked Sendable {
-        let lock = NSLock()
+    /// What the reading pass hands on: the workers' tallies and each chunk's and file's counts.
+    struct Pass {
         var failure: Error?
         var tallies: [WorkerTally] = []
         var counts: [ChunkCount] = []
@@ -61,15 +62,21 @@ public struct IngestPipeline {
         var bytesSoFar = 0
         var rowsSoFar = 0
         var nextReport: UInt64 = 0
+    }
+
+    /// The pass's state while the readers and workers share it.
+    final class Shared: Sendable {
+        let registry: CellRegistry
+        let state: Mutex<Pass>
 
         init(files: Int, partitions: Int) {
-            registry = CellRegistry(partitions: partitions)
-            fileBytes = Array(repeating: 0, count: files)
-            layouts = Array(repeating: nil, count: files)
-            contentKeys = Array(repeating: nil, count: files)
+            let registry = CellRegistry(partitions: partitions)
+            self.registry = registry
+            state = Mutex(Pass(layouts: Array(repeating: nil, count: files), fileBytes: Array(repeating: 0, count: files),
+                               contentKeys: Array(repeating: nil, count: files), registry: registry))
         }
 
-        func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
+        func fail(_ error: Error) { state.withLock { if $0.failure == nil { $0.failure = error } } }
     }
 
     /// Reads the files once; then finds the rows that repeat a letter (the first row of each
@@ -83,15 +90,15 @@ public struct IngestPipeline {
             throw LetterlagError.badArgument("at most \(LetterKey.workerLimit) workers")
         }
         var clock = PhaseClock()
-        let shared = try pass()
+        var read = try pass()
         clock.mark("read and parse")
-        shared.tallies.sort { $0.worker < $1.worker }
-        let resolved = try DuplicateResolver.resolve(shared.tallies, threads: options.workers)
+        read.tallies.sort { $0.worker < $1.worker }
+        let resolved = try DuplicateResolver.resolve(read.tallies, threads: options.workers)
         // The keys are done with: their pages can go while the cells are assembled.
-        for t in shared.tallies { t.discardKeys() }
+        for t in read.tallies { t.discardKeys() }
         Self.giveBackFreedMemory()
         clock.mark("duplicate check")
-        var result = try finish(shared, resolved)
+        var result = try finish(read, resolved)
         clock.mark("merge")
         result.phases = clock.phases
         return result
@@ -119,7 +126,7 @@ public struct IngestPipeline {
     /// memory allocated and freed often should stay below it (`CellAssembler.Batch`).
     static let mmapThreshold = 128 << 10
 
-    private func pass() throws -> Shared {
+    private func pass() throws -> Pass {
         let options = self.options
         let recordPartitions = self.recordPartitions, keyPartitions = self.keyPartitions
         let readers = min(options.files.count, options.workers)
@@ -177,19 +184,20 @@ public struct IngestPipeline {
                 let rejected = tally.rejects.total - before.1
                 let rows = tally.accepted - before.0 + rejected
                 counts.append(ChunkCount(id: chunk.id, lines: lines, rows: rows, rejected: rejected))
-                if options.progress != nil { shared.lock.withLock { shared.rowsSoFar += rows } }
+                if options.progress != nil { shared.state.withLock { $0.rowsSoFar += rows } }
                 free.push(chunk.buffer)
             }
             do { try tally.finish() } catch { shared.fail(error) }
             if let failure = tally.failure { shared.fail(failure) }
-            shared.lock.lock()
-            shared.tallies.append(tally)
-            shared.counts.append(contentsOf: counts)
-            shared.lock.unlock()
+            shared.state.withLock { [tally] in
+                $0.tallies.append(tally)
+                $0.counts.append(contentsOf: counts)
+            }
         }
         readersDone.wait()
-        if let failure = shared.failure { throw failure }
-        return shared
+        let read = shared.state.withLock { $0 }
+        if let failure = read.failure { throw failure }
+        return read
     }
 
     /// Inflates one file into chunks of whole rows (`WholeRowReader`) and queues them for the workers.
@@ -211,11 +219,12 @@ public struct IngestPipeline {
         while true {
             if let progress = options.progress {
                 let now = DispatchTime.now().uptimeNanoseconds
-                let report: IngestProgress? = shared.lock.withLock {
-                    shared.bytesSoFar += reader.bytesConsumed - reported
-                    guard now >= shared.nextReport else { return nil }
-                    shared.nextReport = now + UInt64(options.progressInterval * 1e9)
-                    return IngestProgress(bytesRead: shared.bytesSoFar, bytesTotal: bytesTotal, rows: shared.rowsSoFar,
+                let consumed = reader.bytesConsumed
+                let report: IngestProgress? = shared.state.withLock { s in
+                    s.bytesSoFar += consumed - reported
+                    guard now >= s.nextReport else { return nil }
+                    s.nextReport = now + UInt64(options.progressInterval * 1e9)
+                    return IngestProgress(bytesRead: s.bytesSoFar, bytesTotal: bytesTotal, rows: s.rowsSoFar,
                                           seconds: Double(now - started) / 1e9)
                 }
                 reported = reader.bytesConsumed
@@ -223,14 +232,15 @@ public struct IngestPipeline {
             }
             let hadLayout = reader.layout != nil
             let step = try reader.fill(pool.buffers[current], holding: pending)
-            if !hadLayout, let layout = reader.layout { shared.lock.withLock { shared.layouts[fileIndex] = layout } }
+            if !hadLayout, let layout = reader.layout { shared.state.withLock { $0.layouts[fileIndex] = layout } }
             switch step {
             case .last(let length):
                 if length > 0 { emit(length, next: free.pop()!) }
-                shared.lock.withLock {
-                    shared.fileBytes[fileIndex] = reader.bytesConsumed
-                    shared.contentKeys[fileIndex] = reader.contentKey
-                    shared.bytesSoFar += reader.bytesConsumed - reported
+                let (consumed, key) = (reader.bytesConsumed, reader.contentKey)
+                shared.state.withLock { s in
+                    s.fileBytes[fileIndex] = consumed
+                    s.contentKeys[fileIndex] = key
+                    s.bytesSoFar += consumed - reported
                 }
                 return
             case .rows(let length, let tail):
@@ -243,7 +253,7 @@ public struct IngestPipeline {
     }
 
     /// The pass's results as a run: its figures stay in the spills until the store asks for them.
-    private func finish(_ shared: Shared, _ resolved: DuplicateResolver.Outcome) throws -> IngestResult {
+    private func finish(_ shared: Pass, _ resolved: DuplicateResolver.Outcome) throws -> IngestResult {
         let delayTo = try Self.delayTarget(files: options.files, layouts: shared.layouts.compactMap { $0 })
         let (firstLine, files) = numberLines(shared, resolved)
         var rejects = resolved.rejects
@@ -284,7 +294,7 @@ public struct IngestPipeline {
 
     /// The first line of each chunk (line 1 is the header, so a file's first chunk starts at
     /// line 2), and each file's rows read and set aside, repeats included.
-    private func numberLines(_ shared: Shared, _ resolved: DuplicateResolver.Outcome) -> ([Int: Int], [IngestResult.FileStats]) {
+    private func numberLines(_ shared: Pass, _ resolved: DuplicateResolver.Outcome) -> ([Int: Int], [IngestResult.FileStats]) {
         let counts = shared.counts.sorted { $0.id < $1.id }
         var firstLine: [Int: Int] = [:]
         firstLine.reserveCapacity(counts.count)
