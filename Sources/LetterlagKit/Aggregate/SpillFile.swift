@@ -6,7 +6,7 @@ import Foundation
 /// With `columns`, a block holds the records' first words, then their second words, so that a
 /// reader wanting only the first words (the keys) reads half the bytes.
 ///
-/// The file is unlinked as soon as it is created, so nothing is left behind if the process dies.
+/// The file is a `TemporaryFile`, unlinked as soon as it is made.
 /// Appends go to a small in-memory block per partition; full blocks are gathered and written in
 /// large writes. Reading a partition back gathers its blocks, in the order they were written.
 final class SpillFile: @unchecked Sendable {
@@ -24,8 +24,8 @@ final class SpillFile: @unchecked Sendable {
     let columns: Bool
     /// Records per block.
     let blockRecords: Int
-    let directory: String
-    private let fd: Int32
+    var directory: String { file.directory }
+    private let file: TemporaryFile
     /// Per partition, its open block; `fill` counts the values in each. Freed by `finish`.
     let open: UnsafeMutablePointer<UInt64>
     let fill: UnsafeMutablePointer<Int32>
@@ -52,14 +52,7 @@ final class SpillFile: @unchecked Sendable {
         blockRecords = blockLimit / stride
         blockValues = blockRecords * stride
         blockBytes = blockValues * 8
-        self.directory = directory
-        var template = Array((directory + "/letterlag-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw LetterlagError.spill("cannot create a temporary file in \(directory): \(String(cString: strerror(errno))) (set TMPDIR to a writable directory)")
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.fd = fd
+        file = try TemporaryFile(in: directory, name: "spill")
         open = .allocate(capacity: partitions * blockValues)
         fill = .allocate(capacity: partitions)
         fill.initialize(repeating: 0, count: partitions)
@@ -69,7 +62,7 @@ final class SpillFile: @unchecked Sendable {
     }
 
     deinit {
-        if !discarded { close(fd) }
+        if !discarded { file.close() }
         releaseBuffers()
     }
 
@@ -78,7 +71,7 @@ final class SpillFile: @unchecked Sendable {
     func discard() {
         guard !discarded else { return }
         discarded = true
-        close(fd)
+        file.close()
     }
 
     private func releaseBuffers() {
@@ -90,10 +83,7 @@ final class SpillFile: @unchecked Sendable {
     }
 
     /// `TMPDIR`, else `/tmp`.
-    static var defaultDirectory: String {
-        let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        return dir.isEmpty ? "/tmp" : (dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir)
-    }
+    static var defaultDirectory: String { TemporaryFile.defaultDirectory }
 
     /// Appends `value` to `partition` of a file of one-word records. The hot path: a store and a
     /// counter, and a block copy every 512 values.
@@ -136,15 +126,12 @@ final class SpillFile: @unchecked Sendable {
         guard !stagedPartitions.isEmpty else { return }
         let bytes = stagedPartitions.count * blockBytes
         if failure == nil {
-            var done = 0
-            while done < bytes {
-                let n = pwrite(fd, UnsafeRawPointer(staging) + done, bytes - done, off_t(blocksOnDisk * blockBytes + done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    failure = .spill("cannot write a temporary file in \(directory): \(String(cString: strerror(errno))) (about 50 bytes per row are needed; set TMPDIR to a directory with room)")
-                    break
-                }
-                done += n
+            do {
+                try file.write(staging, count: bytes, at: blocksOnDisk * blockBytes, room: "about 50 bytes per row are needed; ")
+            } catch let error as LetterlagError {
+                failure = error
+            } catch {
+                failure = .spill("cannot write a temporary file in \(directory): \(error)")
             }
         }
         for p in stagedPartitions {
@@ -243,14 +230,6 @@ final class SpillFile: @unchecked Sendable {
     }
 
     private func read(block: UInt32, into at: UnsafeMutableRawPointer, bytes: Int) throws {
-        var done = 0
-        while done < bytes {
-            let n = pread(fd, at + done, bytes - done, off_t(Int(block) * blockBytes + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                throw LetterlagError.spill("cannot read back a temporary file in \(directory): \(n < 0 ? String(cString: strerror(errno)) : "it is shorter than written")")
-            }
-            done += n
-        }
+        try file.read(into: at, count: bytes, at: Int(block) * blockBytes)
     }
 }
