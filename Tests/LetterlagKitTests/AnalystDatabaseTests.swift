@@ -428,6 +428,21 @@ import Testing
         }
     }
 
+    @Test func aStoredValueThisLetterlagCannotReadIsAnErrorNamingItNeverAnotherValue() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("u.sqlite")
+        let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2024-01-14 09:32:00", received: "2024-01-15 09:32:00")]
+            .joined(separator: "\n") + "\n")
+        #expect(try Binary.run(["ingest", file, "--db", db, "--quiet"]).status == 0)
+        try DatabaseQueue(path: db).write { db in
+            try db.execute(sql: "UPDATE summary SET letter_type = 'memo'; UPDATE weekly SET letter_type = 'memo'; UPDATE history_weeks SET letter_type = 'memo'")
+        }
+        for command in [["report"], ["trend"], ["trend", "--run", "1"]] {
+            let out = try Binary.run(command + ["--db", db])
+            #expect(out.status == 5 && out.stderr.contains("has letter type 'memo'") && out.stderr.contains("which this letterlag cannot read"), "\(command): \(out.stderr)")
+        }
+    }
+
     @Test func aDatabaseFromAnOlderLetterlagIsMigratedOnlyWhenAsked() throws {
         let dir = try ScratchDirectory()
         let db = dir.path("old.sqlite")

@@ -60,7 +60,7 @@ extension SummaryStore {
     public func summary(run: Int64) throws -> [SummaryRow] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM summary WHERE run_id = ? ORDER BY trust_code, letter_type", arguments: [run]).map {
-                SummaryRow(row: $0)
+                try SummaryRow(row: $0, path: path)
             }
         }
     }
@@ -242,9 +242,14 @@ extension SummaryStore {
 }
 
 extension SummaryRow {
-    init(row r: Row) {
+    /// A `summary` row read back; a letter type this letterlag does not know is an error naming
+    /// the row, never another type.
+    init(row r: Row, path: String) throws {
         trust = r["trust_code"]
-        type = LetterType(name: r["letter_type"]) ?? .clinicLetter
+        guard let known = LetterType(name: r["letter_type"]) else {
+            throw LetterlagError.database(path: path, reason: "a summary row of trust \(trust) has letter type '\(r["letter_type"] as String? ?? "")', which this letterlag cannot read", statement: nil)
+        }
+        type = known
         letters = r["letters"]
         received = r["received"]
         outstanding = r["outstanding"]
