@@ -15,9 +15,7 @@ public struct IngestOptions: Sendable {
     public var maxRejectedPercent: Double
     /// Seconds a receipt may be stamped before its sending and still count as delivered at sending
     /// (docs/product.md, "Clocks that disagree").
-    public var clockSkew: Int64 = defaultClockSkew
-    /// The tolerance when none is given: 5 minutes.
-    public static let defaultClockSkew: Int64 = 5 * 60
+    public var clockSkew: Int64 = RowParser.defaultClockSkew
     /// The instant the extract's window starts (UTC seconds); nil takes its earliest event
     /// (docs/product.md, "History across runs").
     public var windowStart: Int64?

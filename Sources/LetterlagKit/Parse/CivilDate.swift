@@ -84,6 +84,12 @@ public enum CivilDate {
         return c.year * 12 + c.month - 1
     }
 
+    /// A month index (`monthIndex`) as stored and shown: `2024-07`.
+    public static func monthLabel(_ index: Int) -> String {
+        let year = index / 12, month = index % 12 + 1
+        return pad(year, 4) + "-" + pad(month, 2)
+    }
+
     /// `YYYY-MM-DD` for a day number.
     public static func isoDate(days: Int) -> String {
         let (y, m, d) = civil(days: days)

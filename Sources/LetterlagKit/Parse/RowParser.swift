@@ -15,10 +15,12 @@ public struct RowParser: Sendable {
     /// How many seconds a receipt may be stamped before its sending and still count, as delivered
     /// at the moment it was sent (docs/product.md, "Clocks that disagree").
     public let clockSkew: Int64
+    /// The tolerance when none is given: 5 minutes.
+    public static let defaultClockSkew: Int64 = 5 * 60
     private let letterTypes: LetterTypeMatcher
 
     public init(layout: ExtractLayout, timestamps: TimestampParser = TimestampParser(), asOf: Int64?,
-                clockSkew: Int64 = IngestOptions.defaultClockSkew) {
+                clockSkew: Int64 = RowParser.defaultClockSkew) {
         self.layout = layout
         letterTypes = layout.letterTypes
         self.timestamps = timestamps

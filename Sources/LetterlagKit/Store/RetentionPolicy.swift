@@ -13,7 +13,7 @@ public struct RetentionPolicy: Sendable, Equatable {
             case .last: return Int(run)
             case .daily: return day
             case .weekly: return CivilDate.weekIndex(days: day)
-            case .monthly: return Breakdown.month(ofDay: day)
+            case .monthly: return CivilDate.monthIndex(days: day)
             case .yearly: return CivilDate.civil(days: day).year
             }
         }

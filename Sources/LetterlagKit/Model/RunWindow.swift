@@ -9,7 +9,7 @@ public struct RunWindow: Sendable, Equatable {
     /// The Monday-based week indices of the first and last weeks covered; `first > last` when none is.
     public let firstWeek: Int
     public let lastWeek: Int
-    /// The month indices (`Breakdown.month(ofDay:)`) of the first and last months covered.
+    /// The month indices (`CivilDate.monthIndex`) of the first and last months covered.
     public let firstMonth: Int
     public let lastMonth: Int
 
@@ -26,14 +26,14 @@ public struct RunWindow: Sendable, Equatable {
         let week = CivilDate.weekIndex(days: firstDay)
         firstWeek = CivilDate.monday(ofWeek: week) == firstDay ? week : week + 1
         lastWeek = CivilDate.weekIndex(days: lastDay + 1) - 1
-        firstMonth = Breakdown.month(ofDay: firstDay) + (CivilDate.civil(days: firstDay).day == 1 ? 0 : 1)
-        lastMonth = Breakdown.month(ofDay: lastDay + 1) - 1
+        firstMonth = CivilDate.monthIndex(days: firstDay) + (CivilDate.civil(days: firstDay).day == 1 ? 0 : 1)
+        lastMonth = CivilDate.monthIndex(days: lastDay + 1) - 1
     }
 
     /// The first covered week's Monday and the last's, as stored (`YYYY-MM-DD`).
     public var firstWeekStart: String { CivilDate.isoDate(days: CivilDate.monday(ofWeek: firstWeek)) }
     public var lastWeekStart: String { CivilDate.isoDate(days: CivilDate.monday(ofWeek: lastWeek)) }
     /// The first and last covered months, as stored (`YYYY-MM`).
-    public var firstMonthLabel: String { Breakdown.monthLabel(firstMonth) }
-    public var lastMonthLabel: String { Breakdown.monthLabel(lastMonth) }
+    public var firstMonthLabel: String { CivilDate.monthLabel(firstMonth) }
+    public var lastMonthLabel: String { CivilDate.monthLabel(lastMonth) }
 }

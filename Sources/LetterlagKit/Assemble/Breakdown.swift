@@ -74,10 +74,7 @@ public enum Breakdown: String, CaseIterable, Sendable {
     }
 
     /// A month index (`CivilDate.monthIndex`) as stored: `2024-07`.
-    public static func monthLabel(_ index: Int) -> String {
-        let year = index / 12, month = index % 12 + 1
-        return CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2)
-    }
+    public static func monthLabel(_ index: Int) -> String { CivilDate.monthLabel(index) }
 
     /// The month index of a London date.
     @inline(__always)

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Keeps docs/architecture.md's arrows true: a folder of the library may name the types of the
+/// folders below it, never those above it or beside it.
+@Suite struct LayeringTests {
+    /// The library's folders, lowest first; folders in one group are peers and may not name each other.
+    static let layers: [[String]] = [["Core"], ["Read"], ["Split"], ["Parse"], ["Model"], ["Spill"], ["Duplicates"],
+                                     ["Assemble"], ["Store"], ["Report", "Ingest", "Generate"]]
+
+    /// Where a lower folder still names a higher one's type, as docs/architecture.md lists them
+    /// ("Where the arrows are not yet true"). The test fails when one is added, and when one is
+    /// mended and not taken off this list.
+    static let knownCrossings: Set<String> = [
+        "Store names IngestResult (Ingest)",
+        "Store names TreatmentFunction (Report)",
+    ]
+
+    static let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/LetterlagKit")
+
+    /// Each folder's files, their text without comments.
+    static func sources() throws -> [String: [(file: String, text: String)]] {
+        var out: [String: [(String, String)]] = [:]
+        for folder in layers.flatMap({ $0 }) {
+            let dir = library.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".swift") {
+                let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+                let code = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { line in line.range(of: "//").map { String(line[..<$0.lowerBound]) } ?? String(line) }
+                    .joined(separator: "\n")
+                out[folder, default: []].append((name, code))
+            }
+        }
+        return out
+    }
+
+    /// Whether `text` holds `word` as a whole identifier.
+    static func names(_ text: String, _ word: String) -> Bool {
+        let chars = Array(text.utf8), target = Array(word.utf8)
+        func isIdentifier(_ c: UInt8) -> Bool { c == UInt8(ascii: "_") || (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) }
+        var i = 0
+        while i + target.count <= chars.count {
+            if chars[i] == target[0] && Array(chars[i..<(i + target.count)]) == target
+                && (i == 0 || !isIdentifier(chars[i - 1])) && (i + target.count == chars.count || !isIdentifier(chars[i + target.count])) {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    @Test func theWordMatchFindsWholeIdentifiersOnly() {
+        #expect(Self.names("let x = LetterKey.locator(1)", "LetterKey"))
+        #expect(!Self.names("let x = LetterKeys.count", "LetterKey") && !Self.names("aLetterKey", "LetterKey"))
+    }
+
+    @Test func everyFolderIsALayerAndNoFolderIsLeftOut() throws {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: Self.library.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(folders) == Set(Self.layers.flatMap { $0 }))
+    }
+
+    @Test func noFolderNamesATypeOfAFolderAboveOrBesideIt() throws {
+        let sources = try Self.sources()
+        let level = Dictionary(uniqueKeysWithValues: Self.layers.enumerated().flatMap { i, group in group.map { ($0, i) } })
+        // Types declared at the top level of each file.
+        let declaration = try Regex(#"(?m)^(?:public |internal |fileprivate |private )?(?:final )?(?:struct|class|enum|protocol|actor|typealias) ([A-Z][A-Za-z0-9]*)"#)
+        var declaredIn: [String: String] = [:]
+        for (folder, files) in sources {
+            for f in files { for m in f.text.matches(of: declaration) { declaredIn[String(m.output[1].substring!)] = folder } }
+        }
+        #expect(declaredIn.count > 100, "the declarations were found")
+        var crossings: Set<String> = []
+        for (folder, files) in sources {
+            let mine = level[folder]!
+            for (type, home) in declaredIn where home != folder && level[home]! >= mine {
+                if files.contains(where: { Self.names($0.text, type) }) { crossings.insert("\(folder) names \(type) (\(home))") }
+            }
+        }
+        #expect(crossings == Self.knownCrossings, "new: \(crossings.subtracting(Self.knownCrossings).sorted()); mended: \(Self.knownCrossings.subtracting(crossings).sorted())")
+    }
+}
