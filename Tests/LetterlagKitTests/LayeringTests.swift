@@ -13,7 +13,6 @@ import Testing
     /// mended and not taken off this list.
     static let knownCrossings: Set<String> = [
         "Store names IngestResult (Ingest)",
-        "Store names TreatmentFunction (Report)",
     ]
 
     static let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
