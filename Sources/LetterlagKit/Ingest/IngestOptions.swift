@@ -58,55 +58,6 @@ public struct IngestOptions: Sendable {
     }
 }
 
-/// What an ingest run computed, before it is stored.
-public struct IngestResult: Sendable {
-    public struct FileStats: Sendable {
-        public var path: String
-        public var bytes: Int
-        public var rowsRead: Int
-        public var rowsRejected: Int
-        /// The file's `ContentKey`, taken as it was read.
-        public var contentKey: String?
-    }
-
-    public struct RejectExample: Sendable, Equatable {
-        public var reason: RejectReason
-        public var file: String
-        public var line: Int
-    }
-
-    /// The run's cells, assembled from the spill files on demand.
-    public var assembler: CellAssembler
-    public var asOf: Int64
-    public var asOfFromExtract: Bool
-    /// The periods the run covers in full, from its window start and as-of time.
-    public var window: RunWindow
-    /// Whether the window start is the extract's earliest event rather than given.
-    public var windowFromExtract: Bool
-    /// The clock tolerance the run was read with, in seconds.
-    public var clockSkew: Int64
-    /// `received`, or `sent` when the extract has no `received_at` column.
-    public var delayTo: DelayTarget
-    public var files: [FileStats]
-    public var rejectCounts: [RejectReason: Int]
-    public var rejectExamples: [RejectExample]
-    public var limits: ContractLimits
-    /// Wall-clock seconds of each phase, in order, and the process's peak resident memory
-    /// (MiB) at its end, for logs and benchmarks.
-    public var phases: [(name: String, seconds: Double, peakMiB: Double)] = []
-
-    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
-    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
-    public var rowsRejected: Int { rejectCounts.values.reduce(0, +) }
-    public var letters: Int { rowsRead - rowsRejected }
-    public var trusts: Int { assembler.trustCount }
-
-    /// Every weekly cell at once; for tests and small runs, since it holds every histogram in memory.
-    public var cells: [CellID: CellSummary] {
-        get throws { try assembler.allCells() }
-    }
-}
-
 /// Measures consecutive phases of a run, and the peak resident memory by the end of each.
 struct PhaseClock {
     private var last = DispatchTime.now().uptimeNanoseconds

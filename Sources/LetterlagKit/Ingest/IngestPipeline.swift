@@ -276,10 +276,11 @@ public struct IngestPipeline {
                 examples.append(.init(reason: reason, file: options.files[Self.file(ofChunk: place.chunk)], line: lineOf(place)))
             }
         }
-        return IngestResult(assembler: cells, asOf: asOf, asOfFromExtract: options.asOf == nil,
-                            window: RunWindow(start: windowStart, asOf: asOf), windowFromExtract: options.windowStart == nil,
-                            clockSkew: options.clockSkew, delayTo: delayTo, files: files,
-                            rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
+        let record = RunRecord(asOf: asOf, asOfFromExtract: options.asOf == nil,
+                               window: RunWindow(start: windowStart, asOf: asOf), windowFromExtract: options.windowStart == nil,
+                               clockSkew: options.clockSkew, delayTo: delayTo, files: files,
+                               rejectCounts: rejectCounts, rejectExamples: examples, limits: options.limits)
+        return IngestResult(record: record, assembler: cells)
     }
 
     /// What delay runs to: `received` when every file has `received_at`, `sent` when none has;

@@ -21,12 +21,12 @@ extension SummaryStore {
     /// stored is refused, or with `replacing` its earlier runs are deleted in that transaction.
     /// The run's `finished_at` and `elapsed_seconds` are taken when its last row is written, since
     /// assembling and writing the summaries is half of a national run; only the commit is after them.
-    public func store(_ result: IngestResult, contentKeys: [String], replacing: Bool = false,
+    public func store(_ result: RunRecord, rows assembler: CellAssembler, contentKeys: [String], replacing: Bool = false,
                       startedAt: Date) throws -> Int64 {
         do {
             return try transactionCommittedAsARun { db -> Int64 in
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
-                try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: result.assembler.cellCount))")
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: assembler.cellCount))")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
                 for (file, key) in zip(result.files, contentKeys) {
                     let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
@@ -45,7 +45,7 @@ extension SummaryStore {
                     """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
                                      result.delayTo.rawValue, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
-                                     result.rowsRejected, result.trusts, 0.0, result.limits.json, Letterlag.version,
+                                     result.rowsRejected, assembler.trustCount, 0.0, result.limits.json, Letterlag.version,
                                      Timestamps.iso(window.start), result.windowFromExtract ? "extract" : "argument",
                                      window.firstWeekStart, window.lastWeekStart, window.firstMonthLabel, window.lastMonthLabel,
                                      Double(result.clockSkew) / 60])
@@ -71,7 +71,7 @@ extension SummaryStore {
                 // Each partition's rows arrive with their figures and histogram bytes made on the
                 // assembling threads, so this thread only binds and steps. The spill files go while
                 // the last rows and the commit are written; a stored result is not read again.
-                try result.assembler.forEachBatch(discardingSpills: true, cell: WeeklyRow.init,
+                try assembler.forEachBatch(discardingSpills: true, cell: WeeklyRow.init,
                                                   total: { SummaryRow(trust: $0.trust, type: $0.type, summary: $1) },
                                                   breakdown: BreakdownRow.init) { batch in
                     for w in batch.cells {
@@ -112,7 +112,7 @@ extension SummaryStore {
                         try inserts[r.table].step(db)
                     }
                 }
-                for o in result.assembler.practiceOmissions {
+                for o in assembler.practiceOmissions {
                     try db.execute(sql: "INSERT INTO breakdown_omissions VALUES (?, ?, ?, ?, ?, ?)",
                                    arguments: [run, Breakdown.practice.rawValue, o.trust, o.type.name, o.practices,
                                                PracticeOmission.reason])
