@@ -116,8 +116,8 @@ struct BoundedMemoryTests {
 
     @Test func aBatchsRowArraysStayBelowTheSizeMallocMapsOnItsOwn() {
         // Above it, each of a national run's batches was mapped, faulted in and unmapped: 800 at 512 rows.
-        #expect(MemoryLayout<SummaryStore.BreakdownRow>.stride * CellAssembler.breakdownRowsPerBatch < IngestPipeline.mmapThreshold)
-        #expect(MemoryLayout<SummaryStore.WeeklyRow>.stride * CellAssembler.weeklyRowsPerBatch < IngestPipeline.mmapThreshold)
+        #expect(MemoryLayout<RunWriter.BreakdownRow>.stride * CellAssembler.breakdownRowsPerBatch < IngestPipeline.mmapThreshold)
+        #expect(MemoryLayout<RunWriter.WeeklyRow>.stride * CellAssembler.weeklyRowsPerBatch < IngestPipeline.mmapThreshold)
     }
 
     @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {

@@ -99,7 +99,7 @@ public struct IngestPipeline {
         Self.giveBackFreedMemory()
         clock.mark("duplicate check")
         var result = try finish(read, resolved)
-        clock.mark("merge")
+        clock.mark("rejects counted")
         result.phases = clock.phases
         return result
     }

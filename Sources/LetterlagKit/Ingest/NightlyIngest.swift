@@ -83,7 +83,7 @@ public struct NightlyIngest {
         let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started)
         let elapsed = Date().timeIntervalSince(started)
         var phases = result.phases.map { "\($0.name) \(String(format: "%.3f s (peak %.0f MiB)", $0.seconds, $0.peakMiB))" }
-        phases.append("store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
+        phases.append("assemble and store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
         for o in result.assembler.practiceOmissions {
             logger.debug("left out of the practice view", metadata: ["trust": "\(o.trust)", "type": "\(o.type.name)", "practices": "\(o.practices)"])

@@ -19,14 +19,16 @@ extension SummaryStore {
     ///
     /// `contentKeys` (one per file) are checked inside the same transaction: content already
     /// stored is refused, or with `replacing` its earlier runs are deleted in that transaction.
-    /// The run's `finished_at` and `elapsed_seconds` are taken when its last row is written, since
-    /// assembling and writing the summaries is half of a national run; only the commit is after them.
-    public func store(_ result: RunRecord, rows assembler: CellAssembler, contentKeys: [String], replacing: Bool = false,
-                      startedAt: Date) throws -> Int64 {
+    /// `rows` is handed a `RunWriter` to write the run's rows with, in the transaction, as they are
+    /// made; `weeklyRows` sizes SQLite's cache for them. The run's `finished_at` and
+    /// `elapsed_seconds` are taken when its last row is written, since making and writing the
+    /// summaries is half of a national run; only the commit is after them.
+    public func store(_ result: RunRecord, trusts: Int, weeklyRows: Int, contentKeys: [String], replacing: Bool = false,
+                      startedAt: Date, rows: (inout RunWriter) throws -> Void) throws -> Int64 {
         do {
             return try transactionCommittedAsARun { db -> Int64 in
                 let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2_000
-                try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: assembler.cellCount))")
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB(weeklyRows: weeklyRows))")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
                 for (file, key) in zip(result.files, contentKeys) {
                     let earlier = try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM run_files WHERE content_key = ?", arguments: [key])
@@ -45,7 +47,7 @@ extension SummaryStore {
                     """, arguments: [Timestamps.iso(result.asOf), result.asOfFromExtract ? "extract" : "argument",
                                      result.delayTo.rawValue, Timestamps.iso(startedAt), Timestamps.iso(startedAt),
                                      result.files.count, result.bytes, result.rowsRead, result.letters,
-                                     result.rowsRejected, assembler.trustCount, 0.0, result.limits.json, Letterlag.version,
+                                     result.rowsRejected, trusts, 0.0, result.limits.json, Letterlag.version,
                                      Timestamps.iso(window.start), result.windowFromExtract ? "extract" : "argument",
                                      window.firstWeekStart, window.lastWeekStart, window.firstMonthLabel, window.lastMonthLabel,
                                      Double(result.clockSkew) / 60])
@@ -61,66 +63,12 @@ extension SummaryStore {
                     try db.execute(sql: "INSERT INTO reject_examples VALUES (?, ?, ?, ?)",
                                    arguments: [run, e.reason.name, e.file, e.line])
                 }
-                var deliveredAtSending = 0
-                var weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", SummarySchema.weeklyColumns)))
-                var summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
-                var inserts = try Breakdown.tables.map { b, byMonth in
-                    BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
-                                                                                 SummarySchema.breakdownColumns(b, byMonth: byMonth))))
-                }
-                // Each partition's rows arrive with their figures and histogram bytes made on the
-                // assembling threads, so this thread only binds and steps. The spill files go while
-                // the last rows and the commit are written; a stored result is not read again.
-                try assembler.forEachBatch(discardingSpills: true, cell: WeeklyRow.init,
-                                                  total: { SummaryRow(trust: $0.trust, type: $0.type, summary: $1) },
-                                                  breakdown: BreakdownRow.init) { batch in
-                    for w in batch.cells {
-                        weekly.bind(run)
-                        weekly.bind(w.row.trust)
-                        weekly.bind(w.row.type.name)
-                        weekly.bind(w.week)
-                        weekly.bind(w.weekStart)
-                        weekly.bind(figuresOf: w.row)
-                        weekly.bind(w.blobs[..<w.delayEnd])
-                        weekly.bind(w.blobs[w.delayEnd..<w.agesEnd])
-                        weekly.bind(w.row.kmP50Hours)
-                        weekly.bind(w.row.p50WorkingDays)
-                        weekly.bind(w.blobs[w.agesEnd..<w.workingEnd])
-                        weekly.bind(w.complete ? 1 : 0)
-                        weekly.bind(stagesOf: w.row)
-                        weekly.bind(w.blobs[w.workingEnd..<w.writingEnd])
-                        weekly.bind(w.blobs[w.writingEnd...])
-                        try weekly.step(db)
-                    }
-                    for row in batch.totals {
-                        summary.bind(run)
-                        summary.bind(row.trust)
-                        summary.bind(row.type.name)
-                        summary.bind(figuresOf: row)
-                        for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
-                            summary.bind(value)
-                        }
-                        summary.bind(stagesOf: row)
-                        summary.bind(row.stages?.writingWithinLimitPercent)
-                        summary.bind(row.stages?.deliveredAtSending)
-                        deliveredAtSending += row.stages?.deliveredAtSending ?? 0
-                        try summary.step(db)
-                    }
-                    for r in batch.breakdowns {
-                        inserts[r.table].bind(run)
-                        inserts[r.table].bind(breakdown: r)
-                        try inserts[r.table].step(db)
-                    }
-                }
-                for o in assembler.practiceOmissions {
-                    try db.execute(sql: "INSERT INTO breakdown_omissions VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [run, Breakdown.practice.rawValue, o.trust, o.type.name, o.practices,
-                                               PracticeOmission.reason])
-                }
+                var writer = try RunWriter(db, run: run)
+                try rows(&writer)
                 try RunHistory.add(run: run, db)
                 let finished = Date()
                 try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ?, delivered_at_sending = ? WHERE id = ?",
-                               arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), deliveredAtSending, run])
+                               arguments: [Timestamps.iso(finished), finished.timeIntervalSince(startedAt), writer.deliveredAtSending, run])
                 return run
             }
         } catch let error as DatabaseError {
@@ -146,8 +94,80 @@ extension SummaryStore {
         }
     }
 
+}
+
+/// Writes one run's rows inside its transaction, as `SummaryStore.store` hands it to its caller:
+/// rows come as plain values, their figures and histogram bytes made on the threads that made
+/// them, so the writing thread only binds and steps. Valid only within that call.
+public struct RunWriter {
+    private let db: Database
+    private let run: Int64
+    private var weekly: BulkInsert
+    private var summary: BulkInsert
+    private var inserts: [BulkInsert]
+    /// Letters delivered at sending, summed over the whole-run rows written.
+    private(set) var deliveredAtSending = 0
+
+    init(_ db: Database, run: Int64) throws {
+        self.db = db
+        self.run = run
+        weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", SummarySchema.weeklyColumns)))
+        summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", SummarySchema.summaryColumns)))
+        inserts = try Breakdown.tables.map { b, byMonth in
+            BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
+                                                                         SummarySchema.breakdownColumns(b, byMonth: byMonth))))
+        }
+    }
+
+    /// Writes a batch of weekly, whole-run and breakdown rows.
+    public mutating func write(cells: [WeeklyRow], totals: [SummaryRow], breakdowns: [BreakdownRow]) throws {
+        for w in cells {
+            weekly.bind(run)
+            weekly.bind(w.row.trust)
+            weekly.bind(w.row.type.name)
+            weekly.bind(w.week)
+            weekly.bind(w.weekStart)
+            weekly.bind(figuresOf: w.row)
+            weekly.bind(w.blobs[..<w.delayEnd])
+            weekly.bind(w.blobs[w.delayEnd..<w.agesEnd])
+            weekly.bind(w.row.kmP50Hours)
+            weekly.bind(w.row.p50WorkingDays)
+            weekly.bind(w.blobs[w.agesEnd..<w.workingEnd])
+            weekly.bind(w.complete ? 1 : 0)
+            weekly.bind(stagesOf: w.row)
+            weekly.bind(w.blobs[w.workingEnd..<w.writingEnd])
+            weekly.bind(w.blobs[w.writingEnd...])
+            try weekly.step(db)
+        }
+        for row in totals {
+            summary.bind(run)
+            summary.bind(row.trust)
+            summary.bind(row.type.name)
+            summary.bind(figuresOf: row)
+            for value in [row.withinLimitPercent, row.within3dPercent, row.within4dPercent, row.p50VersusBaseline, row.kmP50Hours, row.p50WorkingDays] {
+                summary.bind(value)
+            }
+            summary.bind(stagesOf: row)
+            summary.bind(row.stages?.writingWithinLimitPercent)
+            summary.bind(row.stages?.deliveredAtSending)
+            deliveredAtSending += row.stages?.deliveredAtSending ?? 0
+            try summary.step(db)
+        }
+        for r in breakdowns {
+            inserts[r.table].bind(run)
+            inserts[r.table].bind(breakdown: r)
+            try inserts[r.table].step(db)
+        }
+    }
+
+    /// Records a trust × letter type left out of the practice view, with the practices it named.
+    public func omitFromPracticeView(trust: String, type: LetterType, practices: Int, reason: String) throws {
+        try db.execute(sql: "INSERT INTO breakdown_omissions VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [run, Breakdown.practice.rawValue, trust, type.name, practices, reason])
+    }
+
     /// One weekly row, ready to bind.
-    struct WeeklyRow: Sendable {
+    public struct WeeklyRow: Sendable {
         var row: SummaryRow
         var week: String
         var weekStart: String
@@ -161,7 +181,7 @@ extension SummaryStore {
         var workingEnd = 0
         var writingEnd = 0
 
-        init(id: CellID, cell: CellSummary) {
+        public init(id: CellID, cell: CellSummary) {
             row = SummaryRow(trust: id.trust, type: id.type, summary: cell)
             week = CivilDate.isoWeekLabel(ofWeek: id.week)
             weekStart = CivilDate.isoDate(days: CivilDate.monday(ofWeek: id.week))
@@ -182,7 +202,7 @@ extension SummaryStore {
 
     /// One breakdown row, ready to bind: its key's text and its figures, computed on an
     /// assembling thread so that the writing thread only binds (`SummarySchema.breakdownColumns`).
-    struct BreakdownRow: Sendable {
+    public struct BreakdownRow: Sendable {
         /// Its table's place in `Breakdown.tables`, the order the run's inserts are made in.
         var table: Int
         /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
@@ -206,7 +226,7 @@ extension SummaryStore {
             }
         }
 
-        init(_ cell: BreakdownCell) {
+        public init(_ cell: BreakdownCell) {
             let monthly = cell.month != nil
             table = Breakdown.tables.firstIndex { $0.breakdown == cell.breakdown && $0.byMonth == monthly }!
             key = Self.keyParts[table].map { part in
@@ -224,7 +244,7 @@ extension SummaryStore {
 
 extension BulkInsert {
     /// A breakdown row's columns after `run_id` (`SummarySchema.breakdownColumns`).
-    mutating func bind(breakdown r: SummaryStore.BreakdownRow) {
+    mutating func bind(breakdown r: RunWriter.BreakdownRow) {
         for key in r.key { bind(key) }
         bind(figuresOf: r.row)
         bind(r.row.kmP50Hours)
