@@ -30,3 +30,18 @@ struct CellRegistryTests {
         #expect(Set(seen.values).count > 1, "16 trust × types should not all hash to one partition")
     }
 }
+
+@Suite struct LetterTypeWidthTests {
+    @Test func theLetterTypesFitTheirBits() {
+        #expect(LetterType.allCases.count <= 1 << LetterType.bits, "a new letter type needs LetterType.bits raised")
+        #expect(LetterType.bits <= 4, "CellKey keeps a letter type in 4 bits")
+        for type in LetterType.allCases {
+            for trust in [0, 1, 46_655, CellRegistry.fastTrustCodes + CellRegistry.otherTrustLimit - 1] {
+                let pair = TrustTypePair(trust: trust, type: type.rawValue)
+                #expect(pair.trust == trust && pair.type == type.rawValue && TrustTypePair(raw: pair.raw) == pair)
+                let key = CellKey(trust: trust, type: type.rawValue, week: -3)
+                #expect(key.trust == trust && key.type == type.rawValue && key.week == -3 && key.pair == pair)
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ public enum Breakdown: String, CaseIterable, Sendable {
     static func parts(ofGroup g: UInt64) -> (pair: TrustTypePair, value: Int, month: Int?) {
         let pair = Int(g >> 44)
         let month = Int((g >> 12) & 0xFFFF_FFFF)
-        return (TrustTypePair(trust: pair >> 2, type: pair & 3), Int(g & 0xFFF), month == 0 ? nil : month)
+        return (TrustTypePair(raw: pair), Int(g & 0xFFF), month == 0 ? nil : month)
     }
 
     /// The text a value is stored and shown as: a code checked on the row path, or a channel's name.

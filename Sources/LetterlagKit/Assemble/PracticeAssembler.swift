@@ -23,7 +23,7 @@ struct PracticeAssembler {
     /// per type: a literal, since a static array cost a `swift_once` check per letter (3% of the
     /// practice view's CPU); `theTypeRanksFollowTheNames` pins it to `LetterType.name`.
     @inline(__always)
-    static func typeRank(_ type: Int) -> Int { Int((0b11_01_00_10 as UInt64) >> UInt64(2 * type)) & 3 }
+    static func typeRank(_ type: Int) -> Int { Int((0b11_01_00_10 as UInt64) >> UInt64(LetterType.bits * type)) & LetterType.mask }
     private static let typeOfRank: [Int] = LetterType.allCases.sorted { $0.name < $1.name }.map(\.rawValue)
     private static let trustBits: UInt64 = 17
 
@@ -48,7 +48,7 @@ struct PracticeAssembler {
     /// A flow's key, sorting as the table's key does: practice, letter type by name, then trust index.
     @inline(__always)
     private static func flowKey(practice: Int, pair: TrustTypePair) -> UInt64 {
-        (UInt64(practice) << 2 | UInt64(typeRank(pair.type))) << trustBits | UInt64(pair.trust)
+        (UInt64(practice) << UInt64(LetterType.bits) | UInt64(typeRank(pair.type))) << trustBits | UInt64(pair.trust)
     }
 
     /// Calls `body` with each row of partition `p` in key order (practice, letter type by name,
@@ -195,7 +195,7 @@ struct PracticeAssembler {
     }
 
     private func end(flow f: Int, keys: [UInt64], fold: LetterFold, group: inout Group) {
-        let type = Self.typeOfRank[Int((keys[f] >> Self.trustBits) & 3)]
+        let type = Self.typeOfRank[Int(keys[f] >> Self.trustBits) & LetterType.mask]
         if fold === named {
             group.named.append((Int(keys[f] & (1 << Self.trustBits - 1)), named.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole)))
         } else {
@@ -206,8 +206,8 @@ struct PracticeAssembler {
     /// Hands on the group's rows: `(all)`, `(other)` when it has letters, then the named trusts by code.
     private func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
         guard group.otherLetters > 0 || !group.named.isEmpty else { return }
-        let practice = Int(group.key >> 2)
-        let type = Self.typeOfRank[Int(group.key & 3)]
+        let practice = Int(group.key >> UInt64(LetterType.bits))
+        let type = Self.typeOfRank[Int(group.key) & LetterType.mask]
         func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
             BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary)
         }

@@ -51,8 +51,7 @@ enum PracticeRecord {
 
     @inline(__always)
     static func pair(ofHeader first: UInt64) -> TrustTypePair {
-        let raw = Int(first & 0x7_FFFF)
-        return TrustTypePair(trust: raw >> 2, type: raw & 3)
+        TrustTypePair(raw: Int(first & 0x7_FFFF))
     }
 
     /// A received letter's first word, from its `CellRecord`.

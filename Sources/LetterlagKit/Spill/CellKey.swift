@@ -3,7 +3,7 @@
 /// | bits | field |
 /// | --- | --- |
 /// | 63–32 | trust index (`CellRegistry`) |
-/// | 31–28 | letter type |
+/// | 31–28 | letter type (its `LetterType.bits`, at most 4) |
 /// | 27–0 | week index + 2^27 |
 ///
 /// Keys sort by trust, type, then week, and `pair` (the key without its week) names the
@@ -22,7 +22,7 @@ struct CellKey: Hashable, Comparable, Sendable {
     init(raw: UInt64) { self.raw = raw }
 
     var trust: Int { Int(raw >> 32) }
-    var type: Int { Int((raw >> 28) & 0xF) }
+    var type: Int { Int(raw >> 28) & LetterType.mask }
     var week: Int { Int(raw & 0x0FFF_FFFF) - Self.weekBias }
     /// The trust × type, as `TrustTypePair`.
     var pair: TrustTypePair { TrustTypePair(trust: trust, type: type) }
@@ -35,10 +35,14 @@ struct TrustTypePair: Hashable, Comparable, Sendable {
     let raw: Int
 
     @inline(__always)
-    init(trust: Int, type: Int) { raw = trust << 2 | type }
+    init(trust: Int, type: Int) { raw = trust << LetterType.bits | type }
 
-    var trust: Int { raw >> 2 }
-    var type: Int { raw & 3 }
+    /// A pair from its word, as `raw` gives it.
+    @inline(__always)
+    init(raw: Int) { self.raw = raw }
+
+    var trust: Int { raw >> LetterType.bits }
+    var type: Int { raw & LetterType.mask }
 
     static func < (a: TrustTypePair, b: TrustTypePair) -> Bool { a.raw < b.raw }
 }
