@@ -9,7 +9,7 @@ public struct BreakdownRenderer {
     public let format: OutputFormat
     private var csv: CSVWriter
     private var table: StreamingTable?
-    private var rowsWritten = 0
+    private var json: JSONArrayWriter
     /// Columns before the key, such as the run's id and as-of time in a practice's trend.
     private let leading: [String]
     /// Whether each row ends with `complete` (a table with its status), as a trend's rows do:
@@ -47,6 +47,7 @@ public struct BreakdownRenderer {
         formatter = FigureFormatter(publish: publish)
         self.format = format
         csv = CSVWriter(sink: sink)
+        json = JSONArrayWriter(sink: sink)
         if format == .table {
             let keys = (leading + Self.keyColumns(breakdown)).map { $0.replacingOccurrences(of: "_", with: " ") }
             let status = marksComplete ? ["status"] : []
@@ -58,7 +59,7 @@ public struct BreakdownRenderer {
     mutating func begin() throws {
         switch format {
         case .csv: try csv.row(leading + Self.header(breakdown) + (marksComplete ? ["complete"] : []))
-        case .json: try csv.sink.write("[")
+        case .json: try json.begin()
         case .table: try csv.sink.write(title + ".\n")
         }
     }
@@ -78,18 +79,17 @@ public struct BreakdownRenderer {
             let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
                 + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
                 + complete.map { ("complete", $0) } + [("delay_to", .text(delayTo?.rawValue ?? ""))]
-            try csv.sink.write(FigureCell.jsonObject(cells, first: rowsWritten == 0))
+            try json.object(cells)
         case .table:
             let status = marksComplete ? [row.complete == true ? "" : "provisional"] : []
             try table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text } + status)
         }
-        rowsWritten += 1
     }
 
     mutating func end() throws {
         switch format {
         case .csv: break
-        case .json: try csv.sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
+        case .json: try json.end()
         case .table:
             try table!.finish()
             if marksComplete { try csv.sink.write(TrendRenderer.provisionalNote) }

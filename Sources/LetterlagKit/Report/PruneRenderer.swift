@@ -23,12 +23,14 @@ public struct PruneRenderer: FormatRenderer {
             try csv.row(Self.csvColumns)
             for d in decisions { try csv.row(fields(d)) }
         case .json:
-            let objects = decisions.map { d in
-                FigureCell.jsonObject([("run_id", .integer(Int(d.id))), ("as_of", .text(Timestamps.iso(d.asOf))),
-                                       ("action", .text(d.kept ? "keep" : "remove")),
-                                       ("kept_by", .text(d.keptBy.map(\.rawValue).joined(separator: ",")))], first: d == decisions.first)
+            var json = JSONArrayWriter(sink: sink)
+            try json.begin()
+            for d in decisions {
+                try json.object([("run_id", .integer(Int(d.id))), ("as_of", .text(Timestamps.iso(d.asOf))),
+                                 ("action", .text(d.kept ? "keep" : "remove")),
+                                 ("kept_by", .text(d.keptBy.map(\.rawValue).joined(separator: ",")))])
             }
-            try sink.write("[" + objects.joined() + (decisions.isEmpty ? "]\n" : "\n]\n"))
+            try json.end()
         case .table:
             var t = TextTable(header: ["run", "as of", dryRun ? "would" : "action", "kept by"], leftAligned: [1, 2, 3])
             t.rows = decisions.map(fields)

@@ -9,12 +9,13 @@ public struct SPCRenderer {
     let measure: SPCAnalysis.Measure
     private var csv: CSVWriter
     private var table: StreamingTable?
-    private var written = 0
+    private var json: JSONArrayWriter
 
     public init(format: OutputFormat, measure: SPCAnalysis.Measure, to sink: OutputSink) {
         self.format = format
         self.measure = measure
         csv = CSVWriter(sink: sink)
+        json = JSONArrayWriter(sink: sink)
         if format == .table {
             table = StreamingTable(header: ["trust", "letter type", "latest", "value", "mean", "lower", "upper", "special cause",
                                             "point type", "points", "assurance"], leftAligned: [0, 1, 2, 7, 8, 10], sink: sink)
@@ -31,7 +32,7 @@ public struct SPCRenderer {
     public mutating func begin() throws {
         switch format {
         case .csv: try csv.row(Self.columns)
-        case .json: try csv.sink.write("[")
+        case .json: try json.begin()
         case .table: break
         }
     }
@@ -45,8 +46,7 @@ public struct SPCRenderer {
             }
         case .json:
             for i in s.chart.points.indices {
-                try csv.sink.write(FigureCell.jsonObject(zip(Self.columns, cells(s, i)), first: written == 0))
-                written += 1
+                try json.object(zip(Self.columns, cells(s, i)))
             }
         case .table:
             guard let last = s.chart.points.indices.last else { return }
@@ -59,7 +59,7 @@ public struct SPCRenderer {
     public mutating func end() throws {
         switch format {
         case .csv: break
-        case .json: try csv.sink.write(written == 0 ? "]\n" : "\n]\n")
+        case .json: try json.end()
         case .table: try table!.finish()
         }
     }

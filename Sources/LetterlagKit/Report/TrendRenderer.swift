@@ -16,7 +16,7 @@ public struct TrendRenderer {
     /// For the history, what each run's delay measures, by run id (`delay_to`).
     private let delayTo: [Int64: DelayTarget]
     private var csv: CSVWriter
-    private var rowsWritten = 0
+    private var json: JSONArrayWriter
     private var table: StreamingTable?
 
     /// A trend column: the period's, or a figure column of the period's row.
@@ -62,6 +62,7 @@ public struct TrendRenderer {
         self.format = format
         self.leading = leading
         csv = CSVWriter(sink: sink)
+        json = JSONArrayWriter(sink: sink)
         columns = Self.columns(period, history: history)
         let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
         tableSelection = Self.tableColumns(period).map { byName[$0.0]! }
@@ -77,7 +78,7 @@ public struct TrendRenderer {
     public mutating func begin() throws {
         switch format {
         case .csv: try csv.row(header)
-        case .json: try csv.sink.write("[")
+        case .json: try json.begin()
         case .table:
             if let run { try csv.sink.write(run.title + ".\n") }
             if history {
@@ -95,18 +96,17 @@ public struct TrendRenderer {
             try csv.endRow()
         case .json:
             let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0.rawValue))] } ?? []
-            try csv.sink.write(FigureCell.jsonObject(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay, first: rowsWritten == 0))
+            try json.object(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay)
         case .table:
             let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"
             try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
         }
-        rowsWritten += 1
     }
 
     public mutating func end() throws {
         switch format {
         case .csv: break
-        case .json: try csv.sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
+        case .json: try json.end()
         case .table:
             try table!.finish()
             try csv.sink.write(Self.provisionalNote)
