@@ -58,11 +58,14 @@ extension SummaryStore {
 
     /// The whole-run summary rows of a run.
     public func summary(run: Int64) throws -> [SummaryRow] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM summary WHERE run_id = ? ORDER BY trust_code, letter_type", arguments: [run]).map {
-                try SummaryRow(row: $0, path: path)
-            }
+        let columns = ["trust_code", "letter_type"] + SummarySchema.figureColumns + ["km_p50_hours", "p50_working_days"]
+            + SummarySchema.stageColumns
+        let at = StoredFigurePositions(columns)
+        var rows: [SummaryRow] = []
+        try forEachRow("SELECT \(columns.joined(separator: ", ")) FROM summary WHERE run_id = ? ORDER BY trust_code, letter_type", [run]) { s in
+            rows.append(try SummaryRow(reading: s, at: at, table: "summary", path: path))
         }
+        return rows
     }
 
     /// How many of a run's letters were received within the clock tolerance before their sending.
@@ -241,34 +244,34 @@ extension SummaryStore {
     }
 }
 
+/// Where a statement's row holds the columns `SummaryRow(reading:at:table:path:)` reads, found once
+/// per query by name, so every table's rows are read the same way whatever their other columns.
+struct StoredFigurePositions {
+    let trust: Int32, type: Int32, counts: Int32, hours: Int32, km: Int32, stages: Int32
+    /// Absent columns are -1: a row without them has no such figure.
+    let workingDays: Int32, complete: Int32
+
+    init(_ columns: [String]) {
+        func at(_ name: String) -> Int32 { columns.firstIndex(of: name).map(Int32.init) ?? -1 }
+        trust = at("trust_code"); type = at("letter_type"); counts = at("letters"); hours = at("p50_hours")
+        km = at("km_p50_hours"); stages = at("sent"); workingDays = at("p50_working_days"); complete = at("complete")
+    }
+}
+
 extension SummaryRow {
-    /// A `summary` row read back; a letter type this letterlag does not know is an error naming
-    /// the row, never another type.
-    init(row r: Row, path: String) throws {
-        trust = r["trust_code"]
-        guard let known = LetterType(name: r["letter_type"]) else {
-            throw LetterlagError.database(path: path, reason: "a summary row of trust \(trust) has letter type '\(r["letter_type"] as String? ?? "")', which this letterlag cannot read", statement: nil)
+    /// A stored row's figures, by column position; a letter type this letterlag does not know is
+    /// an error naming the table and the row, never another type.
+    init(reading s: OpaquePointer, at p: StoredFigurePositions, table: String, path: String) throws {
+        func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
+        let trust = text(p.trust), typeName = text(p.type)
+        guard let type = LetterType(name: typeName) else {
+            throw LetterlagError.database(path: path, reason: "a \(table) row of trust \(trust) has letter type '\(typeName)', which this letterlag cannot read", statement: nil)
         }
-        type = known
-        letters = r["letters"]
-        received = r["received"]
-        outstanding = r["outstanding"]
-        due = r["due"]
-        withinLimit = r["within_limit"]
-        due3d = r["due_3d"]
-        within3d = r["within_3d"]
-        due4d = r["due_4d"]
-        within4d = r["within_4d"]
-        p50Hours = r["p50_hours"]
-        p90Hours = r["p90_hours"]
-        p95Hours = r["p95_hours"]
-        p99Hours = r["p99_hours"]
-        maxHours = r["max_hours"]
-        oldestOutstandingHours = r["oldest_outstanding_hours"]
-        kmP50Hours = r["km_p50_hours"]
-        p50WorkingDays = r["p50_working_days"]
-        complete = nil
-        stages = StageFigures(row: r)
+        self.init(trust: trust, type: type, counts: SummaryStore.storedCounts(s, at: p.counts),
+                  hours: SummaryStore.storedHours(s, at: p.hours), kmP50Hours: SummaryStore.storedReal(s, p.km),
+                  p50WorkingDays: p.workingDays < 0 ? nil : SummaryStore.storedReal(s, p.workingDays),
+                  complete: p.complete < 0 ? nil : sqlite3_column_int64(s, p.complete) == 1)
+        stages = StageFigures(reading: s, from: p.stages)
     }
 }
 
@@ -280,15 +283,6 @@ extension StageFigures {
         func real(_ i: Int32) -> Double? { SummaryStore.storedReal(s, first + i) }
         self.init(sent: int(0), delivered: int(1), inTransit: int(2), writingDue: int(3), writingWithinLimit: int(4),
                   hours: (real(5), real(6), real(7), real(8), real(9)))
-    }
-
-    /// The stage columns of a GRDB row; nil when not kept.
-    init?(row r: Row) {
-        guard let sent: Int = r["sent"] else { return nil }
-        self.init(sent: sent, delivered: r["delivered"], inTransit: r["in_transit"], writingDue: r["writing_due"],
-                  writingWithinLimit: r["writing_within_limit"],
-                  hours: (r["writing_p50_hours"], r["writing_p90_hours"], r["delivery_p50_hours"], r["delivery_p90_hours"],
-                          r["oldest_in_transit_hours"]))
     }
 }
 
@@ -317,20 +311,11 @@ extension SummaryStore {
         if let practice { conditions.append("practice_code = ?"); arguments.append(practice) }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + (order ?? SummarySchema.breakdownKey(breakdown, byMonth: byMonth)).joined(separator: ", ")
-        func position(_ name: String) -> Int32 { Int32(columns.firstIndex(of: name)!) }
-        let trustAt = position("trust_code"), typeAt = position("letter_type"), valueAt = position(breakdown.column)
-        let monthAt = byMonth ? position("month") : -1, countsAt = position("letters"), hoursAt = position("p50_hours")
-        let kmAt = position("km_p50_hours"), completeAt = position("complete"), stagesAt = position("sent")
+        let at = StoredFigurePositions(columns)
+        let valueAt = Int32(columns.firstIndex(of: breakdown.column)!), monthAt = Int32(columns.firstIndex(of: "month") ?? -1)
         try forEachRow(sql, arguments) { s in
             func text(_ i: Int32) -> String { sqlite3_column_text(s, i).map { String(cString: $0) } ?? "" }
-            let trust = text(trustAt), typeName = text(typeAt)
-            guard let type = LetterType(name: typeName) else {
-                throw LetterlagError.database(path: path, reason: "a \(table) row of trust \(trust) has letter type '\(typeName)', which this letterlag cannot read", statement: nil)
-            }
-            var figures = SummaryRow(trust: trust, type: type, counts: SummaryStore.storedCounts(s, at: countsAt),
-                                     hours: SummaryStore.storedHours(s, at: hoursAt), kmP50Hours: SummaryStore.storedReal(s, kmAt),
-                                     p50WorkingDays: nil, complete: sqlite3_column_int64(s, completeAt) == 1)
-            figures.stages = StageFigures(reading: s, from: stagesAt)
+            let figures = try SummaryRow(reading: s, at: at, table: table, path: path)
             try body(StoredBreakdown(runID: sqlite3_column_int64(s, 0), value: text(valueAt), month: byMonth ? text(monthAt) : nil,
                                      figures: figures))
         }
