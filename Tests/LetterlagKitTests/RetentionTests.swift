@@ -85,9 +85,9 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
         let policy = ["--keep-last", "3", "--keep-weekly", "2", "--keep-monthly", "2"]
 
         // A reader that keeps reading the history and the latest run while nights are stored and pruned.
-        let stop = ManagedAtomicFlag()
+        let stop = ManagedFlag()
         let failures = LockedBox<[String]>([])
-        let reads = LockedBox(0)
+        let reads = ManagedCounter()
         var reader: Thread?
         var sizes: [Int] = []
         var trendBefore = ""
@@ -103,7 +103,7 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
                             var weeks = 0
                             try store.forEachWeek(.history, histograms: true) { _ in weeks += 1 }
                             if weeks == 0 { failures.mutate { $0.append("an empty history") } }
-                            reads.mutate { $0 += 1 }
+                            reads.add()
                         } catch {
                             failures.mutate { $0.append("\(error)") }
                         }
@@ -170,14 +170,6 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
     static func fileBytes(_ db: String) throws -> Int {
         try open(db).read { try Int.fetchOne($0, sql: "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")! }
     }
-}
-
-/// A flag one thread sets and another polls.
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    var isSet: Bool { lock.withLock { flag } }
-    func set() { lock.withLock { flag = true } }
 }
 
 /// A value shared between threads behind a lock.

@@ -73,10 +73,4 @@ public enum Breakdown: String, CaseIterable, Sendable {
         }
     }
 
-    /// A month index (`CivilDate.monthIndex`) as stored: `2024-07`.
-    public static func monthLabel(_ index: Int) -> String { CivilDate.monthLabel(index) }
-
-    /// The month index of a London date.
-    @inline(__always)
-    static func month(ofDay day: Int) -> Int { CivilDate.monthIndex(days: day) }
 }

@@ -440,7 +440,7 @@ public final class CellAssembler: @unchecked Sendable {
             if opens && nextWeek == nil {
                 scratch.breakdowns.cells(letters, add)
             } else {
-                let complete = nextWeek.map { Breakdown.month(ofDay: CivilDate.monday(ofWeek: $0)) }
+                let complete = nextWeek.map { CivilDate.monthIndex(days: CivilDate.monday(ofWeek: $0)) }
                 scratch.breakdowns.cells(part: letters, monthsBefore: complete, add)
             }
             scratch.practices.write(letters, asOf: asOf)

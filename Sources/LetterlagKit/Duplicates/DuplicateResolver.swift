@@ -50,7 +50,7 @@ enum DuplicateResolver {
             self.workers = workers
             self.byNumber = byNumber
             recordPartitions = workers.first?.recordPartitions ?? 1
-            directory = workers.first?.keys.directory ?? SpillFile.defaultDirectory
+            directory = workers.first?.keys.directory ?? TemporaryFile.defaultDirectory
         }
 
         func fail(_ error: Error) { state.withLock { if $0.failure == nil { $0.failure = error } } }

@@ -13,7 +13,7 @@ final class ByteLog: @unchecked Sendable {
     private var written = 0
     private var failure: LetterlagError?
 
-    init(directory: String = SpillFile.defaultDirectory) {
+    init(directory: String = TemporaryFile.defaultDirectory) {
         self.directory = directory
     }
 

@@ -44,7 +44,7 @@ final class SpillFile: @unchecked Sendable {
     /// `blockLimit` values at most a block: fewer for a file of few records spread over many
     /// partitions, whose open blocks would otherwise be mostly empty memory.
     init(partitions: Int, stride: Int = 1, columns: Bool = false, blockLimit: Int = SpillFile.maxBlockValues,
-         directory: String = SpillFile.defaultDirectory) throws {
+         directory: String = TemporaryFile.defaultDirectory) throws {
         precondition(blockLimit >= stride && blockLimit <= Self.maxBlockValues)
         self.partitions = partitions
         self.stride = stride
@@ -82,8 +82,6 @@ final class SpillFile: @unchecked Sendable {
         staging.deallocate()
     }
 
-    /// `TMPDIR`, else `/tmp`.
-    static var defaultDirectory: String { TemporaryFile.defaultDirectory }
 
     /// Appends `value` to `partition` of a file of one-word records. The hot path: a store and a
     /// counter, and a block copy every 512 values.

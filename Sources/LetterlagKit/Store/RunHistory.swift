@@ -42,27 +42,6 @@ enum RunHistory {
         }
     }
 
-    /// Makes the history again from every stored row, when migrating. (A run deleted outright
-    /// hands its periods on by the `runs` table's trigger, with the same ranking.) Reads only the stored rows' keys.
-    static func rebuild(_ db: Database) throws {
-        for p in [weeks, months] {
-            try db.execute(sql: """
-                DELETE FROM \(p.table);
-                INSERT INTO \(p.table) (trust_code, letter_type, \(p.column), run_id, partial)
-                SELECT trust_code, letter_type, \(p.column), run_id, partial FROM (
-                    SELECT s.trust_code, s.letter_type, s.\(p.column), s.run_id,
-                           NOT (s.\(p.column) BETWEEN r.\(p.first) AND r.\(p.last)) AS partial,
-                           row_number() OVER (PARTITION BY s.trust_code, s.letter_type, s.\(p.column)
-                                              ORDER BY s.\(p.column) BETWEEN r.\(p.first) AND r.\(p.last) DESC,
-                                                       r.as_of DESC, r.id DESC) AS rank
-                    FROM (SELECT DISTINCT run_id, trust_code, letter_type, \(p.column) FROM \(p.source)) s
-                    JOIN runs r ON r.id = s.run_id)
-                WHERE rank = 1
-                ORDER BY trust_code, letter_type, \(p.column);
-                """)
-        }
-    }
-
     /// Deletes a removed run's rows that the history does not name: every whole-run table's,
     /// and its weeks and months but those that still stand. Its `runs` row, files and rejects
     /// stay, marked `pruned_at`: a few hundred bytes that say what ran each night.

@@ -233,7 +233,7 @@ public struct RunWriter {
                 switch part {
                 case .trust: cell.trust
                 case .type: cell.type.name
-                case .month: Breakdown.monthLabel(cell.month!)
+                case .month: CivilDate.monthLabel(cell.month!)
                 case .value: cell.breakdown.text(ofValue: cell.value)
                 }
             }

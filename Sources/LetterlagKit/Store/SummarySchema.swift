@@ -600,7 +600,28 @@ enum SummarySchema {
                     FROM latest_summary;
                 """)
             try backfillWindows(db)
-            try RunHistory.rebuild(db)
+            // The history of the runs already stored, by the ranking `RunHistory` keeps.
+            try db.execute(sql: """
+                INSERT INTO history_weeks (trust_code, letter_type, week_start, run_id, partial)
+                SELECT trust_code, letter_type, week_start, run_id, partial FROM (
+                    SELECT w.trust_code, w.letter_type, w.week_start, w.run_id,
+                           NOT (w.week_start BETWEEN r.first_full_week AND r.last_full_week) AS partial,
+                           row_number() OVER (PARTITION BY w.trust_code, w.letter_type, w.week_start
+                                              ORDER BY w.week_start BETWEEN r.first_full_week AND r.last_full_week DESC,
+                                                       r.as_of DESC, r.id DESC) AS rank
+                    FROM weekly w JOIN runs r ON r.id = w.run_id)
+                WHERE rank = 1;
+                INSERT INTO history_months (trust_code, letter_type, month, run_id, partial)
+                SELECT trust_code, letter_type, month, run_id, partial FROM (
+                    SELECT c.trust_code, c.letter_type, c.month, c.run_id,
+                           NOT (c.month BETWEEN r.first_full_month AND r.last_full_month) AS partial,
+                           row_number() OVER (PARTITION BY c.trust_code, c.letter_type, c.month
+                                              ORDER BY c.month BETWEEN r.first_full_month AND r.last_full_month DESC,
+                                                       r.as_of DESC, r.id DESC) AS rank
+                    FROM (SELECT DISTINCT run_id, trust_code, letter_type, month FROM by_channel_month) c
+                    JOIN runs r ON r.id = c.run_id)
+                WHERE rank = 1;
+                """)
         }
         return m
     }
