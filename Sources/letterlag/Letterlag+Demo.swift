@@ -25,8 +25,8 @@ extension LetterlagCommand {
             let outcome = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: db, logger: logger).run()
             print(outcome.summary)
             let store = try SummaryStore(path: db)
-            let run = try store.run(outcome.runID)
-            print(ReportRenderer(run: run, rows: try store.summary(run: run.id)).table(), terminator: "")
+            let run = try store.reader.run(outcome.runID)
+            print(ReportRenderer(run: run, rows: try store.reader.summary(run: run.id)).table(), terminator: "")
             print("\nThe database is \(db); try: letterlag report --db \(db) --format csv")
         }
     }

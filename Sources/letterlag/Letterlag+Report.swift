@@ -39,8 +39,8 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
-            let chosen = try store.run(selection.runID)
-            let rows = try store.summary(run: chosen.id)
+            let chosen = try store.reader.run(selection.runID)
+            let rows = try store.reader.summary(run: chosen.id)
             let sink = try output.map(OutputSink.init(path:)) ?? .standardOutput()
             if let breakdown = by ?? (practice == nil ? nil : .practice), let format = OutputFormat(rawValue: format.rawValue) {
                 try BreakdownRenderer.write(store, run: chosen, by: breakdown, practice: practice, publish: selection.publish,
@@ -60,7 +60,7 @@ extension LetterlagCommand {
                 var options = SPCAnalysis.Options(source)
                 options.target = spcTarget
                 try SPCAnalysis.forEachSeries(store, options) { spc.append($0) }
-                try HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.limits(run: chosen.id),
+                try HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.reader.limits(run: chosen.id),
                                publish: selection.publish, spc: spc, spcTarget: spcTarget).write(to: sink)
             }
             try sink.close()
@@ -76,7 +76,7 @@ extension LetterlagCommand {
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
-            try RunsRenderer(runs: try store.runs()).write(format, to: sink)
+            try RunsRenderer(runs: try store.reader.runs()).write(format, to: sink)
             try sink.close()
         }
     }

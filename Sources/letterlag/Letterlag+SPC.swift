@@ -28,7 +28,7 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
-            var options = SPCAnalysis.Options(try runID.map { .run(try store.run($0).id) } ?? .history)
+            var options = SPCAnalysis.Options(try runID.map { .run(try store.reader.run($0).id) } ?? .history)
             options.trust = trust
             options.type = type
             options.measure = measure

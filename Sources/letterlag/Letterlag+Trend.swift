@@ -45,10 +45,10 @@ extension LetterlagCommand {
                 return
             }
             if let id = runID {
-                try TrendRenderer.write(store, run: try store.run(id), trust: trust, type: type, by: by ?? .week, publish: publish,
+                try TrendRenderer.write(store, run: try store.reader.run(id), trust: trust, type: type, by: by ?? .week, publish: publish,
                                         format: format, to: sink)
             } else {
-                _ = try store.run(nil)
+                _ = try store.reader.run(nil)
                 try TrendRenderer.writeHistory(store, trust: trust, type: type, by: by ?? .week, publish: publish,
                                                format: format, to: sink)
             }

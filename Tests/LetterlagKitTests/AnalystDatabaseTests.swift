@@ -60,7 +60,7 @@ import Testing
     /// The rows of `sql` in process, through letterlag's own connection, as `|`-separated lines.
     static func inProcess(_ db: String, _ sql: String) throws -> String {
         let store = try SummaryStore(readingOnly: db)
-        return try store.read { db in
+        return try store.reader.read { db in
             try Row.fetchAll(db, sql: sql).map { row in
                 row.databaseValues.map { v -> String in
                     switch v.storage {
@@ -210,17 +210,17 @@ import Testing
         let f = try Self.readOnlyFixture()
         let store = try SummaryStore(readingOnly: f.db)
         func error(_ sql: String) -> String? {
-            do { _ = try store.read { try Row.fetchAll($0, sql: sql) }; return nil } catch { return "\(error)" }
+            do { _ = try store.reader.read { try Row.fetchAll($0, sql: sql) }; return nil } catch { return "\(error)" }
         }
         #expect(error("SELECT hist_quantile(x'0102', 0.5)")?.contains("hist_quantile: the blob is not a letterlag histogram") == true)
         #expect(error("SELECT hist_count('text')")?.contains("hist_count: the argument is text, not a letterlag histogram blob") == true)
         #expect(error("SELECT hist_quantile(delay_hist, 1.5) FROM weekly")?.contains("p must be between 0 and 1, not 1.5") == true)
         #expect(error("SELECT hist_quantile(delay_hist, -0.1) FROM weekly") != nil)
         #expect(error("SELECT hist_merge(x'ff') FROM weekly")?.contains("hist_merge: the blob is not a letterlag histogram") == true)
-        let empty = try store.read { try Row.fetchOne($0, sql: "SELECT hist_count(x''), hist_quantile(x'', 0.5), hist_count(NULL), length(hist_merge(NULL))") }!
+        let empty = try store.reader.read { try Row.fetchOne($0, sql: "SELECT hist_count(x''), hist_quantile(x'', 0.5), hist_count(NULL), length(hist_merge(NULL))") }!
         #expect(empty[0] as Int64? == 0 && empty[1] as Double? == nil && empty[2] as Int64? == nil && empty[3] as Int64? == 0)
         // Every cut of a real histogram, and random bytes, either decode or are refused: never a crash.
-        let blob = try store.read { try Data.fetchOne($0, sql: "SELECT delay_hist FROM weekly ORDER BY length(delay_hist) DESC LIMIT 1") }!
+        let blob = try store.reader.read { try Data.fetchOne($0, sql: "SELECT delay_hist FROM weekly ORDER BY length(delay_hist) DESC LIMIT 1") }!
         var rng = SplitMix64(seed: 9)
         // The fuzzer's finds: extremes outside their buckets; a count near 2^64.
         let found: [[UInt8]] = [[0x28, 0xF5, 0x01, 0x06, 0x01], [0x0A, 0x0A, 0x0B, 0xB0] + [UInt8](repeating: 0xFF, count: 8) + [0x01]]

@@ -111,7 +111,7 @@ struct BoundedMemoryTests {
         // Storing discarded the spill files as soon as the cells were assembled; reading them again fails plainly.
         let spent = #expect(throws: LetterlagError.self) { try result.cells }
         if case .spill? = spent {} else { Issue.record("expected the spill's error, got \(String(describing: spent))") }
-        #expect(try store.summary(run: 1).first?.letters == 1)
+        #expect(try store.reader.summary(run: 1).first?.letters == 1)
     }
 
     @Test func aBatchsRowArraysStayBelowTheSizeMallocMapsOnItsOwn() {
@@ -176,6 +176,6 @@ struct BoundedMemoryTests {
         let out = try Binary.run(["ingest", csv, "--db", db, "--quiet"], environment: ["TMPDIR": missing])
         #expect(out.status == 8)
         #expect(out.stderr.contains("cannot create a temporary file in \(missing)"))
-        #expect(try SummaryStore(path: db).runs().isEmpty)
+        #expect(try SummaryStore(path: db).reader.runs().isEmpty)
     }
 }

@@ -166,8 +166,8 @@ struct ReferenceReport {
     /// Everything an analyst could read from the database: every run and its summary rows.
     static func contents(_ path: String) throws -> String {
         let store = try SummaryStore(path: path)
-        return try store.runs().map { run in
-            "\(run.id) \(run.asOf) \(run.rowsRead) \(run.letters)\n" + (try store.summary(run: run.id)).map { "\($0)" }.joined(separator: "\n")
+        return try store.reader.runs().map { run in
+            "\(run.id) \(run.asOf) \(run.rowsRead) \(run.letters)\n" + (try store.reader.summary(run: run.id)).map { "\($0)" }.joined(separator: "\n")
         }.joined(separator: "\n")
     }
 

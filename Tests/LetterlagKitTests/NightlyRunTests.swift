@@ -16,9 +16,9 @@ import Testing
         #expect(again.stderr.contains("monday-again.csv: this content was already ingested in run 1"))
         let replaced = try Binary.run(["ingest", renamed, "--db", db, "--replace", "--quiet"])
         #expect(replaced.status == 0)
-        let runs = try SummaryStore(path: db).runs()
+        let runs = try SummaryStore(path: db).reader.runs()
         #expect(runs.map(\.id) == [2])
-        #expect(try SummaryStore(path: db).summary(run: 2).first?.letters == 1)
+        #expect(try SummaryStore(path: db).reader.summary(run: 2).first?.letters == 1)
     }
 
     @Test func aRunsFinishAndElapsedTimeAreTakenAfterItsSummariesAreWrittenNotBefore() throws {
@@ -31,7 +31,7 @@ import Testing
         let store = try SummaryStore(path: dir.path("t.sqlite"))
         _ = try store.store(result, contentKeys: ["k"], startedAt: started)
         let returned = Date()
-        let run = try #require(try store.runs().first)
+        let run = try #require(try store.reader.runs().first)
         #expect(run.elapsedSeconds >= handedOver.timeIntervalSince(started))
         #expect(run.elapsedSeconds <= returned.timeIntervalSince(started))
         #expect(run.startedAt == Timestamps.iso(started))
@@ -39,7 +39,7 @@ import Testing
 
         // The command's own figure runs to the commit, so it is never less than the stored one.
         let outcome = try NightlyIngest(options: IngestOptions(files: [file]), databasePath: dir.path("n.sqlite")).run()
-        let stored = try #require(try SummaryStore(path: dir.path("n.sqlite")).runs().first)
+        let stored = try #require(try SummaryStore(path: dir.path("n.sqlite")).reader.runs().first)
         #expect(outcome.elapsed >= stored.elapsedSeconds && stored.elapsedSeconds > 0)
     }
 
@@ -62,8 +62,8 @@ import Testing
             #expect(try Binary.run(["ingest", file, "--db", old, "--quiet"]).status == 0)
         }
         #expect(try DatabaseQueue(path: old).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
-        #expect(try SummaryStore(path: old).runs().map(\.id) == [1, 2])
-        #expect(try SummaryStore(path: old).summary(run: 2).first?.letters == 1)
+        #expect(try SummaryStore(path: old).reader.runs().map(\.id) == [1, 2])
+        #expect(try SummaryStore(path: old).reader.summary(run: 2).first?.letters == 1)
     }
 
     @Test func theKeyTakenWhileReadingIsTheKeyOfAFreshReadForPlainAndGzipFiles() throws {
@@ -78,7 +78,7 @@ import Testing
         for file in [plain, gz] {
             #expect(try Binary.run(["ingest", file, "--db", db, "--quiet"]).status == 0)
         }
-        let stored = try SummaryStore(path: db).read { db in try String.fetchAll(db, sql: "SELECT content_key FROM run_files ORDER BY run_id") }
+        let stored = try SummaryStore(path: db).reader.read { db in try String.fetchAll(db, sql: "SELECT content_key FROM run_files ORDER BY run_id") }
         #expect(stored == [try ContentKey.of(path: plain), try ContentKey.of(path: gz)])
         #expect(stored[0].hasPrefix("\(bytes.count):"))
     }
@@ -99,7 +99,7 @@ import Testing
         let again = try Binary.run(["ingest", copy, "--db", db])
         #expect(again.status == 7)
         #expect(again.stderr.contains("a-copy.csv: this content was already ingested in run 1"))
-        #expect(try SummaryStore(path: db).runs().map(\.letters) == [2, 1])
+        #expect(try SummaryStore(path: db).reader.runs().map(\.letters) == [2, 1])
     }
 
     @Test func theCommandSetsRepeatedLettersAsideAndStoresOneRun() throws {
@@ -110,14 +110,14 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stdout.contains("set aside duplicate_letter_id: 2 (first at \(file):2002, \(file):2003)"))
         let store = try SummaryStore(path: db)
-        #expect(try store.runs().map(\.id) == [1])
-        #expect(try store.runs().first?.rowsRejected == 2)
-        #expect(try store.rejects(run: 1).map(\.count) == [2])
-        let rows = try store.summary(run: 1).sorted { $0.trust < $1.trust }
+        #expect(try store.reader.runs().map(\.id) == [1])
+        #expect(try store.reader.runs().first?.rowsRejected == 2)
+        #expect(try store.reader.rejects(run: 1).map(\.count) == [2])
+        let rows = try store.reader.summary(run: 1).sorted { $0.trust < $1.trust }
         #expect(rows.map(\.trust) == ["RJ1", "RXH"])
         #expect(rows.first?.letters == 2_000 && rows.first?.maxHours == 24)
         #expect(rows.last?.letters == 1 && rows.last?.outstanding == 1)
-        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT sum(letters) FROM weekly") } == 2_001)
+        #expect(try store.reader.read { try Int.fetchOne($0, sql: "SELECT sum(letters) FROM weekly") } == 2_001)
     }
 
     @Test func aSecondIngestWaitsForTheFirstThenFailsClearly() throws {
@@ -150,8 +150,8 @@ import Testing
             while !stop.isSet {
                 do {
                     let store = try SummaryStore(path: db)
-                    for run in try store.runs() {
-                        let rows = try store.summary(run: run.id)
+                    for run in try store.reader.runs() {
+                        let rows = try store.reader.summary(run: run.id)
                         if rows.reduce(0, { $0 + $1.letters }) != run.letters { readerFailures.add() }
                     }
                 } catch { readerFailures.add() }
@@ -180,7 +180,7 @@ import Testing
         // The killed runs left no lock and no half run: the same file now ingests once, then is refused.
         #expect(try Binary.run(["ingest", big, "--db", db, "--quiet"]).status == 0)
         #expect(try Binary.run(["ingest", big, "--db", db, "--quiet"]).status == 7)
-        #expect(try SummaryStore(path: db).runs().count == 2)
+        #expect(try SummaryStore(path: db).reader.runs().count == 2)
     }
 
     /// SIGTERM or SIGINT while a run reads or stores: exit 143 or 130 with one line, nothing

@@ -40,7 +40,7 @@ import Testing
         let (_, path) = try Self.database.get()
         // Through letterlag's read-only connection, which has the histogram functions.
         let store = try SummaryStore(readingOnly: path)
-        let rows = try store.read { try Row.fetchAll($0, sql: sql) }
+        let rows = try store.reader.read { try Row.fetchAll($0, sql: sql) }
         #expect(!rows.isEmpty, "\(sql)")
     }
 }

@@ -181,7 +181,7 @@ struct ReferenceLetters {
                                      ("by_channel_month", "channel", { "\($0.trust),\($0.type),\($0.monthLabel),\($0.channel)" })] {
             // The table as the sqlite3 shell would print it, so `check` reads it as a report.
             let names = ["trust_code", "letter_type", "month", column] + figures
-            let text = try SummaryStore(readingOnly: f.db).read { db in
+            let text = try SummaryStore(readingOnly: f.db).reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(names.joined(separator: ", ")) FROM \(table) WHERE run_id = 1").map { row in
                     names.indices.map { i in (row[i] as DatabaseValue).storage.value.map { "\($0)" } ?? "" }.joined(separator: ",")
                 }
@@ -222,7 +222,7 @@ struct ReferenceLetters {
         #expect(names["110"] == "Trauma and Orthopaedic")
         #expect(TreatmentFunction.name(of: 999) == nil)
         // The database carries the same list, for SQL joins.
-        #expect(try SummaryStore(readingOnly: f.db).read { db in try String.fetchOne(db, sql: "SELECT name FROM treatment_functions WHERE code = '502'") } == "Gynaecology")
+        #expect(try SummaryStore(readingOnly: f.db).reader.read { db in try String.fetchOne(db, sql: "SELECT name FROM treatment_functions WHERE code = '502'") } == "Gynaecology")
     }
 
     @Test func onePracticesReportHoldsItsLettersFromEveryTrustAndNoOther() throws {
@@ -403,7 +403,7 @@ struct ReferenceLetters {
         #expect(out.stderr == "letterlag: warning: RJ1 clinic_letter: " + PracticeOmission.reason
                 + " Its letters are left out of run 1's practice view and count everywhere else (breakdown_omissions)\n")
         let store = try SummaryStore(readingOnly: db)
-        try store.read { (db: Database) throws -> Void in
+        try store.reader.read { (db: Database) throws -> Void in
             let omitted = try Row.fetchAll(db, sql: "SELECT breakdown, trust_code, letter_type, distinct_values, reason FROM breakdown_omissions")
             #expect(omitted.count == 1)
             #expect(omitted.first.map { [$0[0], $0[1], $0[2]] as [String] } == ["practice", "RJ1", "clinic_letter"])
@@ -418,7 +418,7 @@ struct ReferenceLetters {
         // Under the limit, nothing is left out: each practice's one letter is '(other)' of its whole.
         let whole = dir.path("whole.sqlite")
         #expect(try Binary.run(["ingest", try Self.manyPractices(dir), "--db", whole]).stderr.contains("warning") == false)
-        try SummaryStore(readingOnly: whole).read { (db: Database) throws -> Void in
+        try SummaryStore(readingOnly: whole).reader.read { (db: Database) throws -> Void in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM breakdown_omissions") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice WHERE trust_code = '(all)'") == 350)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice WHERE trust_code = '(other)'") == 350)

@@ -141,7 +141,7 @@ import Testing
         for d in 1...10 { cell.delay.record(Int64(d) * 3_600) }
         let hostile = "<img src=x onerror='alert(1)'>&"
         let row = SummaryRow(trust: hostile, type: .clinicLetter, summary: cell)
-        let run = SummaryStore.Run(id: 1, asOf: "2020-02-01T00:00:00Z", asOfSource: "extract", delayTo: .received,
+        let run = StoredRun(id: 1, asOf: "2020-02-01T00:00:00Z", asOfSource: "extract", delayTo: .received,
                                    startedAt: "", finishedAt: "", files: 1, bytes: 1, rowsRead: 10, letters: 10, rowsRejected: 0,
                                    trusts: 1, elapsedSeconds: 0)
         let weekly = [TrendBuilder.Row(period: "2020-W05", firstWeek: 2_610, figures: row, runID: 1, partial: false)]

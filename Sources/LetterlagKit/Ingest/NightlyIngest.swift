@@ -61,7 +61,7 @@ public struct NightlyIngest {
         // so only those are read for their key now; the rest get theirs as the run reads them.
         let store = try SummaryStore(path: databasePath)
         let sizes = options.files.map(IngestOptions.sizeOnDisk)
-        let stored = try store.storedSizes(among: sizes)
+        let stored = try store.reader.storedSizes(among: sizes)
         var early: [String?] = []
         for (path, size) in zip(options.files, sizes) {
             let shared = stored.contains(size) || sizes.filter { $0 == size }.count > 1
@@ -71,7 +71,7 @@ public struct NightlyIngest {
         if Set(known).count < known.count {
             throw LetterlagError.badArgument("the same content is named twice among the files; each file may be ingested once per run")
         }
-        let earlier = try store.runs(holding: known)
+        let earlier = try store.reader.runs(holding: known)
         if !replace, let index = early.firstIndex(where: { $0.map { earlier[$0] != nil } ?? false }) {
             throw LetterlagError.alreadyIngested(path: options.files[index], runID: earlier[early[index]!]!)
         }
@@ -93,6 +93,6 @@ public struct NightlyIngest {
         }
         logger.info("ingest stored", metadata: ["run": "\(id)", "rows": "\(result.rowsRead)", "rejected": "\(result.rowsRejected)",
                                                 "seconds": "\(String(format: "%.2f", elapsed))"])
-        return Outcome(runID: id, result: result, elapsed: elapsed, deliveredAtSending: try store.deliveredAtSending(run: id))
+        return Outcome(runID: id, result: result, elapsed: elapsed, deliveredAtSending: try store.reader.deliveredAtSending(run: id))
     }
 }

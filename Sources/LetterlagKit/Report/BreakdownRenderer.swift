@@ -98,11 +98,11 @@ public struct BreakdownRenderer {
 
     /// Writes a run's breakdown in its table's key order, or with `practice` that practice's rows:
     /// per letter type, `(all)`, `(other)` and each trust that sent it at least 8 letters.
-    public static func write(_ store: SummaryStore, run: SummaryStore.Run, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
+    public static func write(_ store: SummaryStore, run: StoredRun, by breakdown: Breakdown, practice: String? = nil, publish: Bool,
                              format: OutputFormat, to sink: OutputSink) throws {
         var renderer = BreakdownRenderer(breakdown: breakdown, publish: publish, format: format, to: sink, title: run.title)
         try renderer.begin()
-        try store.forEachBreakdown(breakdown, run: run.id, practice: practice) { r in
+        try store.reader.forEachBreakdown(breakdown, run: run.id, practice: practice) { r in
             try renderer.write(value: r.value, r.figures, delayTo: run.delayTo)
         }
         try renderer.end()
@@ -114,13 +114,13 @@ public struct BreakdownRenderer {
     public static func writeTrend(_ store: SummaryStore, practice: String, trust: String? = nil, type: LetterType? = nil,
                                   publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
         guard CodeShape.isPractice(practice) else { throw LetterlagError.badArgument("a practice code is \(CodeShape.practiceShape)") }
-        let runs = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.id, $0) })
+        let runs = Dictionary(uniqueKeysWithValues: try store.reader.runs().map { ($0.id, $0) })
         let measures = Set(runs.values.map(\.delayTo)).sorted { $0.rawValue < $1.rawValue }.map(\.description)
         var renderer = BreakdownRenderer(breakdown: .practice, publish: publish, format: format, to: sink,
                                          title: "Practice \(practice), one point per stored run; delay is \(measures.joined(separator: ", or in some runs "))",
                                          leading: runColumns, marksComplete: true)
         try renderer.begin()
-        try store.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["letter_type", "trust_code", "run_id"]) { r in
+        try store.reader.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["letter_type", "trust_code", "run_id"]) { r in
             guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
             try renderer.write(value: r.value, r.figures, delayTo: runs[r.runID]?.delayTo,
                                leading: [.integer(Int(r.runID)), .text(runs[r.runID]?.asOf ?? "")])

@@ -39,7 +39,7 @@ public struct Exporter {
     /// their paths. Each file is streamed, and appears whole or not at all.
     @discardableResult
     public func export(run id: Int64?, to directory: String) throws -> [String] {
-        let run = try store.run(id)
+        let run = try store.reader.run(id)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -53,8 +53,8 @@ public struct Exporter {
             try sink.close()
             return path
         }
-        let runs = try store.runs()
-        let summaryRenderer = ReportRenderer(run: run, rows: try store.summary(run: run.id), publish: publish)
+        let runs = try store.reader.runs()
+        let summaryRenderer = ReportRenderer(run: run, rows: try store.reader.summary(run: run.id), publish: publish)
         return [
             try write("runs.csv") { csv in
                 let sink = OutputSink.memory()

@@ -6,7 +6,7 @@ import Foundation
 /// baseline band and the contract limit; weekly medians of the worst trusts; and a compliance
 /// league table. Figures follow `--publish` when asked.
 public struct HTMLReport {
-    public let run: SummaryStore.Run
+    public let run: StoredRun
     public let rows: [SummaryRow]
     /// Weekly rows of the charted trusts (`chartedTrusts`), for the trend charts.
     public let weekly: [TrendBuilder.Row]
@@ -16,7 +16,7 @@ public struct HTMLReport {
     public let spc: [SPCAnalysis.Series]
     public let spcTarget: Double?
 
-    public init(run: SummaryStore.Run, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool,
+    public init(run: StoredRun, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool,
                 spc: [SPCAnalysis.Series] = [], spcTarget: Double? = nil) {
         self.run = run
         self.rows = rows

@@ -5,11 +5,11 @@ public struct ReportRenderer: FormatRenderer {
     public static let csvHeader = "trust_code,letter_type,letters,received,outstanding,p50_hours,p90_hours,p95_hours,p99_hours,max_hours,due,within_limit,within_limit_pct,within_3d_pct,within_4d_pct,"
         + FigureColumn.stageNames.joined(separator: ",")
 
-    public let run: SummaryStore.Run
+    public let run: StoredRun
     public let rows: [SummaryRow]
     public let formatter: FigureFormatter
 
-    public init(run: SummaryStore.Run, rows: [SummaryRow], publish: Bool = false) {
+    public init(run: StoredRun, rows: [SummaryRow], publish: Bool = false) {
         self.run = run
         self.rows = rows
         formatter = FigureFormatter(publish: publish)

@@ -19,15 +19,15 @@ public struct RunComparison {
     /// The trust code of national rows, which disclosure control leaves unsuppressed.
     public static let nationalCode = "ENGLAND"
 
-    public let beforeRun: SummaryStore.Run
-    public let afterRun: SummaryStore.Run
+    public let beforeRun: StoredRun
+    public let afterRun: StoredRun
     public let rows: [Row]
 
     public init(store: SummaryStore, run: Int64?, against: Int64?) throws {
-        let after = try store.run(run)
-        let before: SummaryStore.Run
-        if let against { before = try store.run(against) } else {
-            guard let previous = try store.runs().last(where: { $0.id < after.id && $0.prunedAt == nil }) else {
+        let after = try store.reader.run(run)
+        let before: StoredRun
+        if let against { before = try store.reader.run(against) } else {
+            guard let previous = try store.reader.runs().last(where: { $0.id < after.id && $0.prunedAt == nil }) else {
                 throw LetterlagError.noRuns("\(store.path): run \(after.id) has no earlier run to compare with; name one with --against")
             }
             before = previous
@@ -43,7 +43,7 @@ public struct RunComparison {
             func close() {
                 if let o = open { totals[o.key] = CellSummary.merged(o.weeks) }
             }
-            try store.forEachWeek(.run(id), histograms: true) { week in
+            try store.reader.forEachWeek(.run(id), histograms: true) { week in
                 let key = TrustType(trust: week.trust, type: week.type)
                 if open?.key != key {
                     close()

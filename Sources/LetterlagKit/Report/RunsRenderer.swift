@@ -2,9 +2,9 @@ import Foundation
 
 /// Renders the list of runs.
 public struct RunsRenderer: FormatRenderer {
-    public let runs: [SummaryStore.Run]
+    public let runs: [StoredRun]
 
-    public init(runs: [SummaryStore.Run]) { self.runs = runs }
+    public init(runs: [StoredRun]) { self.runs = runs }
 
     public static let csvColumns = ["id", "as_of", "started_at", "finished_at", "files", "rows_read", "letters", "rows_rejected", "delay_to", "window_start", "pruned_at"]
 
@@ -40,7 +40,7 @@ public struct RunsRenderer: FormatRenderer {
     }
 }
 
-extension SummaryStore.Run {
+extension StoredRun {
     /// What the run's delay measures, as every output says (docs/product.md, "Letters and their delay").
     public var delayDescription: String { delayTo.description }
 

@@ -91,7 +91,7 @@ public struct TrendBuilder {
     public static func stream(_ store: SummaryStore, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                               by period: TrendPeriod, _ emit: (Row) throws -> Void) throws {
         var builder = TrendBuilder(by: period)
-        try store.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
+        try store.reader.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
             if let row = builder.add(week) { try emit(row) }
         }
         if let row = builder.finish() { try emit(row) }

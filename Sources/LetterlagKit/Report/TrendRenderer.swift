@@ -10,7 +10,7 @@ public struct TrendRenderer {
     public let leading: [(name: String, cell: FigureCell)]
     /// The run the rows are of, when known: a table then starts with its title and JSON rows say
     /// what the delay measures (`delay_to`); CSV keeps its fixed columns, and `runs` says it.
-    public let run: SummaryStore.Run?
+    public let run: StoredRun?
     /// Whether the rows are the history's: each then ends with `partial` and the `run_id` it came from.
     public let history: Bool
     /// For the history, what each run's delay measures, by run id (`delay_to`).
@@ -53,7 +53,7 @@ public struct TrendRenderer {
     private let tableSelection: [Column]
 
     public init(period: TrendPeriod, publish: Bool, format: OutputFormat, to sink: OutputSink,
-                leading: [(name: String, cell: FigureCell)] = [], run: SummaryStore.Run? = nil, historyOf runs: [SummaryStore.Run]? = nil) {
+                leading: [(name: String, cell: FigureCell)] = [], run: StoredRun? = nil, historyOf runs: [StoredRun]? = nil) {
         self.period = period
         self.run = run
         history = runs != nil
@@ -121,7 +121,7 @@ public struct TrendRenderer {
     static let partialNote = "Partial: a period that began before the window of every run holding it, or had not ended by its as-of time; its counts miss letters.\n"
 
     /// Writes a run's trend from the store, one period held at a time.
-    public static func write(_ store: SummaryStore, run: SummaryStore.Run, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
+    public static func write(_ store: SummaryStore, run: StoredRun, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
                              publish: Bool, format: OutputFormat, to sink: OutputSink,
                              leading: [(name: String, cell: FigureCell)] = []) throws {
         var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: run)
@@ -133,7 +133,7 @@ public struct TrendRenderer {
     /// Writes the history's trend (docs/schema.md, "History"), one period held at a time.
     public static func writeHistory(_ store: SummaryStore, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
                                     publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
-        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, historyOf: try store.runs())
+        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, historyOf: try store.reader.runs())
         try renderer.begin()
         try TrendBuilder.stream(store, .history, trust: trust, type: type, by: period) { try renderer.write($0) }
         try renderer.end()

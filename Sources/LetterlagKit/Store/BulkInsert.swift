@@ -45,23 +45,6 @@ struct BulkInsert {
         pending.append((next(), start, bytes.count, false))
     }
 
-    /// The counts and hours columns shared by `weekly`, `summary` and the breakdowns, in
-    /// `SummarySchema.figureColumns` order: the one place that order is bound, field by field,
-    /// since arrays of them cost four allocations a row on the one writing thread.
-    mutating func bind(figuresOf r: SummaryRow) {
-        bind(r.letters); bind(r.received); bind(r.outstanding); bind(r.due); bind(r.withinLimit)
-        bind(r.due3d); bind(r.within3d); bind(r.due4d); bind(r.within4d)
-        bind(r.p50Hours); bind(r.p90Hours); bind(r.p95Hours); bind(r.p99Hours); bind(r.maxHours); bind(r.oldestOutstandingHours)
-    }
-
-    /// The stage columns, in `SummarySchema.stageColumns` order; all null before stages were kept.
-    mutating func bind(stagesOf r: SummaryRow) {
-        let s = r.stages
-        bind(s?.sent); bind(s?.delivered); bind(s?.inTransit); bind(s?.writingDue); bind(s?.writingWithinLimit)
-        bind(s?.writingP50Hours); bind(s?.writingP90Hours); bind(s?.deliveryP50Hours); bind(s?.deliveryP90Hours)
-        bind(s?.oldestInTransitHours)
-    }
-
     /// Runs the insert with the values bound since the last step, then resets for the next row.
     mutating func step(_ db: Database) throws {
         let rc = arena.withUnsafeBytes { raw -> Int32 in

@@ -23,7 +23,7 @@ public struct RunPruner {
         }
         if dryRun {
             let store = try SummaryStore(readingOnly: databasePath)
-            return try store.read { db in policy.decide(try Self.candidates(db, path: databasePath)) }
+            return try store.reader.read { db in policy.decide(try Self.candidates(db, path: databasePath)) }
         }
         let lock = try RunLock(databasePath: databasePath, wait: lockWait)
         defer { withExtendedLifetime(lock) {} }
@@ -56,11 +56,13 @@ public struct RunPruner {
 
     /// The runs still whole, as the policy sees them.
     private static func candidates(_ db: Database, path: String) throws -> [RetentionPolicy.Candidate] {
-        try Row.fetchAll(db, sql: "SELECT id, as_of FROM runs WHERE pruned_at IS NULL ORDER BY id").map { row in
-            guard let asOf = Timestamps.parseStored(row["as_of"]) else {
-                throw LetterlagError.database(path: path, reason: "run \(row["id"] as Int64) has an as-of time '\(row["as_of"] as String)' that this letterlag cannot read", statement: nil)
+        var candidates: [RetentionPolicy.Candidate] = []
+        try StatementRow.forEach(in: db, "SELECT id, as_of FROM runs WHERE pruned_at IS NULL ORDER BY id") { row in
+            guard let asOf = Timestamps.parseStored(row.text(1)) else {
+                throw LetterlagError.database(path: path, reason: "run \(row.int64(0)) has an as-of time '\(row.text(1))' that this letterlag cannot read", statement: nil)
             }
-            return .init(id: row["id"], asOf: asOf)
+            candidates.append(.init(id: row.int64(0), asOf: asOf))
         }
+        return candidates
     }
 }

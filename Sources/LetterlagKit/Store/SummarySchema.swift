@@ -668,21 +668,6 @@ enum SummarySchema {
         }
     }
 
-    /// The `weekly` columns in table order, as a run's insert binds them.
-    static let weeklyColumns = ["run_id", "trust_code", "letter_type", "week", "week_start"] + figureColumns
-        + ["delay_hist", "outstanding_hist", "km_p50_hours", "p50_working_days", "working_days_hist", "complete"]
-        + stageColumns + ["writing_hist", "delivery_hist"]
-
-    /// The `summary` columns in table order.
-    static let summaryColumns = ["run_id", "trust_code", "letter_type"] + figureColumns
-        + ["within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "km_p50_hours", "p50_working_days"]
-        + stageColumns + ["writing_within_limit_pct", "delivered_at_sending"]
-
-    /// The stage columns, counts then hours, that `weekly`, `summary` and the breakdowns share:
-    /// `BulkInsert.bind(stagesOf:)` binds their values in this order. Null in rows stored before v8.
-    static let stageColumns = ["sent", "delivered", "in_transit", "writing_due", "writing_within_limit", "writing_p50_hours",
-                               "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours", "oldest_in_transit_hours"]
-
     /// A breakdown table's primary key, which its rows are written and read in: the trust,
     /// letter type, the month when kept by month, then the value; the practice view's leads with
     /// the practice, then the letter type and the trust (or `(all)`, `(other)`).
@@ -696,13 +681,8 @@ enum SummarySchema {
     /// without histograms, which at hundreds of thousands of cells a run would multiply the
     /// database several times over (docs/schema.md, "Breakdowns").
     static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
-        breakdownKey(b, byMonth: byMonth) + figureColumns + ["km_p50_hours", "complete"] + stageColumns
+        breakdownKey(b, byMonth: byMonth) + StoredFigures.columns + ["km_p50_hours", "complete"] + StoredFigures.stageColumns
     }
-
-    /// The counts then hours that `weekly`, `summary` and the breakdowns share, in table order:
-    /// `BulkInsert.bind(figuresOf:)` binds their values in this order.
-    static let figureColumns = ["letters", "received", "outstanding", "due", "within_limit", "due_3d", "within_3d", "due_4d", "within_4d",
-                                "p50_hours", "p90_hours", "p95_hours", "p99_hours", "max_hours", "oldest_outstanding_hours"]
 
     /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
     static func insert(into table: String, _ columns: [String]) -> String {

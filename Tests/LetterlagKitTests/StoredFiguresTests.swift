@@ -1,0 +1,69 @@
+import GRDB
+import Testing
+@testable import LetterlagKit
+
+@Suite struct StoredFiguresTests {
+    /// A row whose every figure differs from every other, so a column bound or read out of order shows.
+    static func distinctRow() -> SummaryRow {
+        var c = CellSummary()
+        c.letters = 101; c.received = 102; c.outstanding = 103; c.due = 104; c.withinLimit = 105
+        c.due3d = 106; c.within3d = 107; c.due4d = 108; c.within4d = 109
+        var row = SummaryRow(trust: "RAA", type: .dischargeSummary, counts: c, hours: (1.5, 2.5, 3.5, 4.5, 5.5, 6.5),
+                             kmP50Hours: 7.5, p50WorkingDays: 8.5, complete: true)
+        row.stages = StageFigures(sent: 201, delivered: 202, inTransit: 203, writingDue: 204, writingWithinLimit: 205,
+                                  hours: (9.5, 10.5, 11.5, 12.5, 13.5))
+        return row
+    }
+
+    @Test func everyFigureIsReadBackFromTheColumnItsBinderWroteItTo() throws {
+        let columns = ["trust_code", "letter_type"] + StoredFigures.columns + ["km_p50_hours", "p50_working_days", "complete"]
+            + StoredFigures.stageColumns
+        let queue = try DatabaseQueue()
+        let read = try queue.write { db -> [SummaryRow] in
+            try db.execute(sql: "CREATE TABLE t (\(columns.joined(separator: ", ")))")
+            var insert = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "t", columns)))
+            let row = Self.distinctRow()
+            insert.bind(row.trust)
+            insert.bind(row.type.name)
+            insert.bind(figuresOf: row)
+            insert.bind(row.kmP50Hours)
+            insert.bind(row.p50WorkingDays)
+            insert.bind(1)
+            insert.bind(stagesOf: row)
+            try insert.step(db)
+            // Read back in another column order, as a query naming them differently would.
+            let reversed = Array(columns.reversed())
+            var rows: [SummaryRow] = []
+            try StatementRow.forEach(in: db, "SELECT \(reversed.joined(separator: ", ")) FROM t") {
+                rows.append(try SummaryRow(reading: $0, at: StoredFigures.Positions(reversed), table: "t", path: ":memory:"))
+            }
+            return rows
+        }
+        #expect(read == [Self.distinctRow()])
+    }
+
+    @Test func aRowWithoutStagesReadsBackWithoutThem() throws {
+        let columns = ["trust_code", "letter_type"] + StoredFigures.columns + ["km_p50_hours"] + StoredFigures.stageColumns
+        let queue = try DatabaseQueue()
+        var row = Self.distinctRow()
+        row.stages = nil
+        row.p50WorkingDays = nil
+        row.complete = nil
+        let read = try queue.write { db -> [SummaryRow] in
+            try db.execute(sql: "CREATE TABLE t (\(columns.joined(separator: ", ")))")
+            var insert = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "t", columns)))
+            insert.bind(row.trust)
+            insert.bind(row.type.name)
+            insert.bind(figuresOf: row)
+            insert.bind(row.kmP50Hours)
+            insert.bind(stagesOf: row)
+            try insert.step(db)
+            var rows: [SummaryRow] = []
+            try StatementRow.forEach(in: db, "SELECT \(columns.joined(separator: ", ")) FROM t") {
+                rows.append(try SummaryRow(reading: $0, at: StoredFigures.Positions(columns), table: "t", path: ":memory:"))
+            }
+            return rows
+        }
+        #expect(read == [row])
+    }
+}
