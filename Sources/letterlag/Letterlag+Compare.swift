@@ -14,7 +14,7 @@ extension LetterlagCommand {
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
-            try RunComparison(store: store, run: selection.runID, against: against).write(format, publish: selection.publish, to: sink)
+            try RunComparison(store.reader, run: selection.runID, against: against, publish: selection.publish).write(format, to: sink)
             try sink.close()
         }
     }

@@ -40,28 +40,16 @@ extension LetterlagCommand {
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
             let chosen = try store.reader.run(selection.runID)
-            let rows = try store.reader.summary(run: chosen.id)
             let sink = try output.map(OutputSink.init(path:)) ?? .standardOutput()
             if let breakdown = by ?? (practice == nil ? nil : .practice), let format = OutputFormat(rawValue: format.rawValue) {
-                try BreakdownRenderer.write(store, run: chosen, by: breakdown, practice: practice, publish: selection.publish,
-                                            format: format, to: sink)
+                try BreakdownRenderer(store.reader, run: chosen, by: breakdown, practice: practice, publish: selection.publish)
+                    .write(format, to: sink)
             } else if let format = OutputFormat(rawValue: format.rawValue) {
-                try ReportRenderer(run: chosen, rows: rows, publish: selection.publish).write(format, to: sink)
+                try ReportRenderer(run: chosen, rows: try store.reader.summary(run: chosen.id), publish: selection.publish).write(format, to: sink)
             } else {
                 // The charts follow the history across runs, unless one run was asked for.
-                let source: WeekSource = selection.runID == nil ? .history : .run(chosen.id)
-                var weekly: [TrendBuilder.Row] = []
-                for type in LetterType.allCases {
-                    for trust in HTMLReport.chartedTrusts(rows, type: type, publish: selection.publish) {
-                        weekly += try TrendBuilder.rows(store, source, trust: trust, type: type, by: .week).filter { !$0.partial }
-                    }
-                }
-                var spc: [SPCAnalysis.Series] = []
-                var options = SPCAnalysis.Options(source)
-                options.target = spcTarget
-                try SPCAnalysis.forEachSeries(store, options) { spc.append($0) }
-                try HTMLReport(run: chosen, rows: rows, weekly: weekly, limits: try store.reader.limits(run: chosen.id),
-                               publish: selection.publish, spc: spc, spcTarget: spcTarget).write(to: sink)
+                try HTMLReport(store.reader, run: chosen, source: selection.runID == nil ? .history : .run(chosen.id),
+                               publish: selection.publish, spcTarget: spcTarget).write(to: sink)
             }
             try sink.close()
         }

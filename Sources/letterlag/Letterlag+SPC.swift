@@ -36,14 +36,13 @@ extension LetterlagCommand {
             options.target = target
             options.screen = !noScreen
             let sink = OutputSink.standardOutput()
-            var renderer = SPCRenderer(format: format, measure: measure, to: sink)
             var concerns: [String] = []
-            try renderer.begin()
-            try SPCAnalysis.forEachSeries(store, options) { series in
-                try renderer.write(series)
-                if let line = SPCAnalysis.concernLine(series, measure: measure) { concerns.append(line) }
-            }
-            try renderer.end()
+            try SPCRenderer(measure: measure) { each in
+                try SPCAnalysis.forEachSeries(store.reader, options) { series in
+                    try each(series)
+                    if let line = SPCAnalysis.concernLine(series, measure: measure) { concerns.append(line) }
+                }
+            }.write(format, to: sink)
             try sink.close()
             if failOn == .concern && !concerns.isEmpty { throw LetterlagError.concern(concerns) }
         }

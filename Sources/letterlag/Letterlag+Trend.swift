@@ -39,18 +39,18 @@ extension LetterlagCommand {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             if let practice {
-                try BreakdownRenderer.writeTrend(store, practice: practice, trust: trust, type: type, publish: publish,
-                                                 format: format, to: sink)
+                try BreakdownRenderer(practiceTrend: store.reader, practice: practice, trust: trust, type: type, publish: publish)
+                    .write(format, to: sink)
                 try sink.close()
                 return
             }
             if let id = runID {
-                try TrendRenderer.write(store, run: try store.reader.run(id), trust: trust, type: type, by: by ?? .week, publish: publish,
-                                        format: format, to: sink)
+                try TrendRenderer(store.reader, run: try store.reader.run(id), trust: trust, type: type, by: by ?? .week, publish: publish)
+                    .write(format, to: sink)
             } else {
                 _ = try store.reader.run(nil)
-                try TrendRenderer.writeHistory(store, trust: trust, type: type, by: by ?? .week, publish: publish,
-                                               format: format, to: sink)
+                try TrendRenderer(history: store.reader, trust: trust, type: type, by: by ?? .week, publish: publish)
+                    .write(format, to: sink)
             }
             try sink.close()
         }

@@ -71,8 +71,8 @@ public struct Exporter {
                 }
             },
             try write("weekly.csv") { csv in
-                try TrendRenderer.write(store, run: run, by: .week, publish: publish, format: .csv, to: csv.sink,
-                                        leading: [("run_id", .integer(Int(run.id)))])
+                try TrendRenderer(store.reader, run: run, by: .week, publish: publish, leading: [("run_id", .integer(Int(run.id)))])
+                    .write(.csv, to: csv.sink)
             },
             try write("data-dictionary.csv") { csv in
                 try csv.row(["file", "column", "meaning"])

@@ -27,6 +27,23 @@ public struct HTMLReport {
         self.spcTarget = spcTarget
     }
 
+    /// A run's report from the store, its trend and SPC charts following `source` (the history,
+    /// or one run's own weeks), partial weeks left out. Costs a read of the charted trusts' weeks.
+    public init(_ reader: RunReader, run: StoredRun, source: WeekSource, publish: Bool, spcTarget: Double? = nil) throws {
+        let rows = try reader.summary(run: run.id)
+        var weekly: [TrendBuilder.Row] = []
+        for type in LetterType.allCases {
+            for trust in Self.chartedTrusts(rows, type: type, publish: publish) {
+                weekly += try TrendBuilder.rows(reader, source, trust: trust, type: type, by: .week).filter { !$0.partial }
+            }
+        }
+        var spc: [SPCAnalysis.Series] = []
+        var options = SPCAnalysis.Options(source)
+        options.target = spcTarget
+        try SPCAnalysis.forEachSeries(reader, options) { spc.append($0) }
+        self.init(run: run, rows: rows, weekly: weekly, limits: try reader.limits(run: run.id), publish: publish, spc: spc, spcTarget: spcTarget)
+    }
+
     /// A type's SPC charts: first the trusts whose latest week is a special-cause concern, then
     /// the rest behind a disclosure, each headed by its variation (and assurance) icon.
     func spcSection(_ type: LetterType) -> String {

@@ -7,7 +7,7 @@ import Foundation
 /// two-proportion z-test gives |z| > 1.96. Both are conservative for large differences and
 /// quiet for the small trusts where noise dominates. `flag` is `worse` or `better` when every
 /// flagged metric agrees, `mixed` when they disagree, and empty when nothing is flagged.
-public struct RunComparison {
+public struct RunComparison: FormatRenderer {
     public struct Row: Sendable {
         public var trust: String
         public var type: LetterType
@@ -22,13 +22,18 @@ public struct RunComparison {
     public let beforeRun: StoredRun
     public let afterRun: StoredRun
     public let rows: [Row]
+    /// Whether the figures are published under disclosure control (docs/product.md).
+    public var publish: Bool
 
-    public init(store: SummaryStore, run: Int64?, against: Int64?) throws {
-        let after = try store.reader.run(run)
+    /// Compares `run` (the latest when nil) with `against` (the run before it when nil); costs a
+    /// read of both runs' weekly histograms, merged as they stream past.
+    public init(_ reader: RunReader, run: Int64?, against: Int64?, publish: Bool = false) throws {
+        self.publish = publish
+        let after = try reader.run(run)
         let before: StoredRun
-        if let against { before = try store.reader.run(against) } else {
-            guard let previous = try store.reader.runs().last(where: { $0.id < after.id && $0.prunedAt == nil }) else {
-                throw LetterlagError.noRuns("\(store.path): run \(after.id) has no earlier run to compare with; name one with --against")
+        if let against { before = try reader.run(against) } else {
+            guard let previous = try reader.runs().last(where: { $0.id < after.id && $0.prunedAt == nil }) else {
+                throw LetterlagError.noRuns("\(reader.path): run \(after.id) has no earlier run to compare with; name one with --against")
             }
             before = previous
         }
@@ -43,7 +48,7 @@ public struct RunComparison {
             func close() {
                 if let o = open { totals[o.key] = CellSummary.merged(o.weeks) }
             }
-            try store.reader.forEachWeek(.run(id), histograms: true) { week in
+            try reader.forEachWeek(.run(id), histograms: true) { week in
                 let key = TrustType(trust: week.trust, type: week.type)
                 if open?.key != key {
                     close()
@@ -103,13 +108,7 @@ public struct RunComparison {
                 f.percentCell(b.withinLimit, of: b.due), f.percentCell(a.withinLimit, of: a.due), .text(compliance), .text(flag)]
     }
 
-    public func render(_ format: OutputFormat, publish: Bool) throws -> String {
-        let sink = OutputSink.memory()
-        try write(format, publish: publish, to: sink)
-        return try sink.text
-    }
-
-    public func write(_ format: OutputFormat, publish: Bool, to sink: OutputSink) throws {
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         switch format {
         case .csv:
             var csv = CSVWriter(sink: sink)

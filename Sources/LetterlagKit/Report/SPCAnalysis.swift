@@ -48,7 +48,7 @@ public struct SPCAnalysis {
     /// Calls `body` with each series in trust and letter type order, as the run's periods stream
     /// past: one series is held at a time. Periods that are not complete, are partial, or have no
     /// value are left out (docs/product.md, "Complete periods" and "History across runs").
-    public static func forEachSeries(_ store: SummaryStore, _ o: Options, _ body: (Series) throws -> Void) throws {
+    public static func forEachSeries(_ reader: RunReader, _ o: Options, _ body: (Series) throws -> Void) throws {
         var current: (trust: String, type: LetterType, periods: [String], values: [Double])?
         func flush() throws {
             guard let c = current, !c.values.isEmpty else { return }
@@ -56,7 +56,7 @@ public struct SPCAnalysis {
             try body(Series(trust: c.trust, type: c.type, periods: c.periods, chart: chart,
                             assurance: o.target.map { chart.assurance(target: $0, improvement: o.measure.improvement) }))
         }
-        try TrendBuilder.stream(store, o.source, trust: o.trust, type: o.type, by: o.grain.period) { row in
+        try TrendBuilder.stream(reader, o.source, trust: o.trust, type: o.type, by: o.grain.period) { row in
             let r = row.figures
             if current?.trust != r.trust || current?.type != r.type {
                 try flush()

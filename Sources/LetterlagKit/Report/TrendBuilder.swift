@@ -28,7 +28,7 @@ public enum TrendPeriod: String, CaseIterable, Sendable {
 
 /// Re-aggregates stored weeks into per trust × letter type × period rows, as they stream past.
 ///
-/// Weeks arrive in trust, type and week order (`SummaryStore.forEachWeek`), so each period is a
+/// Weeks arrive in trust, type and week order (`RunReader.forEachWeek`), so each period is a
 /// run of consecutive weeks: it is folded while it lasts and emitted when it ends, and only one
 /// period is held. Counts add and histograms merge, so a month's median comes from the month's
 /// letters, within the histograms' 1%, not from an average of weekly medians. A week is passed
@@ -80,18 +80,18 @@ public struct TrendBuilder {
     }
 
     /// Every trend row at once, for callers that hold them (charts of a few trusts).
-    public static func rows(_ store: SummaryStore, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
+    public static func rows(_ reader: RunReader, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                             by period: TrendPeriod) throws -> [Row] {
         var rows: [Row] = []
-        try stream(store, source, trust: trust, type: type, by: period) { rows.append($0) }
+        try stream(reader, source, trust: trust, type: type, by: period) { rows.append($0) }
         return rows
     }
 
     /// Streams a run's or the history's trend rows to `emit`, holding one period at a time.
-    public static func stream(_ store: SummaryStore, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
+    public static func stream(_ reader: RunReader, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                               by period: TrendPeriod, _ emit: (Row) throws -> Void) throws {
         var builder = TrendBuilder(by: period)
-        try store.reader.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
+        try reader.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
             if let row = builder.add(week) { try emit(row) }
         }
         if let row = builder.finish() { try emit(row) }

@@ -1,11 +1,11 @@
-/// Writes trend rows as CSV, JSON or a table, exact or published, one row at a time.
+/// Writes a trend, a run's or the history's, as CSV, JSON or a table, exact or published, one
+/// period at a time as the store streams them.
 ///
 /// Each column is a name and a rule from a row to a cell; the CSV header, the JSON keys and the
 /// table's chosen columns all come from that one list.
-public struct TrendRenderer {
+public struct TrendRenderer: FormatRenderer {
     public let period: TrendPeriod
     public let formatter: FigureFormatter
-    public let format: OutputFormat
     /// Columns written before the trend's own, such as export's `run_id`.
     public let leading: [(name: String, cell: FigureCell)]
     /// The run the rows are of, when known: a table then starts with its title and JSON rows say
@@ -15,9 +15,7 @@ public struct TrendRenderer {
     public let history: Bool
     /// For the history, what each run's delay measures, by run id (`delay_to`).
     private let delayTo: [Int64: DelayTarget]
-    private var csv: CSVWriter
-    private var json: JSONArrayWriter
-    private var table: StreamingTable?
+    private let rows: RowSource<TrendBuilder.Row>
 
     /// A trend column: the period's, or a figure column of the period's row.
     struct Column {
@@ -52,65 +50,75 @@ public struct TrendRenderer {
     private let columns: [Column]
     private let tableSelection: [Column]
 
-    public init(period: TrendPeriod, publish: Bool, format: OutputFormat, to sink: OutputSink,
-                leading: [(name: String, cell: FigureCell)] = [], run: StoredRun? = nil, historyOf runs: [StoredRun]? = nil) {
+    /// A trend of `rows`, a run's when `run` is given, the history's (across `historyOf`) when that is.
+    public init(period: TrendPeriod, publish: Bool, leading: [(name: String, cell: FigureCell)] = [], run: StoredRun? = nil,
+                historyOf runs: [StoredRun]? = nil, rows: @escaping RowSource<TrendBuilder.Row>) {
         self.period = period
         self.run = run
         history = runs != nil
         delayTo = Dictionary(uniqueKeysWithValues: (runs ?? []).map { ($0.id, $0.delayTo) })
         formatter = FigureFormatter(publish: publish)
-        self.format = format
         self.leading = leading
-        csv = CSVWriter(sink: sink)
-        json = JSONArrayWriter(sink: sink)
+        self.rows = rows
         columns = Self.columns(period, history: history)
         let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
         tableSelection = Self.tableColumns(period).map { byName[$0.0]! }
-        if format == .table {
-            table = StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"] + (history ? ["run"] : []),
-                                   leftAligned: [0, 1, 2, 12], sink: sink)
+    }
+
+    /// A run's trend from the store, one period held at a time.
+    public init(_ reader: RunReader, run: StoredRun, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
+                publish: Bool, leading: [(name: String, cell: FigureCell)] = []) {
+        self.init(period: period, publish: publish, leading: leading, run: run) { each in
+            try TrendBuilder.stream(reader, .run(run.id), trust: trust, type: type, by: period, each)
+        }
+    }
+
+    /// The history's trend (docs/schema.md, "History"), one period held at a time.
+    public init(history reader: RunReader, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod, publish: Bool) throws {
+        self.init(period: period, publish: publish, historyOf: try reader.runs()) { each in
+            try TrendBuilder.stream(reader, .history, trust: trust, type: type, by: period, each)
         }
     }
 
     /// The CSV header's names.
     public var header: [String] { leading.map(\.name) + columns.map(\.name) }
 
-    public mutating func begin() throws {
+    public func write(_ format: OutputFormat, to sink: OutputSink) throws {
+        var out = RowOutput(format, to: sink) {
+            StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"] + (history ? ["run"] : []),
+                           leftAligned: [0, 1, 2, 12], sink: sink)
+        }
         switch format {
-        case .csv: try csv.row(header)
-        case .json: try json.begin()
+        case .csv: try out.csv.row(header)
+        case .json: try out.json.begin()
         case .table:
-            if let run { try csv.sink.write(run.title + ".\n") }
+            if let run { try sink.write(run.title + ".\n") }
             if history {
                 let measures = Set(delayTo.values).sorted { $0.rawValue < $1.rawValue }.map(\.description).joined(separator: " or ")
-                try csv.sink.write("The history across runs: each week from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
+                try sink.write("The history across runs: each week from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
             }
         }
-    }
-
-    public mutating func write(_ row: TrendBuilder.Row) throws {
-        switch format {
-        case .csv:
-            for l in leading { try csv.cell(l.cell) }
-            for c in columns { try csv.cell(c.cell(row, formatter)) }
-            try csv.endRow()
-        case .json:
-            let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0.rawValue))] } ?? []
-            try json.object(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay)
-        case .table:
-            let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"
-            try table!.add(tableSelection.map { $0.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
+        try rows { row in
+            switch format {
+            case .csv:
+                for l in leading { try out.csv.cell(l.cell) }
+                for c in columns { try out.csv.cell(c.cell(row, formatter)) }
+                try out.csv.endRow()
+            case .json:
+                let delay = (run?.delayTo ?? delayTo[row.runID]).map { [("delay_to", FigureCell.text($0.rawValue))] } ?? []
+                try out.json.object(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay)
+            case .table:
+                let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"
+                try out.table!.add(tableSelection.map { $0.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
+            }
         }
-    }
-
-    public mutating func end() throws {
         switch format {
         case .csv: break
-        case .json: try json.end()
+        case .json: try out.json.end()
         case .table:
-            try table!.finish()
-            try csv.sink.write(Self.provisionalNote)
-            if history { try csv.sink.write(Self.partialNote) }
+            try out.table!.finish()
+            try sink.write(Self.provisionalNote)
+            if history { try sink.write(Self.partialNote) }
         }
     }
 
@@ -119,23 +127,4 @@ public struct TrendRenderer {
 
     /// What a table's `partial` status means, printed under a history.
     static let partialNote = "Partial: a period that began before the window of every run holding it, or had not ended by its as-of time; its counts miss letters.\n"
-
-    /// Writes a run's trend from the store, one period held at a time.
-    public static func write(_ store: SummaryStore, run: StoredRun, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
-                             publish: Bool, format: OutputFormat, to sink: OutputSink,
-                             leading: [(name: String, cell: FigureCell)] = []) throws {
-        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, leading: leading, run: run)
-        try renderer.begin()
-        try TrendBuilder.stream(store, .run(run.id), trust: trust, type: type, by: period) { try renderer.write($0) }
-        try renderer.end()
-    }
-
-    /// Writes the history's trend (docs/schema.md, "History"), one period held at a time.
-    public static func writeHistory(_ store: SummaryStore, trust: String? = nil, type: LetterType? = nil, by period: TrendPeriod,
-                                    publish: Bool, format: OutputFormat, to sink: OutputSink) throws {
-        var renderer = TrendRenderer(period: period, publish: publish, format: format, to: sink, historyOf: try store.reader.runs())
-        try renderer.begin()
-        try TrendBuilder.stream(store, .history, trust: trust, type: type, by: period) { try renderer.write($0) }
-        try renderer.end()
-    }
 }
