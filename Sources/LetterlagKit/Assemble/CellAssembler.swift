@@ -11,6 +11,8 @@ import Synchronization
 /// thread, about 45 bytes each with their breakdowns' copies: a larger trust × type is assembled
 /// a few weeks at a time. Its counted letters go on to the practice view's spill
 /// (`PracticeSpill`), which `PracticeAssembler` folds by practice once every partition is done.
+/// Unchecked `Sendable`: it holds the workers' spill files, which the assembling threads only
+/// read, each its own partitions.
 public final class CellAssembler: @unchecked Sendable {
     let registry: CellRegistry
     /// Cells' delays too long for their records to hold exactly, with the records they belong to.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,21 +16,25 @@ import Glibc
 /// The signals are blocked in every thread and taken by one thread in `sigwait`, so they are
 /// handled at once even while every worker is busy. Call `install` first thing in `main`,
 /// before any thread starts, so that every thread inherits the mask.
-public final class Interruption: @unchecked Sendable {
+public final class Interruption: Sendable {
     public static let shared = Interruption()
 
-    private let lock = NSLock()
-    private var storedRun: Int64?
-    private var unfinished: Set<String> = []
-    private var installed = false
+    /// What a stop must know, held while a commit is made and from a stop to the exit.
+    private struct State {
+        var storedRun: Int64?
+        var unfinished: Set<String> = []
+        var installed = false
+    }
+    private let state = Mutex(State())
 
     private init() {}
 
     public func install() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !installed else { return }
-        installed = true
+        let first = state.withLock { s in
+            defer { s.installed = true }
+            return !s.installed
+        }
+        guard first else { return }
         var set = Self.signals
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let waiter = Thread {
@@ -51,18 +56,18 @@ public final class Interruption: @unchecked Sendable {
     }
 
     /// Runs `body`, a run's commit, so that a stop waits for it and then says the run was stored.
-    public func committing(_ body: () throws -> Int64) rethrows -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        let run = try body()
-        storedRun = run
-        return run
+    public func committing(_ body: () throws -> Int64) throws -> Int64 {
+        try state.withLock { s in
+            let run = try body()
+            s.storedRun = run
+            return run
+        }
     }
 
     /// A file being written that a stop must remove.
-    func begin(writing path: String) { lock.withLock { _ = unfinished.insert(path) } }
+    func begin(writing path: String) { state.withLock { _ = $0.unfinished.insert(path) } }
 
-    func end(writing path: String) { lock.withLock { _ = unfinished.remove(path) } }
+    func end(writing path: String) { state.withLock { _ = $0.unfinished.remove(path) } }
 
     /// The line a stop prints, without the `letterlag: ` prefix.
     static func message(signal: Int32, storedRun: Int64?) -> String {
@@ -73,10 +78,11 @@ public final class Interruption: @unchecked Sendable {
 
     private func stop(_ signal: Int32) {
         // Held from here to the exit, so no commit can start or be half done.
-        lock.lock()
-        for path in unfinished { unlink(path) }
-        let line = "letterlag: \(Self.message(signal: signal, storedRun: storedRun))\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        _exit(128 + signal)
+        state.withLock { s in
+            for path in s.unfinished { unlink(path) }
+            let line = "letterlag: \(Self.message(signal: signal, storedRun: s.storedRun))\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            _exit(128 + signal)
+        }
     }
 }

@@ -10,7 +10,7 @@ enum PartitionPipeline {
     /// are waiting, so a partition of any size can be handed on in bounded pieces. `finished`
     /// runs on a worker once every batch is produced, before the last is consumed. The first
     /// error from either side stops the rest and is thrown.
-    static func run<State, Batch>(count: Int, workers: Int, makeState: @escaping @Sendable () throws -> State,
+    static func run<State, Batch: Sendable>(count: Int, workers: Int, makeState: @escaping @Sendable () throws -> State,
                                   produce: @escaping @Sendable (Int, inout State, _ emit: (Batch) -> Void) throws -> Void,
                                   finished: @escaping @Sendable () -> Void = {},
                                   consume: (Batch) throws -> Void) throws {

@@ -40,6 +40,7 @@ public struct IngestPipeline {
     }
 
     /// The fixed set of chunk buffers; an index into it is handed between threads, never a copy.
+    /// Unchecked `Sendable`: a buffer belongs to whichever thread holds its index (`WorkQueue`).
     final class BufferPool: @unchecked Sendable {
         let buffers: [UnsafeMutableRawBufferPointer]
         init(count: Int, size: Int) {

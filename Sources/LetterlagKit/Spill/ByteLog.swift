@@ -4,7 +4,8 @@ import Foundation
 /// compact `LetterKey` holds, kept so that two with the same fingerprint can be compared exactly.
 ///
 /// Only those ids are written, so an extract of short ids never touches it: its `TemporaryFile`
-/// is made at the first write.
+/// is made at the first write. Unchecked `Sendable`: one worker writes it; others read it only
+/// after the pass has joined every worker.
 final class ByteLog: @unchecked Sendable {
     private static let bufferBytes = 64 << 10
     let directory: String

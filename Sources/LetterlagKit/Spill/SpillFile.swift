@@ -6,7 +6,8 @@ import Foundation
 /// With `columns`, a block holds the records' first words, then their second words, so that a
 /// reader wanting only the first words (the keys) reads half the bytes.
 ///
-/// The file is a `TemporaryFile`, unlinked as soon as it is made.
+/// The file is a `TemporaryFile`, unlinked as soon as it is made. Unchecked `Sendable`: one
+/// worker appends to it; it is read only after the pass has joined every worker.
 /// Appends go to a small in-memory block per partition; full blocks are gathered and written in
 /// large writes. Reading a partition back gathers its blocks, in the order they were written.
 final class SpillFile: @unchecked Sendable {

@@ -98,6 +98,7 @@ public struct WorkerTally: RowSink, Sendable {
     }
 
     /// Raw counters, since through arrays every store on the row path re-checked uniqueness.
+    /// Unchecked `Sendable`: its worker writes them; they are read after the pass has joined it.
     final class Counters: @unchecked Sendable {
         let markedChunk: UnsafeMutablePointer<Int>
         let wideMarked: UnsafeMutablePointer<Int>
