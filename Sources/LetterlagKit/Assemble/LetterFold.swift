@@ -124,9 +124,9 @@ final class LetterFold {
             ageExtremes.note(age)
             let limit = limits.limitSeconds(type: type, eventDay: LondonClock.shared.localDay(fromUTC: event))
             if limit >= 0 && age >= limit { s.due += 1 }
-            if age >= WorkerTally.threeDays { s.due3d += 1 }
-            if age >= WorkerTally.fourDays { s.due4d += 1 }
-            if !(age > WorkerTally.fourDays && (limit < 0 || age > limit)) { s.pending += 1 }
+            if age >= Baseline.threeDays { s.due3d += 1 }
+            if age >= Baseline.fourDays { s.due4d += 1 }
+            if !(age > Baseline.fourDays && (limit < 0 || age > limit)) { s.pending += 1 }
             if writing >= 0 {
                 s.inTransit += 1
                 s.oldestInTransit = max(s.oldestInTransit, age - writing)

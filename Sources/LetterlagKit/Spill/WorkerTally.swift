@@ -9,8 +9,6 @@
 /// default is the latest timestamp in the extract; repeated letters are resolved later too
 /// (`DuplicateResolver`), since the row that counts may come in a later chunk or file.
 public struct WorkerTally: RowSink, Sendable {
-    static let threeDays: Int64 = 3 * 86_400
-    static let fourDays: Int64 = 4 * 86_400
     /// Spill partitions for cell records, and for keys, unless the extract is large.
     static let defaultPartitions = 256
 
@@ -278,8 +276,8 @@ public struct WorkerTally: RowSink, Sendable {
                 flags |= CellRecord.due
                 if delay <= limit { flags |= CellRecord.withinLimit }
             }
-            if delay <= Self.threeDays { flags |= CellRecord.within3d }
-            if delay <= Self.fourDays { flags |= CellRecord.within4d }
+            if delay <= Baseline.threeDays { flags |= CellRecord.within3d }
+            if delay <= Baseline.fourDays { flags |= CellRecord.within4d }
             if delay >= CellRecord.longDelay { noteLong(delay, cell: cell, locator: locator) }
             let working = calendar.workingDays(from: eventDay, to: row.arrival.localDay)
             spill.append(record: (CellRecord.received(localCell: localCell, delay: delay,

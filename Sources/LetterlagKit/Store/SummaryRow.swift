@@ -29,9 +29,6 @@ public struct SummaryRow: Sendable, Equatable {
     /// as for whole-run rows and weeks stored before the rule was kept.
     public var complete: Bool?
 
-    /// The 3–4 day historical baseline, as its midpoint in hours.
-    public static let baselineHours = 84.0
-
     /// The figures of merged cells: counts as they are, statistics from the histograms.
     public init(trust: String, type: LetterType, summary s: CellSummary) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
@@ -72,7 +69,7 @@ public struct SummaryRow: Sendable, Equatable {
     public var within3dPercent: Double? { Self.percent(within3d, due3d) }
     public var within4dPercent: Double? { Self.percent(within4d, due4d) }
     /// The median as a multiple of the 3.5-day baseline.
-    public var p50VersusBaseline: Double? { p50Hours.map { $0 / Self.baselineHours } }
+    public var p50VersusBaseline: Double? { p50Hours.map { $0 / Baseline.midpointHours } }
 }
 
 /// A cell's or window's writing (event → sent) and delivery (sent → received) figures.

@@ -663,7 +663,7 @@ enum SummarySchema {
                   let monday = CivilDate.parse(isoDate: w["week_start"]),
                   let ages = LatencyHistogram(encoded: [UInt8](w["outstanding_hist"] as Data)), !ages.isEmpty else { continue }
             let limit = (monday..<(monday + 7)).map { runLimits.limitSeconds(type: type.rawValue, eventDay: $0) }.max() ?? -1
-            let complete = ages.minimum > WorkerTally.fourDays && (limit < 0 || ages.minimum > limit)
+            let complete = ages.minimum > Baseline.fourDays && (limit < 0 || ages.minimum > limit)
             try update.execute(arguments: [complete ? 1 : 0, w["rowid"] as Int64])
         }
     }
