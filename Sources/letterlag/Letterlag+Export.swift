@@ -12,7 +12,7 @@ extension LetterlagCommand {
 
         func run() throws {
             let store = try SummaryStore(readingOnly: database.path)
-            for path in try Exporter(store: store, publish: selection.publish).export(run: selection.runID, to: output) { print(path) }
+            for path in try Exporter(store.reader, publish: selection.publish).export(run: selection.runID, to: output) { print(path) }
         }
     }
 }

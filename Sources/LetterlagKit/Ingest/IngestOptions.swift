@@ -23,12 +23,12 @@ public struct IngestOptions: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     public var progressInterval: Double = 0.25
 
-    /// Spill partitions for cell records: 256, or 512 above an estimated 40 million rows (gzip
-    /// counted as 4 bytes of CSV per byte, 100 bytes a row), so a partition read back (a few
-    /// whole trust × letter types) stays a few MB while each thread's open blocks (4 KiB a
-    /// partition) stay small.
+    /// Spill partitions for cell records: 256, or above an estimated 40 million rows (gzip
+    /// counted as 4 bytes of CSV per byte, 100 bytes a row) the 512 a letter's locator can name
+    /// (`LetterKey.partitionLimit`), so a partition read back (a few whole trust × letter types)
+    /// stays a few MB while each thread's open blocks (4 KiB a partition) stay small.
     public var recordPartitions: Int {
-        estimatedRows > 40_000_000 ? 512 : WorkerTally.defaultPartitions
+        estimatedRows > 40_000_000 ? LetterKey.partitionLimit : WorkerTally.defaultPartitions
     }
 
     /// Spill partitions for letter keys: as many as for records, so a partition's keys, grouped

@@ -2,7 +2,8 @@
 ///
 /// BST runs from 01:00 UTC on the last Sunday in March to 01:00 UTC on the last Sunday in
 /// October. The rule is applied to every year, including years before 1996 when the UK's
-/// real rules differed, because the spec defines local time this way.
+/// real rules differed, because the spec defines local time this way. Unchecked `Sendable`: it
+/// holds pointers to tables made once and never written after.
 public struct LondonClock: @unchecked Sendable {
     /// First year with a precomputed transition; earlier and later years are computed on demand.
     static let firstYear = 1900

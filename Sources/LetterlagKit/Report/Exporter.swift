@@ -5,11 +5,11 @@ import Foundation
 /// Every file has one row per observation and a `run_id` column, so exports of several runs
 /// stack. `publish` applies disclosure control to every count and statistic.
 public struct Exporter {
-    public let store: SummaryStore
+    public let reader: RunReader
     public let publish: Bool
 
-    public init(store: SummaryStore, publish: Bool) {
-        self.store = store
+    public init(_ reader: RunReader, publish: Bool) {
+        self.reader = reader
         self.publish = publish
     }
 
@@ -24,7 +24,7 @@ public struct Exporter {
         ("summary.csv", "km_p50_hours", "Kaplan–Meier median: outstanding letters counted as censored at their age; empty when not reached"),
         ("summary.csv", "due / within_limit / within_limit_pct", "letters with a contract limit received or past their deadline; those received within it; the share"),
         ("summary.csv", "within_3d_pct / within_4d_pct", "share of letters due by 3 (4) days that arrived within 3 (4) days"),
-        ("summary.csv", "p50_vs_baseline", "median ÷ 84 hours, the midpoint of the 3–4 day historical baseline"),
+        ("summary.csv", "p50_vs_baseline", "median ÷ \(Int(Baseline.midpointHours)) hours, the midpoint of the 3–4 day historical baseline"),
         ("summary.csv", "oldest_outstanding_hours", "age at the as-of time of the oldest letter not yet received"),
         ("summary.csv", "writing_p50_hours / writing_p90_hours", "nearest-rank percentiles of writing, event to sent_at (the trust's part), over letters with a sent_at (within 1%)"),
         ("summary.csv", "delivery_p50_hours / delivery_p90_hours", "nearest-rank percentiles of delivery, sent_at to received_at (the transport), over letters with both (within 1%)"),
@@ -32,14 +32,14 @@ public struct Exporter {
         ("weekly.csv", "week", "ISO week of the event's Europe/London local date, such as 2024-W07"),
         ("weekly.csv", "complete", "1 when the week's figures are final: every letter received, or older at the as-of time than both its contract limit and 4 days; else 0 (provisional)"),
         ("weekly.csv", "(other columns)", "as in summary.csv, for the letters whose event fell in that week"),
-        ("(all)", "published files", "counts of 1–7 shown as *, others rounded to the nearest 5; percentages from rounded counts; no statistic on 1–7 letters"),
+        ("(all)", "published files", "counts of 1–\(DisclosureThreshold.largestSuppressed) shown as *, others rounded to the nearest 5; percentages from rounded counts; no statistic on 1–\(DisclosureThreshold.largestSuppressed) letters"),
     ]
 
     /// Writes runs.csv, summary.csv, weekly.csv and data-dictionary.csv into `directory`; returns
     /// their paths. Each file is streamed, and appears whole or not at all.
     @discardableResult
     public func export(run id: Int64?, to directory: String) throws -> [String] {
-        let run = try store.reader.run(id)
+        let run = try reader.run(id)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -53,8 +53,8 @@ public struct Exporter {
             try sink.close()
             return path
         }
-        let runs = try store.reader.runs()
-        let summaryRenderer = ReportRenderer(run: run, rows: try store.reader.summary(run: run.id), publish: publish)
+        let runs = try reader.runs()
+        let summaryRenderer = ReportRenderer(run: run, rows: try reader.summary(run: run.id), publish: publish)
         return [
             try write("runs.csv") { csv in
                 let sink = OutputSink.memory()
@@ -71,7 +71,7 @@ public struct Exporter {
                 }
             },
             try write("weekly.csv") { csv in
-                try TrendRenderer(store.reader, run: run, by: .week, publish: publish, leading: [("run_id", .integer(Int(run.id)))])
+                try TrendRenderer(reader, run: run, by: .week, publish: publish, leading: [("run_id", .integer(Int(run.id)))])
                     .write(.csv, to: csv.sink)
             },
             try write("data-dictionary.csv") { csv in

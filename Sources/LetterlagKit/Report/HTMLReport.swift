@@ -16,6 +16,9 @@ public struct HTMLReport {
     public let spc: [SPCAnalysis.Series]
     public let spcTarget: Double?
 
+    /// The 3–4 day baseline band the charts shade, in hours (`Baseline`).
+    static let baselineHours = Double(Baseline.threeDays) / 3600...Double(Baseline.fourDays) / 3600
+
     public init(run: StoredRun, rows: [SummaryRow], weekly: [TrendBuilder.Row], limits: ContractLimits, publish: Bool,
                 spc: [SPCAnalysis.Series] = [], spcTarget: Double? = nil) {
         self.run = run
@@ -57,7 +60,7 @@ public struct HTMLReport {
         func figure(_ s: SPCAnalysis.Series) -> String {
             let latest = s.latest.map { "latest \(Self.escape(s.periods.last!)): \(CSVWriter.fixedText($0.value))%, \(Self.escape($0.specialCause))" } ?? ""
             return "<figure class='spc-series'><figcaption>\(SPCChartSVG.variationIcon(s))\(SPCChartSVG.assuranceIcon(s))"
-                + "<strong>\(Self.escape(s.trust))</strong> \(latest)\(s.chart.isShort ? " (fewer than 13 weeks: trial limits)" : "")</figcaption>"
+                + "<strong>\(Self.escape(s.trust))</strong> \(latest)\(s.chart.isShort ? " (fewer than \(XmRChart.shortSeries) weeks: trial limits)" : "")</figcaption>"
                 + SPCChartSVG.chart(s, measure: .compliance, target: spcTarget) + "</figure>"
         }
         var html = concerns.isEmpty ? "<p>No trust's latest complete week is a special-cause concern.</p>" : concerns.map(figure).joined()
@@ -104,7 +107,7 @@ public struct HTMLReport {
         let maxHours = max(120, data.compactMap(\.p90Hours).max() ?? 120) * 1.3
         func x(_ h: Double) -> Double { left + (log(max(h, 0.5)) - log(0.5)) / (log(maxHours) - log(0.5)) * (width - left - 10) }
         var svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='\(type.name) median and p90 by trust'>"
-        svg += "<rect x='\(x(72))' y='\(top - 6)' width='\(x(96) - x(72))' height='\(Double(data.count) * rowHeight + 6)' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
+        svg += "<rect x='\(x(Self.baselineHours.lowerBound))' y='\(top - 6)' width='\(x(Self.baselineHours.upperBound) - x(Self.baselineHours.lowerBound))' height='\(Double(data.count) * rowHeight + 6)' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
         if let limit = currentLimitHours(type) {
             svg += "<line x1='\(x(limit))' x2='\(x(limit))' y1='\(top - 10)' y2='\(height - 26)' stroke='#c0392b' stroke-dasharray='4 3'/>"
             svg += "<text x='\(x(limit) + 3)' y='\(top - 12)' font-size='11' fill='#c0392b'>contract limit</text>"
@@ -159,7 +162,7 @@ public struct HTMLReport {
         func y(_ h: Double) -> Double { top + (1 - h / maxHours) * (height - top - bottom) }
         let colours = ["#c0392b", "#1f4e79", "#d68910", "#6c3483", "#117a65"]
         var svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \(Int(width)) \(Int(height))' width='\(Int(width))' height='\(Int(height))' role='img' aria-label='weekly median \(type.name)'>"
-        svg += "<rect x='\(left)' y='\(y(96))' width='\(width - left - 110)' height='\(y(72) - y(96))' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
+        svg += "<rect x='\(left)' y='\(y(Self.baselineHours.upperBound))' width='\(width - left - 110)' height='\(y(Self.baselineHours.lowerBound) - y(Self.baselineHours.upperBound))' fill='#cfe8cf'><title>3–4 day baseline</title></rect>"
         for h in stride(from: 0.0, through: maxHours, by: maxHours > 1000 ? 240 : maxHours > 400 ? 96 : 24) {
             svg += "<line x1='\(left)' x2='\(width - 110)' y1='\(y(h))' y2='\(y(h))' stroke='#eee'/><text x='\(left - 6)' y='\(y(h) + 4)' font-size='10' text-anchor='end'>\(Int(h))h</text>"
         }
@@ -257,7 +260,7 @@ public struct HTMLReport {
             svg.icon { display: inline-block; margin: 0; } details summary { cursor: pointer; margin: 0.5em 0; }
             </style></head><body>
             <h1>How long hospital letters take to reach GPs</h1>
-            <p>Run \(run.id), as of \(run.asOf): \(run.letters) letters; delay is \(delay).\(formatter.publish ? " Disclosure control applied: counts of 1–7 shown as *, others rounded to 5." : "")</p>
+            <p>Run \(run.id), as of \(run.asOf): \(run.letters) letters; delay is \(delay).\(formatter.publish ? " Disclosure control applied: counts of 1–\(DisclosureThreshold.largestSuppressed) shown as *, others rounded to 5." : "")</p>
 
             """)
         for type in LetterType.allCases where rows.contains(where: { $0.type == type }) {

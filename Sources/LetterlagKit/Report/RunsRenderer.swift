@@ -39,11 +39,3 @@ public struct RunsRenderer: FormatRenderer {
         }
     }
 }
-
-extension StoredRun {
-    /// What the run's delay measures, as every output says (docs/product.md, "Letters and their delay").
-    public var delayDescription: String { delayTo.description }
-
-    /// The line a table of the run's figures starts with: `Run 3, as of …; delay is …`.
-    public var title: String { "Run \(id), as of \(asOf); delay is \(delayDescription)" }
-}
