@@ -26,7 +26,7 @@ extension LetterlagCommand {
             print(outcome.summary)
             let store = try SummaryStore(path: db)
             let run = try store.reader.run(outcome.runID)
-            print(ReportRenderer(run: run, rows: try store.reader.summary(run: run.id)).table(), terminator: "")
+            print(try ReportRenderer(run: run, rows: try store.reader.summary(run: run.id)).render(.table), terminator: "")
             print("\nThe database is \(db); try: letterlag report --db \(db) --format csv")
         }
     }

@@ -25,7 +25,7 @@ struct PracticeAssembler {
     @inline(__always)
     static func typeRank(_ type: Int) -> Int { Int((0b11_01_00_10 as UInt64) >> UInt64(LetterType.bits * type)) & LetterType.mask }
     private static let typeOfRank: [Int] = LetterType.allCases.sorted { $0.name < $1.name }.map(\.rawValue)
-    private static let trustBits: UInt64 = 17
+    private static let trustBits = UInt64(TrustTypePair.trustBits)
 
     private let asOf: Int64
     private let limits: ContractLimits

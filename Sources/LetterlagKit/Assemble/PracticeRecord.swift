@@ -51,7 +51,7 @@ enum PracticeRecord {
 
     @inline(__always)
     static func pair(ofHeader first: UInt64) -> TrustTypePair {
-        TrustTypePair(raw: Int(first & 0x7_FFFF))
+        TrustTypePair(raw: Int(first & (1 << UInt64(TrustTypePair.bits) - 1)))
     }
 
     /// A received letter's first word, from its `CellRecord`.

@@ -39,7 +39,7 @@ public struct ReportRenderer: FormatRenderer {
         FigureColumn.named(names).map { $0.cell(r, formatter) }
     }
 
-    public func json() throws -> String {
+    func json() throws -> String {
         let names = Self.csvColumns + Self.jsonExtras
         let objects: [[String: Any]] = rows.map { r in
             Dictionary(uniqueKeysWithValues: zip(names, cells(r, names).map(\.jsonValue)))
@@ -59,7 +59,7 @@ public struct ReportRenderer: FormatRenderer {
         }
     }
 
-    public func table() -> String {
+    func table() -> String {
         var t = TextTable(header: ["trust", "letter type", "letters", "outstanding", "oldest out (d)", "median (h)", "KM median (h)", "median (wd)",
                                    "× 3.5d", "p90 (h)", "p99 (h)", "in limit %", "≤3d %", "≤4d %", "writing p50 (h)", "delivery p50 (h)",
                                    "in transit"], leftAligned: [0, 1])

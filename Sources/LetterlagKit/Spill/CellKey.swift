@@ -33,6 +33,10 @@ struct CellKey: Hashable, Comparable, Sendable {
 /// A trust index and letter type in one word, ordered as their cells' keys are.
 struct TrustTypePair: Hashable, Comparable, Sendable {
     let raw: Int
+    /// Bits of a trust index: every trust a run can name (`CellRegistry`) numbers below 2^17.
+    static let trustBits = 17
+    /// Bits of a pair's word: the trust index, then the letter type.
+    static let bits = trustBits + LetterType.bits
 
     @inline(__always)
     init(trust: Int, type: Int) { raw = trust << LetterType.bits | type }
