@@ -22,13 +22,41 @@ import Testing
             let dir = library.appendingPathComponent(folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".swift") {
                 let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-                let code = text.split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { line in line.range(of: "//").map { String(line[..<$0.lowerBound]) } ?? String(line) }
-                    .joined(separator: "\n")
-                out[folder, default: []].append((name, code))
+                out[folder, default: []].append((name, withoutComments(text)))
             }
         }
         return out
+    }
+
+    /// `text` without its line comments: a `//` inside a string literal (a URL in an SVG, say)
+    /// starts none, so the code after it on the line is still read.
+    static func withoutComments(_ text: String) -> String {
+        var out: [UInt8] = []
+        var inString = false, escaped = false, inComment = false
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\n") { inComment = false; escaped = false; out.append(c); i += 1; continue }
+            if inComment { i += 1; continue }
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+            } else if c == UInt8(ascii: "\"") {
+                inString = true
+            } else if c == UInt8(ascii: "/") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "/") {
+                inComment = true
+                i += 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func aDoubleSlashInAStringIsNoComment() {
+        #expect(Self.withoutComments("let u = \"http://x\" + Foo.bar // Baz") == "let u = \"http://x\" + Foo.bar ")
+        #expect(Self.withoutComments("let q = \"a\\\"b\" // c\nlet d = 1") == "let q = \"a\\\"b\" \nlet d = 1")
     }
 
     /// Whether `text` holds `word` as a whole identifier.
