@@ -25,13 +25,13 @@ extension LetterlagCommand {
         @Option(help: "Only this letter type.") var type: LetterType?
         @Option(help: "The period weeks are grouped into (default: week).") var by: TrendPeriod?
         @Option(help: "The output format.") var format: OutputFormat = .table
-        @Option(help: "A GP practice's trend instead: its figures per trust × letter type in every stored run.") var practice: String?
+        @Option(help: "A GP practice's trend by month instead, from the history: its (all) row and each trust named for it.") var practice: String?
 
         func validate() throws {
             guard let practice else { return }
             try PracticeArgument.check(practice)
-            if runID != nil || by != nil {
-                throw ValidationError("--practice shows the practice's figures in every stored run, one point per run; leave out --run and --by")
+            if runID != nil || (by ?? .month) != .month {
+                throw ValidationError("--practice reads the practice's months from the history across runs; leave out --run, and --by or give --by month")
             }
         }
 
@@ -39,7 +39,8 @@ extension LetterlagCommand {
             let store = try SummaryStore(readingOnly: database.path)
             let sink = OutputSink.standardOutput()
             if let practice {
-                try BreakdownRenderer(practiceTrend: store.reader, practice: practice, trust: trust, type: type, publish: publish)
+                _ = try store.reader.run(nil)
+                try TrendRenderer(practiceHistory: store.reader, practice: practice, trust: trust, type: type, publish: publish)
                     .write(format, to: sink)
                 try sink.close()
                 return

@@ -452,7 +452,7 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view, v11: history and retention\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view, v11: history and retention, v12: the practice view by month\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }

@@ -68,8 +68,8 @@ import Testing
                                       (values: week, month, quarter)
               --format <format>       The output format. (values: table, csv, json;
                                       default: table)
-              --practice <practice>   A GP practice's trend instead: its figures per trust
-                                      × letter type in every stored run.
+              --practice <practice>   A GP practice's trend by month instead, from the
+                                      history: its (all) row and each trust named for it.
               --version               Show the version.
               -h, --help              Show help information.
 

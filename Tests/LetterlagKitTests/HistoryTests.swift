@@ -170,6 +170,40 @@ struct RollingSnapshots {
         }
     }
 
+    @Test func aPracticesMonthsComeFromTheLatestRunThatCoveredTheMonthAndAreStoredOnce() throws {
+        let dir = try ScratchDirectory()
+        let snapshots = try Self.snapshots(dir)
+        let db = dir.path("p.sqlite")
+        for (i, s) in snapshots.enumerated().reversed() {
+            #expect(try Binary.run(["ingest", try dir.write("n\(i).csv", s.csv), "--db", db, "--as-of", s.asOfText, "--quiet"]).status == 0)
+        }
+        let (rows, stored) = try DatabaseQueue(path: db).read { db in
+            (try Row.fetchAll(db, sql: """
+                SELECT practice_code, letter_type, month, trust_code, letters, partial, run_id FROM practice_month_history
+                """), try Int.fetchOne(db, sql: "SELECT count(*) FROM practice_months")!)
+        }
+        // Kept in the history alone: no month is stored twice, whichever runs held it.
+        #expect(stored == rows.count)
+        let snapshotOfRun: [Int64: Int] = [1: 2, 2: 1, 3: 0]
+        let views = snapshots.map { $0.reference.practiceMonths() }
+        let months = Set(views.flatMap { $0.keys.map { String($0.split(separator: ",")[2]) } })
+        #expect(Set(rows.map { $0["month"] as String }) == months)
+        for month in months {
+            let holding = snapshots.indices.filter { i in views[i].keys.contains { $0.split(separator: ",")[2] == month } }
+            let covering = holding.filter { Self.covers(snapshots[$0], month: month) }
+            let best = (covering.isEmpty ? holding : covering).max { snapshots[$0].asOf < snapshots[$1].asOf }!
+            let mine = rows.filter { $0["month"] == month }
+            #expect(mine.allSatisfy { snapshotOfRun[$0["run_id"]] == best && ($0["partial"] as Int) == (covering.isEmpty ? 1 : 0) },
+                    "\(month)")
+            let expected = views[best].filter { $0.key.split(separator: ",")[2] == month }
+            #expect(mine.count == expected.count, "\(month)")
+            for r in mine {
+                let key = "\(r["trust_code"] as String),\(r["letter_type"] as String),\(month),\(r["practice_code"] as String)"
+                #expect((r["letters"] as Int) == expected[key]?.letters, "\(key)")
+            }
+        }
+    }
+
     @Test func aRunDeletedOutrightHandsItsPeriodsToTheNextBestRun() throws {
         let dir = try ScratchDirectory()
         let snapshots = try Self.snapshots(dir)

@@ -6,11 +6,12 @@ import Testing
 /// The practice view (docs/product.md, "Breakdowns"): per practice × letter type, `(all)`, each
 /// trust that sent it at least 8 letters, and `(other)`, sized by practices whatever the letters.
 struct PracticeViewTests {
-    /// A generated extract's practice cells, by `trust,type,practice`.
+    /// A generated extract's practice cells, by `trust,type,practice`, and its months' by
+    /// `trust,type,practice,month`.
     static func cells(_ result: IngestResult) throws -> [String: CellSummary] {
         var out: [String: CellSummary] = [:]
         for c in try result.assembler.allBreakdownCells() where c.breakdown == .practice {
-            let key = "\(c.trust),\(c.type.name),\(CodeShape.practiceCode(c.value))"
+            let key = "\(c.trust),\(c.type.name),\(CodeShape.practiceCode(c.value))" + (c.month.map { ",\(CivilDate.monthLabel($0))" } ?? "")
             #expect(out[key] == nil, "\(key) twice")
             out[key] = c.summary
         }
@@ -27,7 +28,17 @@ struct PracticeViewTests {
     @Test func theTrustRowsAndOtherAddUpToAllInEveryCount() throws {
         let dir = try ScratchDirectory()
         let result = try ingest([try Self.generated(dir)])
-        let cells = try Self.cells(result)
+        let everyCell = try Self.cells(result)
+        let cells = everyCell.filter { $0.key.split(separator: ",").count == 3 }
+        // A practice's months share out its run: each `(all)` month's letters add up to the run's.
+        var byMonths: [String: Int] = [:]
+        for (key, summary) in everyCell where key.hasPrefix("(all),") && key.split(separator: ",").count == 4 {
+            byMonths[String(key.split(separator: ",").prefix(3).joined(separator: ",")), default: 0] += summary.letters
+        }
+        #expect(byMonths == cells.filter { $0.key.hasPrefix("(all),") }.mapValues(\.letters))
+        // Trusts are named in a month only where they sent the practice 8 letters of the type in it.
+        let namedMonths = everyCell.filter { !$0.key.hasPrefix("(") && $0.key.split(separator: ",").count == 4 }
+        #expect(namedMonths.values.allSatisfy { $0.letters >= DisclosureThreshold.smallestShown })
         var parts: [String: CellSummary] = [:]
         var wholes: [String: CellSummary] = [:]
         for (key, summary) in cells {
@@ -68,7 +79,7 @@ struct PracticeViewTests {
     @Test func theViewsRowsComeInTheTablesKeyOrder() throws {
         let dir = try ScratchDirectory()
         let result = try ingest([try Self.generated(dir)])
-        let keys = try result.assembler.allBreakdownCells().filter { $0.breakdown == .practice }
+        let keys = try result.assembler.allBreakdownCells().filter { $0.breakdown == .practice && $0.month == nil }
             .map { [CodeShape.practiceCode($0.value), $0.type.name, $0.trust] }
         #expect(keys.count > 1_000)
         #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) })
@@ -116,17 +127,24 @@ struct PracticeViewTests {
     @Test func aPracticeRecordKeepsWhatAFoldReads() {
         let record = CellRecord.received(localCell: 12_345, delay: 98_765, workingBucket: 77,
                                          flags: CellRecord.due | CellRecord.within4d)
-        let first = PracticeRecord.received(practice: 2_599_999, record: record)
+        let first = PracticeRecord.received(practice: 2_599_999, record: record, slot: PracticeRecord.monthSlots)
         #expect(!PracticeRecord.isHeader(first) && !PracticeRecord.isOutstanding(first))
-        #expect(PracticeRecord.practice(first) == 2_599_999)
+        #expect(PracticeRecord.practice(first) == 2_599_999 && PracticeRecord.slot(first, StageRecord.unsent) == PracticeRecord.monthSlots)
         let back = PracticeRecord.cellRecord(first)
         #expect(CellRecord.exactDelay(back) == 98_765 && back & CellRecord.due != 0 && back & CellRecord.within4d != 0)
         #expect(back & (CellRecord.withinLimit | CellRecord.within3d) == 0)
         let long = PracticeRecord.received(practice: 1, record: CellRecord.received(localCell: 0, delay: CellRecord.longDelay + 999_999,
-                                                                                     workingBucket: 0, flags: 0))
+                                                                                     workingBucket: 0, flags: 0), slot: 1)
         #expect(CellRecord.delayBucket(PracticeRecord.cellRecord(long)) == LatencyHistogram.bucket(of: CellRecord.longDelay + 999_999))
         let out = PracticeRecord.outstanding(practice: 42, age: 400 * 86_400 * 365)
         #expect(PracticeRecord.isOutstanding(out) && PracticeRecord.practice(out) == 42 && PracticeRecord.age(out) == 400 * 86_400 * 365)
+        // An outstanding letter's slot rides in its stage's delivery field, which it lacks, and leaves it clean.
+        let sent = StageRecord.sent | 1_234
+        let stage = PracticeRecord.outstandingStage(sent, slot: 510)
+        #expect(PracticeRecord.slot(out, stage) == 510 && PracticeRecord.stage(out, stage) == sent)
+        #expect(PracticeRecord.slot(month: 2024 * 12, asOfMonth: 2024 * 12 + 3) == PracticeRecord.monthSlots - 3)
+        #expect(PracticeRecord.slot(month: 1900 * 12, asOfMonth: 2024 * 12) == 0)
+        #expect(PracticeRecord.month(ofSlot: PracticeRecord.monthSlots - 3, asOfMonth: 2024 * 12 + 3) == 2024 * 12)
         let header = PracticeRecord.header(pair: TrustTypePair(trust: 96_655, type: 3))
         #expect(PracticeRecord.isHeader(header) && PracticeRecord.pair(ofHeader: header) == TrustTypePair(trust: 96_655, type: 3))
     }
@@ -138,7 +156,7 @@ struct PracticeViewTests {
         for n in [20_000, 200_000] {
             let path = dir.path("x\(n).csv.gz")
             #expect(try Binary.run(["generate", "--rows", "\(n)", "--trusts", "20", "--seed", "2", "--output", path]).status == 0)
-            rows.append(try Self.cells(try ingest([path])).count)
+            rows.append(try Self.cells(try ingest([path])).filter { $0.key.split(separator: ",").count == 3 }.count)
         }
         // 6,300 practices × 4 types bound the '(all)' and '(other)' rows; named flows grow only
         // while trusts pass 8 letters to a practice.

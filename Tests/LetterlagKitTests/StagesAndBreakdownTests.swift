@@ -48,6 +48,21 @@ struct ReferenceLetters {
         })
     }
 
+    /// The practice view by event month, keyed `trust,type,month,practice`: per practice × type ×
+    /// month, `(all)`, and each trust the run names for the practice (8 letters or more over
+    /// the run) that sent it 8 letters or more of the type in the month.
+    func practiceMonths() -> [String: Figures] {
+        var flows: [String: Int] = [:], flowMonths: [String: Int] = [:]
+        for l in letters {
+            flows["\(l.trust),\(l.type),\(l.practice)", default: 0] += 1
+            flowMonths["\(l.trust),\(l.type),\(l.monthLabel),\(l.practice)", default: 0] += 1
+        }
+        return grouped(into: { l in
+            let named = flows["\(l.trust),\(l.type),\(l.practice)"]! >= 8 && flowMonths["\(l.trust),\(l.type),\(l.monthLabel),\(l.practice)"]! >= 8
+            return ["(all),\(l.type),\(l.monthLabel),\(l.practice)"] + (named ? ["\(l.trust),\(l.type),\(l.monthLabel),\(l.practice)"] : [])
+        })
+    }
+
     /// The figures of every group, each letter in each of the groups `keys` names.
     func grouped(into keys: (Letter) -> [String]) -> [String: Figures] {
         var out: [String: Figures] = [:]
@@ -193,6 +208,42 @@ struct ReferenceLetters {
         }
     }
 
+    @Test func thePracticeViewByMonthMatchesTheRawLettersMonthByMonth() throws {
+        let f = try Self.fixture()
+        let names = ["trust_code", "letter_type", "month", "practice_code", "letters", "received", "outstanding", "p50_hours", "p90_hours"]
+        let rows = try SummaryStore(readingOnly: f.db).reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(names.joined(separator: ", ")), run_id FROM practice_month_history")
+        }
+        let reference = f.reference.practiceMonths()
+        #expect(rows.count == reference.count)
+        #expect(rows.contains { $0["trust_code"] == "(all)" })
+        for r in rows {
+            let key = names.prefix(4).map { r[$0] as String }.joined(separator: ",")
+            let ref = try #require(reference[key], "no reference for \(key)")
+            #expect((r["letters"] as Int) == ref.letters && (r["received"] as Int) == ref.received
+                    && (r["outstanding"] as Int) == ref.outstanding && (r["run_id"] as Int) == 1, "\(key)")
+            Self.close((r["p50_hours"] as Double?).map { "\($0)" } ?? "", ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50")
+            Self.close((r["p90_hours"] as Double?).map { "\($0)" } ?? "", ReferenceLetters.hours(ref.delays, 0.9), "\(key) p90")
+        }
+    }
+
+    @Test func aPracticesTrendIsItsMonthsAllThenEachNamedTrust() throws {
+        let f = try Self.fixture()
+        let practice = try #require(f.reference.letters.first?.practice)
+        let out = try Binary.run(["trend", "--db", f.db, "--practice", practice, "--format", "csv"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let (header, rows) = Self.csvRows(out.stdout)
+        #expect(header == ["trust_code", "letter_type", "practice_code", "month"] + TrendRenderer.practiceFigureNames + ["partial", "run_id"])
+        let keys = rows.map { [$0[1], $0[0], $0[3]] }
+        #expect(!rows.isEmpty && keys == keys.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(rows.allSatisfy { $0[2] == practice })
+        let reference = f.reference.practiceMonths().filter { $0.key.hasSuffix(",\(practice)") }
+        #expect(Set(rows.map { "\($0[0]),\($0[1]),\($0[3]),\(practice)" }) == Set(reference.keys))
+        for r in rows { #expect(Int(r[4]) == reference["\(r[0]),\(r[1]),\(r[3]),\(practice)"]?.letters) }
+        let wrong = try Binary.run(["trend", "--db", f.db, "--practice", practice, "--by", "week"])
+        #expect(wrong.status == 64 && wrong.stderr.contains("--by month"), "\(wrong.status) \(wrong.stderr)")
+    }
+
     @Test(.tags(.slow), .skippedWhenQuick) func aTrustTypeWithMoreBreakdownRowsThanABatchHoldsIsStoredWhole() throws {
         // One trust, whose clinic letters go to every practice: their practice rows alone fill
         // several batches, handed to the store in turn while the trust × type is assembled.
@@ -239,7 +290,26 @@ struct ReferenceLetters {
         #expect(try Binary.run(["report", "--db", f.db, "--practice", "A8100'; DROP"]).status != 0)
     }
 
-    @Test func aPracticesTrendHasAPointPerStoredRun() throws {
+    @Test func aTrustIsNamedInAPracticesMonthOnlyWithEightLettersOfTheTypeInIt() throws {
+        let f = try Self.fixture()
+        let header = try #require(try String(contentsOfFile: f.dir.path("x.csv"), encoding: .utf8).split(separator: "\n").first)
+        var lines = [String(header)]
+        func letter(_ n: Int, _ trust: String, _ day: String) {
+            lines.append("L\(1_000_000 + lines.count),\(trust),,C12345,300,clinic_letter,\(day) 09:00:00,\(day) 10:00:00,\(day) 1\(n % 10):00:00,post")
+        }
+        // RAA: 10 letters in March and 3 in April, 13 over the run; RBB: 2 in March.
+        for n in 0..<10 { letter(n, "RAA", "2024-03-1\(n)") }
+        for n in 0..<3 { letter(n, "RAA", "2024-04-1\(n)") }
+        for n in 0..<2 { letter(n, "RBB", "2024-03-2\(n)") }
+        let db = f.dir.path("named.sqlite")
+        let ingest = try Binary.run(["ingest", try f.dir.write("named.csv", lines.joined(separator: "\n") + "\n"), "--db", db, "--quiet"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let out = try Binary.run(["trend", "--db", db, "--practice", "C12345", "--format", "csv"])
+        let rows = Self.csvRows(out.stdout).rows.map { "\($0[0]) \($0[3]) \($0[4])" }
+        #expect(rows == ["(all) 2024-03 12", "(all) 2024-04 3", "RAA 2024-03 10"], "\(out.stdout) \(out.stderr)")
+    }
+
+    @Test func aPracticesTrendTakesEachMonthFromTheLatestRunAndSaysWhetherItIsFinal() throws {
         let f = try Self.fixture()
         let db = f.dir.path("two-runs.sqlite")
         // A second night's extract: the same letters and one more, for a practice of its own.
@@ -253,52 +323,53 @@ struct ReferenceLetters {
         let out = try Binary.run(["trend", "--db", db, "--practice", practice, "--format", "csv"])
         #expect(out.status == 0, "\(out.stderr)")
         let (header, rows) = Self.csvRows(out.stdout)
-        #expect(Array(header.prefix(5)) == ["run_id", "as_of", "trust_code", "letter_type", "practice_code"])
-        let pairs = Dictionary(grouping: rows, by: { "\($0[2]),\($0[3])" })
-        #expect(!pairs.isEmpty && pairs.values.allSatisfy { $0.map(\.[0]) == ["1", "2"] && $0[0][5] == $0[1][5] })
+        let at = { (name: String) in header.firstIndex(of: name)! }
+        // The same window, a later as-of time: the second run takes every month.
+        #expect(!rows.isEmpty && rows.allSatisfy { $0[at("run_id")] == "2" })
         let letters = f.reference.letters.filter { $0.practice == practice }
-        // The whole, and the trusts with the rest, each count every letter once.
-        #expect(rows.filter { $0[0] == "1" && $0[2] == "(all)" }.reduce(0) { $0 + Int($1[5])! } == letters.count)
-        #expect(rows.filter { $0[0] == "1" && $0[2] != "(all)" }.reduce(0) { $0 + Int($1[5])! } == letters.count)
-        let flows = Dictionary(grouping: letters, by: { "\($0.trust),\($0.type)" })
-        func row(of l: ReferenceLetters.Letter) -> String { flows["\(l.trust),\(l.type)"]!.count >= 8 ? l.trust : "(other)" }
-        // Each point says whether it is final: surely so with nothing outstanding, surely not with
+        #expect(rows.filter { $0[0] == "(all)" }.reduce(0) { $0 + Int($1[at("letters")])! } == letters.count)
+        // Each month says whether it is final: surely so with nothing outstanding, surely not with
         // a letter outstanding for less than 4 days (between, the contract limit decides).
-        #expect(header.last == "complete")
         var decided = 0
-        for r in rows {
-            let mine = letters.filter { $0.type == r[3] && (r[2] == "(all)" || row(of: $0) == r[2]) && $0.received == nil }
-            if mine.isEmpty { #expect(r.last == "1", "\(r)"); decided += 1 }
-            if mine.contains(where: { f.reference.asOf - $0.event < 4 * 86_400 }) { #expect(r.last == "0", "\(r)"); decided += 1 }
-            #expect(r.last == "0" || r.last == "1")
+        for r in rows where r[0] == "(all)" {
+            let mine = letters.filter { $0.type == r[1] && $0.monthLabel == r[3] && $0.received == nil }
+            if mine.isEmpty { #expect(r[at("complete")] == "1", "\(r)"); decided += 1 }
+            if mine.contains(where: { f.reference.asOf - $0.event < 4 * 86_400 }) { #expect(r[at("complete")] == "0", "\(r)"); decided += 1 }
+            #expect(r[at("complete")] == "0" || r[at("complete")] == "1")
         }
         #expect(decided > 0)
 
-        let trust = rows[0][2]
-        let one = try Binary.run(["trend", "--db", db, "--practice", practice, "--trust", trust, "--format", "csv"])
-        #expect(one.status == 0 && Self.csvRows(one.stdout).rows == rows.filter { $0[2] == trust })
-        for ignored in [["--by", "month"], ["--run", "1"]] {
-            let refused = try Binary.run(["trend", "--db", db, "--practice", practice] + ignored)
-            #expect(refused.status == 64 && refused.stderr.contains("leave out --run and --by"), "\(ignored): \(refused.stderr)")
+        let type = rows[0][1]
+        let one = try Binary.run(["trend", "--db", db, "--practice", practice, "--type", type, "--format", "csv"])
+        #expect(one.status == 0 && Self.csvRows(one.stdout).rows == rows.filter { $0[1] == type })
+        for refused in [["--by", "quarter"], ["--run", "1"]] {
+            let out = try Binary.run(["trend", "--db", db, "--practice", practice] + refused)
+            #expect(out.status == 64 && out.stderr.contains("leave out --run"), "\(refused): \(out.stderr)")
         }
     }
 
     /// Checks published rows, by column name, against the disclosure rule applied to the
     /// reference's exact figures; returns how many counts were withheld.
+    /// Checks published rows against the exact figures; a practice's months (`months`) carry no
+    /// stage columns, in transit or maximum.
     static func checkPublished(_ rows: [[String: String]], _ exact: [String: ReferenceLetters.Figures], _ context: String,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+                               months: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
         var suppressed = 0
         for r in rows {
-            let key = ["trust_code", "letter_type", "practice_code"].map { r[$0] ?? "" }.joined(separator: ",")
+            let key = (months ? ["trust_code", "letter_type", "month", "practice_code"] : ["trust_code", "letter_type", "practice_code"])
+                .map { r[$0] ?? "" }.joined(separator: ",")
             let ref = try #require(exact[key], "\(context): no reference for \(key)")
-            for (column, n) in [("letters", ref.letters), ("received", ref.received), ("outstanding", ref.outstanding), ("in_transit", ref.inTransit)] {
+            let counts = [("letters", ref.letters), ("received", ref.received), ("outstanding", ref.outstanding)]
+            for (column, n) in counts + (months ? [] : [("in_transit", ref.inTransit)]) {
                 let expected = n == 0 ? "0" : n <= 7 ? "*" : String(Int((Double(n) / 5).rounded()) * 5)
                 #expect(r[column] == expected, "\(context) \(key) \(column): \(r[column] ?? "none") for \(n)", sourceLocation: sourceLocation)
                 if r[column] == "*" { suppressed += 1 }
             }
             // No statistic rests on 1 to 7 letters.
-            for (columns, base) in [(["p50_hours", "p90_hours", "max_hours"], ref.received), (["writing_p50_hours", "writing_p90_hours"], ref.writing.count),
-                                    (["delivery_p50_hours", "delivery_p90_hours"], ref.delivery.count)] where (1...7).contains(base) {
+            let statistics = months ? [(["p50_hours", "p90_hours"], ref.received)]
+                : [(["p50_hours", "p90_hours", "max_hours"], ref.received), (["writing_p50_hours", "writing_p90_hours"], ref.writing.count),
+                   (["delivery_p50_hours", "delivery_p90_hours"], ref.delivery.count)]
+            for (columns, base) in statistics where (1...7).contains(base) {
                 for c in columns { #expect(r[c] == "", "\(context) \(key) \(c) shown on \(base) letters", sourceLocation: sourceLocation) }
             }
         }
@@ -329,7 +400,8 @@ struct ReferenceLetters {
             let out = try Binary.run(command + ["--db", f.db, "--format", "csv", "--publish"])
             let rows = named(out.stdout)
             #expect(!rows.isEmpty && rows.allSatisfy { $0["practice_code"] == busiest }, "\(command)")
-            _ = try Self.checkPublished(rows, exact, "\(command)")
+            let months = command[0] == "trend"
+            #expect(try Self.checkPublished(rows, months ? f.reference.practiceMonths() : exact, "\(command)", months: months) >= 0)
         }
     }
 

@@ -4,22 +4,22 @@
 /// A specialty or channel cell is named, while it is assembled, by a group key that sorts as its
 /// table's primary key: trust × type (19 bits) at 63–44, month index at 43–12 (0 for the whole
 /// run, since no month index is below 12), the value at 11–0. The practice view is made by
-/// practice instead, over the whole run only (`PracticeAssembler`).
+/// practice instead (`PracticeAssembler`), and its months are kept in the history alone.
 public enum Breakdown: String, CaseIterable, Sendable {
     case specialty, channel, practice
 
     /// The table of its whole-run cells (docs/schema.md).
     public var table: String { "by_\(rawValue)" }
 
-    /// The table of its cells per event month (`byMonth`, for a breakdown kept by month), or over the whole run.
+    /// The table (or view) of its cells per event month, or over the whole run. The practice
+    /// view's months are read from the history's view of them (docs/schema.md, "History").
     public func table(byMonth: Bool) -> String {
-        precondition(!byMonth || self.byMonth, "\(rawValue) is kept over the whole run only")
-        return byMonth ? "by_\(rawValue)_month" : table
+        guard byMonth else { return table }
+        return self == .practice ? "practice_month_history" : "by_\(rawValue)_month"
     }
 
-    /// Every table the breakdowns are stored in: whole-run ones, and per month, with whether each is per month.
-    static let tables: [(breakdown: Breakdown, byMonth: Bool)] =
-        allCases.map { ($0, false) } + allCases.filter(\.byMonth).map { ($0, true) }
+    /// Every table the breakdowns are stored in: whole-run ones, then per month, with whether each is per month.
+    static let tables: [(breakdown: Breakdown, byMonth: Bool)] = allCases.map { ($0, false) } + allCases.map { ($0, true) }
 
     /// The name of its value's column in the table and in `report --by` output.
     public var column: String {
@@ -29,9 +29,6 @@ public enum Breakdown: String, CaseIterable, Sendable {
         case .practice: "practice_code"
         }
     }
-
-    /// Whether its cells are kept per event month as well as over the whole run.
-    public var byMonth: Bool { self != .practice }
 
     /// The breakdowns kept by month, folded with their trust × type's weeks.
     static let monthly: [Breakdown] = [.specialty, .channel]

@@ -35,6 +35,8 @@ public final class CellAssembler: @unchecked Sendable {
     var practiceChunkLetters = PracticeAssembler.defaultChunkLetters
     /// Trust × letter types the last assembly left out of the practice view.
     private let lastOmissions = Mutex<[PracticeSpill.Omission]>([])
+    /// Letters the last assembly left out of the practice view's months (`PracticeRecord.monthSlots`).
+    private let lastMonthsLeftOut = Mutex(0)
     /// Breakdown rows and weekly rows a batch holds at most, so that a partition of many
     /// practices or weeks is handed to the store in pieces. Each array stays under glibc's
     /// 128 KiB mmap threshold (`IngestPipeline.returnFreedMemoryPromptly`): at 512 breakdown
@@ -75,6 +77,10 @@ public final class CellAssembler: @unchecked Sendable {
             PracticeOmission(trust: registry.trustName($0.pair.trust), type: LetterType(rawValue: $0.pair.type)!, practices: $0.practices)
         }
     }
+
+    /// Letters the last `forEachBatch` left out of the practice view's months, their event month
+    /// being `PracticeRecord.monthSlots` months or more before the as-of month.
+    public var practiceMonthsLeftOut: Int { lastMonthsLeftOut.withLock { $0 } }
 
     /// How many cells the run has.
     public var cellCount: Int { registry.count }
@@ -123,7 +129,8 @@ public final class CellAssembler: @unchecked Sendable {
         total: @escaping @Sendable (TrustType, CellSummary) -> TotalRow,
         breakdown: @escaping @Sendable (BreakdownCell) -> BreakdownRow,
         _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
-        let practices = PracticeSpill(ranges: practiceRanges)
+        let asOfMonth = CivilDate.monthIndex(days: LondonClock.shared.localDay(fromUTC: asOf))
+        let practices = PracticeSpill(ranges: practiceRanges, asOfMonth: asOfMonth)
         try PartitionPipeline.run(count: partitions, workers: workers,
             makeState: {
                 Scratch(breakdowns: BreakdownAssembler(asOf: self.asOf, limits: self.limits), practices: try practices.writer())
@@ -137,8 +144,12 @@ public final class CellAssembler: @unchecked Sendable {
         for file in files + flowFiles { try file.finish() }
         let omitted = practices.omitted
         lastOmissions.withLock { $0 = practices.omissions }
+        lastMonthsLeftOut.withLock { $0 = practices.monthsLeftOut }
         try PartitionPipeline.run(count: practiceRanges.count, workers: workers,
-            makeState: { PracticeAssembler(asOf: self.asOf, limits: self.limits, chunkLetters: self.practiceChunkLetters) },
+            makeState: {
+                PracticeAssembler(asOf: self.asOf, limits: self.limits, asOfMonth: asOfMonth, chunkLetters: self.practiceChunkLetters,
+                                  monthLetters: self.practiceChunkLetters)
+            },
             produce: { p, assembler, emit in
                 var batch = Batch<CellRow, TotalRow, BreakdownRow>()
                 try assembler.cells(partition: p, files: files, flowFiles: flowFiles, omitted: omitted,

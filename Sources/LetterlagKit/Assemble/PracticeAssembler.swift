@@ -36,13 +36,16 @@ struct PracticeAssembler {
     private let named = LetterFold(longDelaysExact: false, workingDays: false)
     private let other = LetterFold(longDelaysExact: false, workingDays: false)
     private let whole = LetterFold(longDelaysExact: false, workingDays: false)
+    private var months: PracticeMonths
 
-    init(asOf: Int64, limits: ContractLimits, chunkLetters: Int = PracticeAssembler.defaultChunkLetters) {
+    init(asOf: Int64, limits: ContractLimits, asOfMonth: Int, chunkLetters: Int = PracticeAssembler.defaultChunkLetters,
+         monthLetters: Int = PracticeMonths.defaultHoldLetters) {
         precondition(CellRegistry.fastTrustCodes + CellRegistry.otherTrustLimit <= 1 << Self.trustBits,
                      "a trust index fits the flow key")
         self.asOf = asOf
         self.limits = limits
         self.chunkLetters = max(1, chunkLetters)
+        months = PracticeMonths(asOf: asOf, limits: limits, asOfMonth: asOfMonth, holdLetters: monthLetters)
     }
 
     /// A flow's key, sorting as the table's key does: practice, letter type by name, then trust index.
@@ -120,7 +123,7 @@ struct PracticeAssembler {
                 }
             }
         }
-        finish(&group, trustName: trustName, body)
+        try finish(&group, trustName: trustName, body)
     }
 
     /// Folds the flows of one chunk, in order, from the letters `letters` visits (each with its
@@ -131,9 +134,13 @@ struct PracticeAssembler {
         let asOf = self.asOf
         if letters > chunkLetters {
             let f = chunk.first!
-            let target = begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let tag = monthTag(flow: f, keys: keys)
             try letterSource { flow, first, stage in
-                if flow == f { Self.add(first, stage, to: target, asOf: asOf) }
+                if flow == f {
+                    Self.add(first, stage, to: target, asOf: asOf)
+                    months.add(first, stage, tag: tag)
+                }
             }
             end(flow: f, keys: keys, fold: target, group: &group)
             return
@@ -160,10 +167,12 @@ struct PracticeAssembler {
         at = 0
         let placed = byFlow
         for f in chunk {
-            let target = begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let tag = monthTag(flow: f, keys: keys)
             placed.withUnsafeBufferPointer { placed in
                 for _ in 0..<counts[f] {
                     Self.add(placed[at], placed[at + 1], to: target, asOf: asOf)
+                    months.add(placed[at], placed[at + 1], tag: tag)
                     at += PracticeRecord.words
                 }
             }
@@ -183,12 +192,17 @@ struct PracticeAssembler {
         var named: [(trust: Int, summary: CellSummary)] = []
     }
 
+    /// The tag of flow `f`'s letters in the practice × type's months (`PracticeMonths.tag`).
+    private func monthTag(flow f: Int, keys: [UInt64]) -> Int {
+        PracticeMonths.tag(trust: Int(keys[f] & (1 << Self.trustBits - 1)), namedInRun: counts[f] >= DisclosureThreshold.smallestShown)
+    }
+
     /// The fold flow `f`'s letters go to, after finishing the group before it when `f` starts a new one.
-    private func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
-                       _ body: (BreakdownCell) -> Void) -> LetterFold {
+    private mutating func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
+                       _ body: (BreakdownCell) -> Void) throws -> LetterFold {
         let key = keys[f] >> Self.trustBits
         if key != group.key {
-            finish(&group, trustName: trustName, body)
+            try finish(&group, trustName: trustName, body)
             group = Group(key: key)
         }
         return counts[f] >= DisclosureThreshold.smallestShown ? named : other
@@ -203,8 +217,9 @@ struct PracticeAssembler {
         }
     }
 
-    /// Hands on the group's rows: `(all)`, `(other)` when it has letters, then the named trusts by code.
-    private func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
+    /// Hands on the group's rows: `(all)`, `(other)` when it has letters, then the named trusts by
+    /// code; then its months' (`PracticeMonths`).
+    private mutating func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
         guard group.otherLetters > 0 || !group.named.isEmpty else { return }
         let practice = Int(group.key >> UInt64(LetterType.bits))
         let type = Self.typeOfRank[Int(group.key) & LetterType.mask]
@@ -220,12 +235,14 @@ struct PracticeAssembler {
         }
         group.named.removeAll()
         group.otherLetters = 0
+        try months.finish(practice: practice, type: type, trustName: trustName, body)
     }
 
+    /// Folds a letter from `PracticeRecord`'s two words.
     @inline(__always)
-    private static func add(_ first: UInt64, _ stage: UInt64, to fold: LetterFold, asOf: Int64) {
+    static func add(_ first: UInt64, _ stage: UInt64, to fold: LetterFold, asOf: Int64) {
         if PracticeRecord.isOutstanding(first) {
-            fold.addOutstanding(event: asOf - PracticeRecord.age(first), stage: stage)
+            fold.addOutstanding(event: asOf - PracticeRecord.age(first), stage: PracticeRecord.stage(first, stage))
         } else {
             fold.addReceived(PracticeRecord.cellRecord(first), stage: stage)
         }

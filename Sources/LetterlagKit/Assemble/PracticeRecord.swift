@@ -7,8 +7,12 @@
 /// | first | 63 | 0 | 1 |
 /// | first | 62–41 | practice number (`CodeShape.practiceNumber`) | 0 |
 /// | first | 40 | outstanding | 0 |
-/// | first | 39–0 | received: flags at 30–27 (within 4 days, within 3 days, within limit, due) and `CellRecord`'s delay field at 26–0; outstanding: age at the as-of time in seconds | 18–0: the trust × type (`TrustTypePair`) of the letters after it |
-/// | second | 63–0 | its `StageRecord` | 0 |
+/// | first | 39–0 | received: its month slot at 39–31, flags at 30–27 (within 4 days, within 3 days, within limit, due) and `CellRecord`'s delay field at 26–0; outstanding: age at the as-of time in seconds | 18–0: the trust × type (`TrustTypePair`) of the letters after it |
+/// | second | 63–0 | its `StageRecord`; an outstanding letter's, which has no delivery, holds its month slot in the delivery field (36–28) | 0 |
+///
+/// A letter's month slot is its event month's place among the `monthSlots` months up to the
+/// run's as-of month (1 the earliest, `monthSlots` the as-of month's), or 0 for an earlier month,
+/// which the practice view's months leave out (`runs.practice_month_letters_left_out`).
 ///
 /// A thread writes one trust × type's letters at a time, so each partition's stream is runs of
 /// letters behind a header naming their trust × type: 16 bytes a letter, not 24 with the trust in
@@ -24,8 +28,41 @@ enum PracticeRecord {
     private static let cellFlags: UInt64 = CellRecord.due | CellRecord.withinLimit | CellRecord.within3d | CellRecord.within4d
     private static let delayMask: UInt64 = 0x7FF_FFFF
 
+    /// Months a letter's slot can name: 42½ years up to the as-of month.
+    static let monthSlots = 511
+    private static let slotShift: UInt64 = 31
+    private static let slotMask: UInt64 = 0x1FF
+    /// Where an outstanding letter's slot sits in its `StageRecord`: the delivery field it lacks.
+    private static let stageSlotShift: UInt64 = 28
+
     @inline(__always)
     static func header(pair: TrustTypePair) -> UInt64 { headerBit | UInt64(pair.raw) }
+
+    /// The slot of month index `month` (`CivilDate.monthIndex`) among those up to `asOfMonth`: 0 when earlier.
+    @inline(__always)
+    static func slot(month: Int, asOfMonth: Int) -> Int {
+        let slot = month - asOfMonth + monthSlots
+        return slot > 0 ? slot : 0
+    }
+
+    /// The month index a slot stands for.
+    static func month(ofSlot slot: Int, asOfMonth: Int) -> Int { asOfMonth - monthSlots + slot }
+
+    /// A letter's month slot, from its two words.
+    @inline(__always)
+    static func slot(_ first: UInt64, _ stage: UInt64) -> Int {
+        Int(isOutstanding(first) ? (stage >> stageSlotShift) & slotMask : (first >> slotShift) & slotMask)
+    }
+
+    /// An outstanding letter's second word: its `StageRecord` with its month slot in the delivery field.
+    @inline(__always)
+    static func outstandingStage(_ stage: UInt64, slot: Int) -> UInt64 { stage | UInt64(slot) << stageSlotShift }
+
+    /// A letter's `StageRecord`, without the month slot an outstanding letter's holds.
+    @inline(__always)
+    static func stage(_ first: UInt64, _ stage: UInt64) -> UInt64 {
+        isOutstanding(first) ? stage & ~(slotMask << stageSlotShift) : stage
+    }
 
     /// A flow's first word: its practice number at 62–41, as a letter's, and its trust × type at 18–0.
     @inline(__always)
@@ -56,8 +93,8 @@ enum PracticeRecord {
 
     /// A received letter's first word, from its `CellRecord`.
     @inline(__always)
-    static func received(practice: Int, record: UInt64) -> UInt64 {
-        UInt64(practice) << practiceShift | (record & cellFlags) >> flagsShift | record & delayMask
+    static func received(practice: Int, record: UInt64, slot: Int) -> UInt64 {
+        UInt64(practice) << practiceShift | UInt64(slot) << slotShift | (record & cellFlags) >> flagsShift | record & delayMask
     }
 
     /// An outstanding letter's first word, by its age at the as-of time (never negative: a later event is set aside).

@@ -14,6 +14,7 @@ extension SummaryStore {
                                        breakdown: RunWriter.BreakdownRow.init) { batch in
                 try writer.write(cells: batch.cells, totals: batch.totals, breakdowns: batch.breakdowns)
             }
+            try writer.leaveOutOfPracticeMonths(letters: assembler.practiceMonthsLeftOut)
             for o in assembler.practiceOmissions {
                 try writer.omitFromPracticeView(trust: o.trust, type: o.type, practices: o.practices, reason: PracticeOmission.reason)
             }

@@ -6,11 +6,6 @@
 public struct BreakdownRenderer: FormatRenderer {
     public let breakdown: Breakdown
     public let formatter: FigureFormatter
-    /// Columns before the key, such as the run's id and as-of time in a practice's trend.
-    private let leading: [String]
-    /// Whether each row ends with `complete` (a table with its status), as a trend's rows do:
-    /// a run's practice figures stay provisional while some letter could still arrive.
-    private let marksComplete: Bool
     /// The line a table starts with, saying what the delay measures.
     private let title: String
 
@@ -21,9 +16,6 @@ public struct BreakdownRenderer: FormatRenderer {
 
     /// The CSV header: the key columns, then the report's own after its trust and type.
     public static func header(_ b: Breakdown) -> [String] { keyColumns(b) + figureNames }
-
-    /// The columns a practice's trend puts first: each stored run is one point of it.
-    static let runColumns = ["run_id", "as_of"]
 
     static let figureNames = Array(ReportRenderer.csvColumns.dropFirst(2))
     private static let jsonNames = figureNames + ReportRenderer.jsonExtras
@@ -36,21 +28,17 @@ public struct BreakdownRenderer: FormatRenderer {
 
     private let rows: RowSource<Row>
 
-    /// One row as written: the breakdown's value, its figures, what the delay measures (`delay_to`,
-    /// the run's, in its JSON object) and the cells of the leading columns.
+    /// One row as written: the breakdown's value, its figures and what the delay measures
+    /// (`delay_to`, the run's, in its JSON object).
     public struct Row {
         public var value: String
         public var figures: SummaryRow
         public var delayTo: DelayTarget?
-        public var leading: [FigureCell] = []
     }
 
-    init(breakdown: Breakdown, publish: Bool, title: String, leading: [String] = [], marksComplete: Bool = false,
-         rows: @escaping RowSource<Row>) {
+    init(breakdown: Breakdown, publish: Bool, title: String, rows: @escaping RowSource<Row>) {
         self.breakdown = breakdown
         self.title = title
-        self.leading = leading
-        self.marksComplete = marksComplete
         formatter = FigureFormatter(publish: publish)
         self.rows = rows
     }
@@ -65,55 +53,32 @@ public struct BreakdownRenderer: FormatRenderer {
         }
     }
 
-    /// A practice's trend: its row per trust × letter type in every stored run, each run one point
-    /// (the grain the practice breakdown is stored at), oldest run first; with `trust` or `type`,
-    /// only that trust's or letter type's rows.
-    public init(practiceTrend reader: RunReader, practice: String, trust: String? = nil, type: LetterType? = nil, publish: Bool) throws {
-        guard CodeShape.isPractice(practice) else { throw LetterlagError.badArgument("a practice code is \(CodeShape.practiceShape)") }
-        let runs = Dictionary(uniqueKeysWithValues: try reader.runs().map { ($0.id, $0) })
-        let measures = Set(runs.values.map(\.delayTo)).sorted { $0.rawValue < $1.rawValue }.map(\.description)
-        self.init(breakdown: .practice, publish: publish,
-                  title: "Practice \(practice), one point per stored run; delay is \(measures.joined(separator: ", or in some runs "))",
-                  leading: Self.runColumns, marksComplete: true) { each in
-            try reader.forEachBreakdown(.practice, run: nil, practice: practice, orderedBy: ["letter_type", "trust_code", "run_id"]) { r in
-                guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
-                try each(Row(value: r.value, figures: r.figures, delayTo: runs[r.runID]?.delayTo,
-                             leading: [.integer(Int(r.runID)), .text(runs[r.runID]?.asOf ?? "")]))
-            }
-        }
-    }
-
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         var out = RowOutput(format, to: sink) {
-            let keys = (leading + Self.keyColumns(breakdown)).map { $0.replacingOccurrences(of: "_", with: " ") }
-            let status = marksComplete ? ["status"] : []
-            return StreamingTable(header: keys + Self.tableColumns.map(\.1) + status,
-                                  leftAligned: Set(0..<keys.count).union(marksComplete ? [keys.count + Self.tableColumns.count] : []), sink: sink)
+            let keys = Self.keyColumns(breakdown).map { $0.replacingOccurrences(of: "_", with: " ") }
+            return StreamingTable(header: keys + Self.tableColumns.map(\.1), leftAligned: Set(0..<keys.count), sink: sink)
         }
         switch format {
-        case .csv: try out.csv.row(leading + Self.header(breakdown) + (marksComplete ? ["complete"] : []))
+        case .csv: try out.csv.row(Self.header(breakdown))
         case .json: try out.json.begin()
         case .table: try sink.write(title + ".\n")
         }
         try rows { r in
             let row = r.figures
-            var keys: [FigureCell] = r.leading + [.text(row.trust), .text(row.type.name), .text(r.value)]
+            var keys: [FigureCell] = [.text(row.trust), .text(row.type.name), .text(r.value)]
             if breakdown == .specialty { keys.append(.text(Int(r.value).flatMap { TreatmentFunction.name(of: $0) } ?? "")) }
-            let complete: [FigureCell] = marksComplete ? [row.complete.map { .integer($0 ? 1 : 0) } ?? .text("")] : []
             switch format {
             case .csv:
                 for k in keys { try out.csv.cell(k) }
                 for c in Self.figures { try out.csv.cell(c.cell(row, formatter)) }
-                for c in complete { try out.csv.cell(c) }
                 try out.csv.endRow()
             case .json:
-                let cells = zip(leading + Self.keyColumns(breakdown), keys).map { ($0, $1) }
+                let cells = zip(Self.keyColumns(breakdown), keys).map { ($0, $1) }
                     + zip(Self.jsonNames, Self.jsonFigures.map { $0.cell(row, formatter) }).map { ($0, $1) }
-                    + complete.map { ("complete", $0) } + [("delay_to", .text(r.delayTo?.rawValue ?? ""))]
+                    + [("delay_to", .text(r.delayTo?.rawValue ?? ""))]
                 try out.json.object(cells)
             case .table:
-                let status = marksComplete ? [row.complete == true ? "" : "provisional"] : []
-                try out.table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text } + status)
+                try out.table!.add(keys.map(\.text) + Self.tableFigures.map { $0.cell(row, formatter).text })
             }
         }
         switch format {
@@ -121,7 +86,6 @@ public struct BreakdownRenderer: FormatRenderer {
         case .json: try out.json.end()
         case .table:
             try out.table!.finish()
-            if marksComplete { try sink.write(TrendRenderer.provisionalNote) }
         }
     }
 }

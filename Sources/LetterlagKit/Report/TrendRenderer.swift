@@ -13,6 +13,8 @@ public struct TrendRenderer: FormatRenderer {
     public let run: StoredRun?
     /// Whether the rows are the history's: each then ends with `partial` and the `run_id` it came from.
     public let history: Bool
+    /// The practice whose months these are (`init(practiceHistory:…)`), when they are.
+    public let practice: String?
     /// For the history, what each run's delay measures, by run id (`delay_to`).
     private let delayTo: [Int64: DelayTarget]
     private let rows: RowSource<TrendBuilder.Row>
@@ -30,21 +32,29 @@ public struct TrendRenderer: FormatRenderer {
                               "writing_p50_hours", "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours",
                               "writing_within_limit_pct", "oldest_in_transit_hours", "complete"]
 
-    /// Every column, in CSV order; the period's column is named after it.
-    static func columns(_ period: TrendPeriod, history: Bool) -> [Column] {
+    /// The figure columns of a practice's months, which keep the counts, the median and the 90th
+    /// percentile (docs/schema.md, "The practice view by month").
+    static let practiceFigureNames = ["letters", "received", "outstanding", "p50_hours", "p90_hours", "within_limit_pct", "within_3d_pct",
+                                      "within_4d_pct", "p50_vs_baseline", "due", "within_limit", "complete"]
+
+    /// Every column, in CSV order; the period's column is named after it, and a practice's months
+    /// name the practice after the letter type.
+    static func columns(_ period: TrendPeriod, history: Bool, practice: String? = nil) -> [Column] {
         func figure(_ c: FigureColumn) -> Column { Column(name: c.name) { row, f in c.cell(row.figures, f) } }
         return FigureColumn.named(["trust_code", "letter_type"]).map(figure)
+            + (practice.map { code in [Column(name: Breakdown.practice.column) { _, _ in .text(code) }] } ?? [])
             + [Column(name: period.rawValue) { row, _ in .text(row.period) }]
-            + FigureColumn.named(figureNames).map(figure)
+            + FigureColumn.named(practice == nil ? figureNames : practiceFigureNames).map(figure)
             + (history ? [Column(name: "partial") { row, _ in .integer(row.partial ? 1 : 0) },
                           Column(name: "run_id") { row, _ in .integer(Int(row.runID)) }] : [])
     }
 
     /// The table's columns for people: (column, heading).
-    static func tableColumns(_ period: TrendPeriod) -> [(String, String)] {
+    static func tableColumns(_ period: TrendPeriod, practice: Bool = false) -> [(String, String)] {
         [("trust_code", "trust"), ("letter_type", "letter type"), (period.rawValue, period.rawValue), ("letters", "letters"),
-         ("outstanding", "outstanding"), ("p50_hours", "median (h)"), ("km_p50_hours", "KM median (h)"), ("p50_vs_baseline", "× 3.5d"),
-         ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("within_3d_pct", "≤3d %"), ("within_4d_pct", "≤4d %")]
+         ("outstanding", "outstanding"), ("p50_hours", "median (h)")] + (practice ? [] : [("km_p50_hours", "KM median (h)")])
+            + [("p50_vs_baseline", "× 3.5d"), ("p90_hours", "p90 (h)"), ("within_limit_pct", "in limit %"), ("within_3d_pct", "≤3d %"),
+               ("within_4d_pct", "≤4d %")]
     }
 
     private let columns: [Column]
@@ -52,17 +62,18 @@ public struct TrendRenderer: FormatRenderer {
 
     /// A trend of `rows`, a run's when `run` is given, the history's (across `historyOf`) when that is.
     public init(period: TrendPeriod, publish: Bool, leading: [(name: String, cell: FigureCell)] = [], run: StoredRun? = nil,
-                historyOf runs: [StoredRun]? = nil, rows: @escaping RowSource<TrendBuilder.Row>) {
+                historyOf runs: [StoredRun]? = nil, practice: String? = nil, rows: @escaping RowSource<TrendBuilder.Row>) {
         self.period = period
         self.run = run
+        self.practice = practice
         history = runs != nil
         delayTo = Dictionary(uniqueKeysWithValues: (runs ?? []).map { ($0.id, $0.delayTo) })
         formatter = FigureFormatter(publish: publish)
         self.leading = leading
         self.rows = rows
-        columns = Self.columns(period, history: history)
+        columns = Self.columns(period, history: history, practice: practice)
         let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
-        tableSelection = Self.tableColumns(period).map { byName[$0.0]! }
+        tableSelection = Self.tableColumns(period, practice: practice != nil).map { byName[$0.0]! }
     }
 
     /// A run's trend from the store, one period held at a time.
@@ -80,22 +91,39 @@ public struct TrendRenderer: FormatRenderer {
         }
     }
 
+    /// A practice's trend by event month from the history (docs/schema.md, "The practice view by
+    /// month"): per letter type, its `(all)` row, then each trust named for it, month by month,
+    /// each month from the run that stands for it; with `trust` or `type`, only those rows. Reads
+    /// the practice's rows through the table's key, a few milliseconds.
+    public init(practiceHistory reader: RunReader, practice: String, trust: String? = nil, type: LetterType? = nil,
+                publish: Bool) throws {
+        guard CodeShape.isPractice(practice) else { throw LetterlagError.badArgument("a practice code is \(CodeShape.practiceShape)") }
+        self.init(period: .month, publish: publish, historyOf: try reader.runs(), practice: practice) { each in
+            try reader.forEachBreakdown(.practice, byMonth: true, run: nil, practice: practice,
+                                        orderedBy: ["letter_type", "trust_code", "month"]) { r in
+                guard trust.map({ $0 == r.figures.trust }) ?? true, type.map({ $0 == r.figures.type }) ?? true else { return }
+                try each(TrendBuilder.Row(period: r.month ?? "", firstWeek: 0, figures: r.figures, runID: r.runID, partial: r.partial))
+            }
+        }
+    }
+
     /// The CSV header's names.
     public var header: [String] { leading.map(\.name) + columns.map(\.name) }
 
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         var out = RowOutput(format, to: sink) {
-            StreamingTable(header: Self.tableColumns(period).map(\.1) + ["status"] + (history ? ["run"] : []),
-                           leftAligned: [0, 1, 2, 12], sink: sink)
+            StreamingTable(header: Self.tableColumns(period, practice: practice != nil).map(\.1) + ["status"] + (history ? ["run"] : []),
+                           leftAligned: [0, 1, 2, Self.tableColumns(period, practice: practice != nil).count], sink: sink)
         }
         switch format {
         case .csv: try out.csv.row(header)
         case .json: try out.json.begin()
         case .table:
             if let run { try sink.write(run.title + ".\n") }
+            if let practice { try sink.write("Practice \(practice) by event month: (all) and each trust named for it in the month.\n") }
             if history {
                 let measures = Set(delayTo.values).sorted { $0.rawValue < $1.rawValue }.map(\.description).joined(separator: " or ")
-                try sink.write("The history across runs: each week from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
+                try sink.write("The history across runs: each \(practice == nil ? "week" : "month") from the run with the latest as-of time that covered it (run); delay is \(measures).\n")
             }
         }
         try rows { row in

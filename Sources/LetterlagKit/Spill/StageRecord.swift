@@ -15,6 +15,8 @@
 /// stays within 1% and only an extreme that long is rounded to its bucket's lower bound.
 enum StageRecord {
     static let sent: UInt64 = 1 << 56
+    /// A letter not sent (or whose stages are not wanted): no stage figure counts it.
+    static let unsent: UInt64 = 0
     static let delivered: UInt64 = 1 << 57
     static let due: UInt64 = 1 << 58
     static let writingWithinLimit: UInt64 = 1 << 59

@@ -42,6 +42,40 @@ enum RunHistory {
         }
     }
 
+    /// Enters `month` of the practice view's months for newly stored `run` where it ranks higher
+    /// than the run standing there, by the same ranking as every period, and returns whether it
+    /// now stands. Those months are kept in the history alone (`practice_months`): the run that
+    /// takes a month replaces its rows.
+    static func take(practiceMonth month: String, run: Int64, _ db: Database) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO history_practice_months (month, run_id, partial)
+            SELECT ?1, id, NOT (?1 BETWEEN first_full_month AND last_full_month) FROM runs WHERE id = ?2
+            ON CONFLICT (month) DO UPDATE SET run_id = excluded.run_id, partial = excluded.partial
+            WHERE (1 - excluded.partial, (SELECT as_of FROM runs WHERE id = excluded.run_id), excluded.run_id)
+                > (1 - history_practice_months.partial, (SELECT as_of FROM runs WHERE id = history_practice_months.run_id),
+                   history_practice_months.run_id)
+            """, arguments: [month, run])
+        var stands = false
+        try StatementRow.forEach(in: db, "SELECT 1 FROM history_practice_months WHERE month = ? AND run_id = ?", [month, run]) { _ in
+            stands = true
+        }
+        return stands
+    }
+
+    /// The months from a run's window start to its as-of time, in London, as stored labels: the
+    /// practice view's months it may take, claimed before its rows are written.
+    static func windowMonths(run: Int64, _ db: Database) throws -> [String] {
+        var bounds: (start: Int64, asOf: Int64)?
+        try StatementRow.forEach(in: db, "SELECT window_start, as_of FROM runs WHERE id = ?", [run]) { row in
+            if let start = Timestamps.parseStored(row.text(0)), let asOf = Timestamps.parseStored(row.text(1)) { bounds = (start, asOf) }
+        }
+        guard let bounds else { return [] }
+        let clock = LondonClock.shared
+        let first = CivilDate.monthIndex(days: clock.localDay(fromUTC: bounds.start))
+        let last = CivilDate.monthIndex(days: clock.localDay(fromUTC: bounds.asOf))
+        return first <= last ? (first...last).map(CivilDate.monthLabel) : []
+    }
+
     /// Deletes a removed run's rows that the history does not name: every whole-run table's,
     /// and its weeks and months but those that still stand. Its `runs` row, files and rejects
     /// stay, marked `pruned_at`: a few hundred bytes that say what ran each night.

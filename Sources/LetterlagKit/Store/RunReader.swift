@@ -120,16 +120,22 @@ public struct RunReader {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let run { conditions.append("run_id = ?"); arguments.append(run) }
-        if let practice { conditions.append("practice_code = ?"); arguments.append(practice) }
+        if let practice {
+            // The practice view's months are keyed by month first: naming the months lets SQLite
+            // seek each month's rows of the practice rather than scan every month.
+            if breakdown == .practice && byMonth { conditions.append("month IN (SELECT month FROM history_practice_months)") }
+            conditions.append("practice_code = ?")
+            arguments.append(practice)
+        }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + (order ?? SummarySchema.breakdownKey(breakdown, byMonth: byMonth)).joined(separator: ", ")
         let at = StoredFigures.Positions(columns)
         let runAt = StatementRow.position(of: "run_id", in: columns), valueAt = StatementRow.position(of: breakdown.column, in: columns),
-            monthAt = StatementRow.position(of: "month", in: columns)
+            monthAt = StatementRow.position(of: "month", in: columns), partialAt = StatementRow.position(of: "partial", in: columns)
         try forEachRow(sql, arguments) { row in
             let figures = try SummaryRow(reading: row, at: at, table: table, path: path)
             try body(StoredBreakdown(runID: row.int64(runAt), value: row.text(valueAt), month: byMonth ? row.text(monthAt) : nil,
-                                     figures: figures))
+                                     figures: figures, partial: partialAt >= 0 && row.int(partialAt) == 1))
         }
     }
 

@@ -12,15 +12,21 @@ public struct RunWriter {
     private var inserts: [BulkInsert]
     /// Letters delivered at sending, summed over the whole-run rows written.
     private(set) var deliveredAtSending = 0
+    /// The practice view's months met so far, and whether this run takes each in the history.
+    private var practiceMonths: [String: Bool] = [:]
+    /// `Breakdown.tables`' place of the practice view's months, which are kept in the history alone.
+    static let practiceMonthTable = Breakdown.tables.firstIndex { $0.breakdown == .practice && $0.byMonth }!
 
     init(_ db: Database, run: Int64) throws {
         self.db = db
         self.run = run
         weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", Self.weeklyColumns)))
         summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", Self.summaryColumns)))
-        inserts = try Breakdown.tables.map { b, byMonth in
-            BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: b.table(byMonth: byMonth),
-                                                                         SummarySchema.breakdownColumns(b, byMonth: byMonth))))
+        inserts = try Breakdown.tables.enumerated().map { i, table in
+            let (b, byMonth) = table
+            let sql = i == Self.practiceMonthTable ? SummarySchema.insert(into: "practice_months", SummarySchema.practiceMonthColumns)
+                : SummarySchema.insert(into: b.table(byMonth: byMonth), SummarySchema.breakdownColumns(b, byMonth: byMonth))
+            return BulkInsert(try db.makeStatement(sql: sql))
         }
     }
 
@@ -69,10 +75,38 @@ public struct RunWriter {
             try summary.step(db)
         }
         for r in breakdowns {
-            inserts[r.table].bind(run)
-            inserts[r.table].bind(breakdown: r)
+            if r.table == Self.practiceMonthTable {
+                if practiceMonths.isEmpty { try takePracticeMonths(RunHistory.windowMonths(run: run, db)) }
+                let month = r.key[0]
+                if practiceMonths[month] == nil { try takePracticeMonths([month]) }
+                guard practiceMonths[month]! else { continue }
+                for key in r.key { inserts[r.table].bind(key) }
+                inserts[r.table].bind(countsAndMiddleOf: r.row)
+                inserts[r.table].bind(r.row.complete == true ? 1 : 0)
+            } else {
+                inserts[r.table].bind(run)
+                inserts[r.table].bind(breakdown: r)
+            }
             try inserts[r.table].step(db)
         }
+    }
+
+    /// Takes `months` of the practice view's months in the history where this run outranks the
+    /// run standing there, and removes that run's rows of them: a range of the table a month,
+    /// whose key leads with it. (A conflict clause on each insert instead made SQLite keep a
+    /// statement journal, which tripled the time to store a run's months.)
+    private mutating func takePracticeMonths(_ months: [String]) throws {
+        for month in months where practiceMonths[month] == nil {
+            let taken = try RunHistory.take(practiceMonth: month, run: run, db)
+            practiceMonths[month] = taken
+            if taken { try db.execute(sql: "DELETE FROM practice_months WHERE month = ?", arguments: [month]) }
+        }
+    }
+
+    /// Records how many letters were left out of the practice view's months, their event month
+    /// being earlier than its slots reach (`runs.practice_month_letters_left_out`).
+    public func leaveOutOfPracticeMonths(letters: Int) throws {
+        try db.execute(sql: "UPDATE runs SET practice_month_letters_left_out = ? WHERE id = ?", arguments: [letters, run])
     }
 
     /// Records a trust × letter type left out of the practice view, with the practices it named.

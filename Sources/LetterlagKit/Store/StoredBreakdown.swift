@@ -6,4 +6,6 @@ public struct StoredBreakdown: Sendable {
     /// The event month, `2024-07`, for a row of a month table.
     public var month: String?
     public var figures: SummaryRow
+    /// For a row of the history, whether its period was only partly covered by its run.
+    public var partial = false
 }

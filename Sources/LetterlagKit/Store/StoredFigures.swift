@@ -55,9 +55,17 @@ extension BulkInsert {
     /// The counts and hours, in `StoredFigures.columns` order, field by field, since arrays of
     /// them cost four allocations a row on the one writing thread.
     mutating func bind(figuresOf r: SummaryRow) {
+        bind(countsAndMiddleOf: r)
+        bind(r.p95Hours); bind(r.p99Hours); bind(r.maxHours); bind(r.oldestOutstandingHours)
+    }
+
+    /// The counts, the median and the 90th percentile, the practice view's month figures
+    /// (`SummarySchema.practiceMonthFigures`): the first columns `bind(figuresOf:)` binds.
+    @inline(__always)
+    mutating func bind(countsAndMiddleOf r: SummaryRow) {
         bind(r.letters); bind(r.received); bind(r.outstanding); bind(r.due); bind(r.withinLimit)
         bind(r.due3d); bind(r.within3d); bind(r.due4d); bind(r.within4d)
-        bind(r.p50Hours); bind(r.p90Hours); bind(r.p95Hours); bind(r.p99Hours); bind(r.maxHours); bind(r.oldestOutstandingHours)
+        bind(r.p50Hours); bind(r.p90Hours)
     }
 
     /// The stage columns, in `StoredFigures.stageColumns` order; all null before stages were kept.

@@ -6,7 +6,7 @@ import GRDB
 /// New figures arrive as added columns and views; nothing existing is renamed or moved.
 enum SummarySchema {
     /// The last migration: a database without it must be migrated before it is read.
-    static let latest = "v11: history and retention"
+    static let latest = "v12: the practice view by month"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -623,6 +623,49 @@ enum SummarySchema {
                 WHERE rank = 1;
                 """)
         }
+        m.registerMigration("v12: the practice view by month") { db in
+            // The practice view per event month is kept in the history alone (docs/schema.md,
+            // "History"): each month's rows are those of the run that ranks highest for it
+            // (history_practice_months), and a run that takes a month replaces its rows. The rows
+            // carry the counts and the median and 90th percentile only, since a night's run has
+            // half a million of them. Runs stored before have none.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN practice_month_letters_left_out INTEGER;
+                CREATE TABLE history_practice_months (
+                    month TEXT NOT NULL PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    partial INTEGER NOT NULL CHECK (partial IN (0, 1))
+                ) WITHOUT ROWID;
+                CREATE INDEX history_practice_months_run ON history_practice_months (run_id);
+                CREATE TABLE practice_months (
+                    month TEXT NOT NULL,
+                    practice_code TEXT NOT NULL,
+                    letter_type TEXT NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    letters INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_hours REAL,
+                    p90_hours REAL,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    PRIMARY KEY (month, practice_code, letter_type, trust_code)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER practice_months_leave_with_their_run AFTER DELETE ON history_practice_months BEGIN
+                    DELETE FROM practice_months WHERE month = OLD.month;
+                END;
+                CREATE VIEW practice_month_history AS
+                    SELECT h.run_id, p.practice_code, p.letter_type, p.month, p.trust_code, p.letters, p.received, p.outstanding,
+                           p.due, p.within_limit, p.due_3d, p.within_3d, p.due_4d, p.within_4d, p.p50_hours, p.p90_hours,
+                           p.complete, h.partial
+                    FROM history_practice_months h JOIN practice_months p ON p.month = h.month;
+                """)
+        }
         return m
     }
 
@@ -671,8 +714,10 @@ enum SummarySchema {
     /// A breakdown table's primary key, which its rows are written and read in: the trust,
     /// letter type, the month when kept by month, then the value; the practice view's leads with
     /// the practice, then the letter type and the trust (or `(all)`, `(other)`).
+    /// The practice view's months are keyed by month first, since a run replaces whole months
+    /// of them; their `run_id` is the history's, from `practice_month_history`.
     static func breakdownKey(_ b: Breakdown, byMonth: Bool) -> [String] {
-        if b == .practice { return ["run_id", b.column, "letter_type", "trust_code"] }
+        if b == .practice { return ["run_id"] + (byMonth ? ["month"] : []) + [b.column, "letter_type", "trust_code"] }
         return ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
@@ -681,8 +726,16 @@ enum SummarySchema {
     /// without histograms, which at hundreds of thousands of cells a run would multiply the
     /// database several times over (docs/schema.md, "Breakdowns").
     static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
-        breakdownKey(b, byMonth: byMonth) + StoredFigures.columns + ["km_p50_hours", "complete"] + StoredFigures.stageColumns
+        if b == .practice && byMonth { return breakdownKey(b, byMonth: true) + practiceMonthFigures + ["complete", "partial"] }
+        return breakdownKey(b, byMonth: byMonth) + StoredFigures.columns + ["km_p50_hours", "complete"] + StoredFigures.stageColumns
     }
+
+    /// The practice view's month figures: the counts, the median and the 90th percentile, a prefix of
+    /// `StoredFigures.columns` (`BulkInsert.bind(figuresOf:through:)`).
+    static let practiceMonthFigures = Array(StoredFigures.columns.prefix(through: StoredFigures.columns.firstIndex(of: "p90_hours")!))
+
+    /// The columns a run writes to `practice_months`, in the order `RunWriter` binds them.
+    static let practiceMonthColumns = Array(breakdownKey(.practice, byMonth: true).dropFirst()) + practiceMonthFigures + ["complete"]
 
     /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
     static func insert(into table: String, _ columns: [String]) -> String {
