@@ -9,7 +9,8 @@
 /// are placed at most `chunkLetters` at a time, so memory is bounded by that, not by the busiest
 /// practice: 16 bytes a letter placed, and a few bytes a flow. A partition of more letters is
 /// routed once through a spill of its own, chunk by chunk, and a flow larger than a chunk is
-/// folded as it is read.
+/// folded as it is read. Each letter is handed to `PracticeMonths` as it is folded, so the
+/// view's months (`BreakdownCell.month` set) come from the same pass.
 struct PracticeAssembler {
     /// The `trust_code` of a practice × type's row over every trust.
     static let allTrusts = "(all)"
@@ -217,12 +218,13 @@ struct PracticeAssembler {
         }
     }
 
-    /// Hands on the group's rows: `(all)`, `(other)` when it has letters, then the named trusts by
-    /// code; then its months' (`PracticeMonths`).
+    /// Hands on the group's months' rows (`PracticeMonths`), then its rows over the run: `(all)`,
+    /// `(other)` when it has letters, then the named trusts by code.
     private mutating func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
-        guard group.otherLetters > 0 || !group.named.isEmpty else { return }
         let practice = Int(group.key >> UInt64(LetterType.bits))
         let type = Self.typeOfRank[Int(group.key) & LetterType.mask]
+        try months.finish(practice: practice, type: type, trustName: trustName, body)
+        guard group.otherLetters > 0 || !group.named.isEmpty else { return }
         func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
             BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary)
         }
@@ -235,7 +237,6 @@ struct PracticeAssembler {
         }
         group.named.removeAll()
         group.otherLetters = 0
-        try months.finish(practice: practice, type: type, trustName: trustName, body)
     }
 
     /// Folds a letter from `PracticeRecord`'s two words.

@@ -120,13 +120,7 @@ public struct RunReader {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let run { conditions.append("run_id = ?"); arguments.append(run) }
-        if let practice {
-            // The practice view's months are keyed by month first: naming the months lets SQLite
-            // seek each month's rows of the practice rather than scan every month.
-            if breakdown == .practice && byMonth { conditions.append("month IN (SELECT month FROM history_practice_months)") }
-            conditions.append("practice_code = ?")
-            arguments.append(practice)
-        }
+        if let practice { conditions.append("practice_code = ?"); arguments.append(practice) }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + (order ?? SummarySchema.breakdownKey(breakdown, byMonth: byMonth)).joined(separator: ", ")
         let at = StoredFigures.Positions(columns)

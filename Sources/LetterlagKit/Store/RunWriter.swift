@@ -16,6 +16,8 @@ public struct RunWriter {
     private var practiceMonths: [String: Bool] = [:]
     /// `Breakdown.tables`' place of the practice view's months, which are kept in the history alone.
     static let practiceMonthTable = Breakdown.tables.firstIndex { $0.breakdown == .practice && $0.byMonth }!
+    /// Where a practice view month row's key holds its month.
+    private static let practiceMonthKeyAt = SummarySchema.practiceMonthColumns.firstIndex(of: "month")!
 
     init(_ db: Database, run: Int64) throws {
         self.db = db
@@ -77,7 +79,7 @@ public struct RunWriter {
         for r in breakdowns {
             if r.table == Self.practiceMonthTable {
                 if practiceMonths.isEmpty { try takePracticeMonths(RunHistory.windowMonths(run: run, db)) }
-                let month = r.key[0]
+                let month = r.key[Self.practiceMonthKeyAt]
                 if practiceMonths[month] == nil { try takePracticeMonths([month]) }
                 guard practiceMonths[month]! else { continue }
                 for key in r.key { inserts[r.table].bind(key) }
@@ -92,15 +94,18 @@ public struct RunWriter {
     }
 
     /// Takes `months` of the practice view's months in the history where this run outranks the
-    /// run standing there, and removes that run's rows of them: a range of the table a month,
-    /// whose key leads with it. (A conflict clause on each insert instead made SQLite keep a
-    /// statement journal, which tripled the time to store a run's months.)
+    /// run standing there, and removes that run's rows of them in one pass over the table, so
+    /// that the run's rows are then written in the table's key order. (A conflict clause on each
+    /// insert instead made SQLite keep a statement journal, which tripled the time to store them.)
     private mutating func takePracticeMonths(_ months: [String]) throws {
+        var taken: [String] = []
         for month in months where practiceMonths[month] == nil {
-            let taken = try RunHistory.take(practiceMonth: month, run: run, db)
-            practiceMonths[month] = taken
-            if taken { try db.execute(sql: "DELETE FROM practice_months WHERE month = ?", arguments: [month]) }
+            practiceMonths[month] = try RunHistory.take(practiceMonth: month, run: run, db)
+            if practiceMonths[month]! { taken.append(month) }
         }
+        guard !taken.isEmpty else { return }
+        try db.execute(sql: "DELETE FROM practice_months WHERE month IN (\(taken.map { _ in "?" }.joined(separator: ", ")))",
+                       arguments: StatementArguments(taken))
     }
 
     /// Records how many letters were left out of the practice view's months, their event month
@@ -186,7 +191,8 @@ public struct RunWriter {
                 case .value: cell.breakdown.text(ofValue: cell.value)
                 }
             }
-            row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            row = table == RunWriter.practiceMonthTable ? SummaryRow(trust: cell.trust, type: cell.type, countsAndMiddleOf: cell.summary)
+                : SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
         }
     }
 }

@@ -42,6 +42,16 @@ public struct SummaryRow: Sendable, Equatable {
         stages = s.stagesKept ? StageFigures(s) : nil
     }
 
+    /// A row of the counts, the median and the 90th percentile alone, as the practice view's
+    /// months keep (`SummarySchema.practiceMonthFigures`): half a million a national night, so
+    /// the other percentiles and the Kaplan–Meier median are not computed to be dropped.
+    init(trust: String, type: LetterType, countsAndMiddleOf s: CellSummary) {
+        func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
+        self.init(trust: trust, type: type, counts: s,
+                  hours: (hours(s.delay.percentile(perMille: 500)), hours(s.delay.percentile(perMille: 900)), nil, nil, nil, nil),
+                  kmP50Hours: nil, p50WorkingDays: nil, complete: s.isComplete)
+    }
+
     /// Stored figures read back: counts from `counts`, hours as stored (p50, p90, p95, p99, max, oldest outstanding).
     init(trust: String, type: LetterType, counts c: CellSummary, hours: (Double?, Double?, Double?, Double?, Double?, Double?),
          kmP50Hours: Double?, p50WorkingDays: Double?, complete: Bool?) {

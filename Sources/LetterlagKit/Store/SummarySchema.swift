@@ -638,9 +638,9 @@ enum SummarySchema {
                 ) WITHOUT ROWID;
                 CREATE INDEX history_practice_months_run ON history_practice_months (run_id);
                 CREATE TABLE practice_months (
-                    month TEXT NOT NULL,
                     practice_code TEXT NOT NULL,
                     letter_type TEXT NOT NULL,
+                    month TEXT NOT NULL,
                     trust_code TEXT NOT NULL,
                     letters INTEGER NOT NULL,
                     received INTEGER NOT NULL,
@@ -654,7 +654,7 @@ enum SummarySchema {
                     p50_hours REAL,
                     p90_hours REAL,
                     complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
-                    PRIMARY KEY (month, practice_code, letter_type, trust_code)
+                    PRIMARY KEY (practice_code, letter_type, month, trust_code)
                 ) WITHOUT ROWID;
                 CREATE TRIGGER practice_months_leave_with_their_run AFTER DELETE ON history_practice_months BEGIN
                     DELETE FROM practice_months WHERE month = OLD.month;
@@ -714,10 +714,9 @@ enum SummarySchema {
     /// A breakdown table's primary key, which its rows are written and read in: the trust,
     /// letter type, the month when kept by month, then the value; the practice view's leads with
     /// the practice, then the letter type and the trust (or `(all)`, `(other)`).
-    /// The practice view's months are keyed by month first, since a run replaces whole months
-    /// of them; their `run_id` is the history's, from `practice_month_history`.
+    /// The practice view's months' `run_id` is the history's, from `practice_month_history`.
     static func breakdownKey(_ b: Breakdown, byMonth: Bool) -> [String] {
-        if b == .practice { return ["run_id"] + (byMonth ? ["month"] : []) + [b.column, "letter_type", "trust_code"] }
+        if b == .practice { return ["run_id", b.column, "letter_type"] + (byMonth ? ["month"] : []) + ["trust_code"] }
         return ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
