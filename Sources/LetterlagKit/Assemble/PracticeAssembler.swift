@@ -33,7 +33,7 @@ struct PracticeAssembler {
     private let chunkLetters: Int
     private var flows = GroupTable()
     private var counts: [Int] = []
-    private var byFlow: [UInt64] = []
+    private var placement = PracticePlacement()
     private let named = LetterFold(longDelaysExact: false, workingDays: false)
     private let other = LetterFold(longDelaysExact: false, workingDays: false)
     private let whole = LetterFold(longDelaysExact: false, workingDays: false)
@@ -136,7 +136,7 @@ struct PracticeAssembler {
         if letters > chunkLetters {
             let f = chunk.first!
             let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
-            let tag = monthTag(flow: f, keys: keys)
+            let tag = PracticeMonths.tag(trust: Self.trust(ofFlow: keys[f]), namedInRun: target === named)
             try letterSource { flow, first, stage in
                 if flow == f {
                     Self.add(first, stage, to: target, asOf: asOf)
@@ -146,30 +146,12 @@ struct PracticeAssembler {
             end(flow: f, keys: keys, fold: target, group: &group)
             return
         }
-        var cursor = [Int](repeating: -1, count: counts.count)
+        try placement.place(chunk, counts: counts, letters: letters, letterSource)
         var at = 0
-        for f in chunk {
-            cursor[f] = at
-            at += counts[f] * PracticeRecord.words
-        }
-        byFlow.removeAll(keepingCapacity: true)
-        byFlow.append(contentsOf: repeatElement(0, count: letters * PracticeRecord.words))
-        try cursor.withUnsafeMutableBufferPointer { cursor in
-            try byFlow.withUnsafeMutableBufferPointer { byFlow in
-                try letterSource { f, first, stage in
-                    let to = cursor[f]
-                    guard to >= 0 else { return }
-                    byFlow[to] = first
-                    byFlow[to + 1] = stage
-                    cursor[f] = to + PracticeRecord.words
-                }
-            }
-        }
-        at = 0
-        let placed = byFlow
+        let placed = placement.records
         for f in chunk {
             let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
-            let tag = monthTag(flow: f, keys: keys)
+            let tag = PracticeMonths.tag(trust: Self.trust(ofFlow: keys[f]), namedInRun: target === named)
             placed.withUnsafeBufferPointer { placed in
                 for _ in 0..<counts[f] {
                     Self.add(placed[at], placed[at + 1], to: target, asOf: asOf)
@@ -181,9 +163,10 @@ struct PracticeAssembler {
         }
     }
 
-    /// Lets go of a placement array grown past `words`.
+    /// Lets go of placement arrays grown past `words`.
     mutating func shrink(keeping words: Int) {
-        if byFlow.capacity > words { byFlow = [] }
+        placement.shrink(keeping: words)
+        months.shrink(keeping: words)
     }
 
     /// The practice × type whose flows are being folded, and its named trusts' rows so far.
@@ -193,10 +176,8 @@ struct PracticeAssembler {
         var named: [(trust: Int, summary: CellSummary)] = []
     }
 
-    /// The tag of flow `f`'s letters in the practice × type's months (`PracticeMonths.tag`).
-    private func monthTag(flow f: Int, keys: [UInt64]) -> Int {
-        PracticeMonths.tag(trust: Int(keys[f] & (1 << Self.trustBits - 1)), namedInRun: counts[f] >= DisclosureThreshold.smallestShown)
-    }
+    /// A flow key's trust index.
+    private static func trust(ofFlow key: UInt64) -> Int { Int(key & (1 << trustBits - 1)) }
 
     /// The fold flow `f`'s letters go to, after finishing the group before it when `f` starts a new one.
     private mutating func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
@@ -212,7 +193,7 @@ struct PracticeAssembler {
     private func end(flow f: Int, keys: [UInt64], fold: LetterFold, group: inout Group) {
         let type = Self.typeOfRank[Int(keys[f] >> Self.trustBits) & LetterType.mask]
         if fold === named {
-            group.named.append((Int(keys[f] & (1 << Self.trustBits - 1)), named.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole)))
+            group.named.append((Self.trust(ofFlow: keys[f]), named.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole)))
         } else {
             group.otherLetters += counts[f]
         }

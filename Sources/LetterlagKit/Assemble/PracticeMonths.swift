@@ -20,7 +20,7 @@ struct PracticeMonths {
     /// The held letters, two words each: the first with the tag in place of the practice, and the stage.
     private var held: [UInt64] = []
     /// The held letters in month order, then trust order.
-    private var placed: [UInt64] = []
+    private var placement = PracticePlacement()
     /// Letters per month slot of the practice × type, and the slots that have some.
     private var slotLetters = [Int](repeating: 0, count: PracticeRecord.monthSlots + 1)
     private var slots: [Int] = []
@@ -132,9 +132,11 @@ struct PracticeMonths {
                     }
                     month.finish(practice: practice, trustName: trustName, body)
                 } else {
-                    try place(batch, letters: letters) { visit in
+                    try placement.place(batch, counts: slotLetters, letters: letters) { visit in
                         try spill.forEachBlock(partition: 0) { block in
-                            for at in stride(from: 0, to: block.count, by: PracticeRecord.words) { visit(block[at], block[at + 1]) }
+                            for at in stride(from: 0, to: block.count, by: PracticeRecord.words) {
+                                visit(PracticeRecord.slot(block[at], block[at + 1]), block[at], block[at + 1])
+                            }
                         }
                     }
                     fold(batch, practice: practice, type: type, trustName: trustName, body)
@@ -144,40 +146,25 @@ struct PracticeMonths {
         } else {
             let letters = held.count / PracticeRecord.words, all = slots[...]
             let source = held
-            place(all, letters: letters) { visit in
-                for at in stride(from: 0, to: source.count, by: PracticeRecord.words) { visit(source[at], source[at + 1]) }
+            placement.place(all, counts: slotLetters, letters: letters) { visit in
+                for at in stride(from: 0, to: source.count, by: PracticeRecord.words) {
+                    visit(PracticeRecord.slot(source[at], source[at + 1]), source[at], source[at + 1])
+                }
             }
             fold(all, practice: practice, type: type, trustName: trustName, body)
         }
     }
 
-    /// Copies the letters of `batch`'s slots that `source` visits into `placed`, month by month,
-    /// keeping their order within a month: a stable counting sort.
-    private mutating func place(_ batch: ArraySlice<Int>, letters: Int,
-                                _ source: ((UInt64, UInt64) -> Void) throws -> Void) rethrows {
-        var cursor = [Int](repeating: -1, count: PracticeRecord.monthSlots + 1)
-        var at = 0
-        for slot in batch {
-            cursor[slot] = at
-            at += slotLetters[slot] * PracticeRecord.words
-        }
-        placed.removeAll(keepingCapacity: true)
-        placed.append(contentsOf: repeatElement(0, count: letters * PracticeRecord.words))
-        try placed.withUnsafeMutableBufferPointer { placed in
-            try source { first, stage in
-                let slot = PracticeRecord.slot(first, stage), to = cursor[slot]
-                guard to >= 0 else { return }
-                placed[to] = first
-                placed[to + 1] = stage
-                cursor[slot] = to + PracticeRecord.words
-            }
-        }
+    /// Lets go of arrays grown past `words` by a large practice × type.
+    mutating func shrink(keeping words: Int) {
+        placement.shrink(keeping: words)
+        if held.capacity > words { held = [] }
     }
 
     private func fold(_ batch: ArraySlice<Int>, practice: Int, type: Int, trustName: (Int) -> String,
                       _ body: (BreakdownCell) -> Void) {
         var at = 0
-        placed.withUnsafeBufferPointer { placed in
+        placement.records.withUnsafeBufferPointer { placed in
             for slot in batch {
                 var month = MonthFold(self, slot: slot, type: type)
                 for _ in 0..<slotLetters[slot] {

@@ -58,7 +58,8 @@ public struct TrendRenderer: FormatRenderer {
     }
 
     private let columns: [Column]
-    private let tableSelection: [Column]
+    /// The table's columns for people, with their headings.
+    private let tableSelection: [(heading: String, column: Column)]
 
     /// A trend of `rows`, a run's when `run` is given, the history's (across `historyOf`) when that is.
     public init(period: TrendPeriod, publish: Bool, leading: [(name: String, cell: FigureCell)] = [], run: StoredRun? = nil,
@@ -73,7 +74,7 @@ public struct TrendRenderer: FormatRenderer {
         self.rows = rows
         columns = Self.columns(period, history: history, practice: practice)
         let byName = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
-        tableSelection = Self.tableColumns(period, practice: practice != nil).map { byName[$0.0]! }
+        tableSelection = Self.tableColumns(period, practice: practice != nil).map { ($0.1, byName[$0.0]!) }
     }
 
     /// A run's trend from the store, one period held at a time.
@@ -112,8 +113,8 @@ public struct TrendRenderer: FormatRenderer {
 
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {
         var out = RowOutput(format, to: sink) {
-            StreamingTable(header: Self.tableColumns(period, practice: practice != nil).map(\.1) + ["status"] + (history ? ["run"] : []),
-                           leftAligned: [0, 1, 2, Self.tableColumns(period, practice: practice != nil).count], sink: sink)
+            StreamingTable(header: tableSelection.map(\.heading) + ["status"] + (history ? ["run"] : []),
+                           leftAligned: [0, 1, 2, tableSelection.count], sink: sink)
         }
         switch format {
         case .csv: try out.csv.row(header)
@@ -137,7 +138,7 @@ public struct TrendRenderer: FormatRenderer {
                 try out.json.object(leading + columns.map { ($0.name, $0.cell(row, formatter)) } + delay)
             case .table:
                 let status = row.partial ? "partial" : row.figures.complete == true ? "" : "provisional"
-                try out.table!.add(tableSelection.map { $0.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
+                try out.table!.add(tableSelection.map { $0.column.cell(row, formatter).text } + [status] + (history ? [String(row.runID)] : []))
             }
         }
         switch format {
