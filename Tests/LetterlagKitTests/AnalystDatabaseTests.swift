@@ -417,8 +417,8 @@ import Testing
             // Without ORDER BY, SQLite walks the primary key: trust before practice, as v9 keyed them.
             #expect(rows == ["A81001 RAD 5", "B82002 RAD 7", "A81001 RXH 3"])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM by_practice") == 0)
-            let pk = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('by_practice') WHERE pk > 0 ORDER BY pk").map { $0[0] as String }
-            #expect(pk == ["run_id", "practice_code", "letter_type", "trust_code"])
+            let pk = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('by_practice_stored') WHERE pk > 0 ORDER BY pk").map { $0[0] as String }
+            #expect(pk == ["run_id", "practice_code", "letter_type_code", "trust_code"])
         }
         // Deleting the run still takes its old rows with it.
         try migrated.writeWithoutTransaction { (db: Database) throws -> Void in
@@ -452,8 +452,121 @@ import Testing
         #expect(refused.status == 5, "\(refused.stderr)")
         #expect(refused.stderr.contains("written by an older letterlag; run 'letterlag migrate --db \(db)'"))
         let migrated = try Binary.run(["migrate", "--db", db])
-        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view, v11: history and retention, v12: the practice view by month\n")
+        #expect(migrated.stdout == "\(db): applied v7: complete periods, v8: stages and breakdowns, v9: practices keyed by trust, v10: the practice view, v11: history and retention, v12: the practice view by month, v13: breakdowns stored compactly\n")
         #expect(try Binary.run(["migrate", "--db", db]).stdout == "\(db): already up to date\n")
         #expect(try Binary.run(["report", "--db", db]).stderr.contains("no runs yet"))
     }
+
+    /// The breakdown views and the tables v12 stored them in: the same columns in the same order.
+    static let breakdownViews = ["by_specialty", "by_channel", "by_practice", "by_specialty_month", "by_channel_month", "practice_months"]
+
+    @Test func theBreakdownViewsGiveBackExactlyTheFiguresTheRunMade() throws {
+        let dir = try ScratchDirectory()
+        var options = ExtractGenerator.Options(rows: 30_000)
+        options.trusts = 5
+        let extract = dir.path("x.csv.gz")
+        try ExtractGenerator(options: options).write(to: extract)
+        let path = dir.path("d.sqlite")
+        _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: path).run()
+        var expected: [String: SummaryRow] = [:]
+        for cell in try ingest([extract]).assembler.allBreakdownCells() {
+            let monthOnly = cell.breakdown == .practice && cell.month != nil
+            var row = monthOnly ? SummaryRow(trust: cell.trust, type: cell.type, countsAndMiddleOf: cell.summary)
+                : SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            // Breakdown rows keep neither figure.
+            row.p50WorkingDays = nil
+            row.stages?.deliveredAtSending = 0
+            let month = cell.month.map(CivilDate.monthLabel) ?? "run"
+            expected["\(cell.breakdown) \(month) \(cell.trust) \(cell.type) \(cell.breakdown.text(ofValue: cell.value))"] = row
+        }
+        let reader = try SummaryStore(readingOnly: path).reader
+        var read = 0
+        for b in Breakdown.allCases {
+            for byMonth in [false, true] {
+                try reader.forEachBreakdown(b, byMonth: byMonth, run: byMonth && b == .practice ? nil : 1) { r in
+                    read += 1
+                    let key = "\(b) \(r.month ?? "run") \(r.figures.trust) \(r.figures.type) \(r.value)"
+                    // Equal as Doubles, not within a tolerance: seconds / 3600.0 is the hours the run made.
+                    #expect(r.figures == expected[key], "\(key)")
+                }
+            }
+        }
+        #expect(read == expected.count && read > 1_000)
+    }
+
+    @Test func theLetterTypeCodesAreTheLetterTypesOwn() throws {
+        let (_, path) = try Self.database.get()
+        let stored = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT code, letter_type FROM letter_types ORDER BY code").map { "\($0[0] as Int) \($0[1] as String)" }
+        }
+        #expect(stored == LetterType.allCases.map { "\($0.rawValue) \($0.name)" })
+    }
+
+    /// A small run stored by this letterlag, shared by the migration tests.
+    nonisolated(unsafe) private static let database: Result<(ScratchDirectory, String), Error> = Result {
+        let dir = try ScratchDirectory()
+        var options = ExtractGenerator.Options(rows: 20_000)
+        options.trusts = 4
+        let extract = dir.path("x.csv.gz")
+        try ExtractGenerator(options: options).write(to: extract)
+        _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: dir.path("d.sqlite")).run()
+        return (dir, dir.path("d.sqlite"))
+    }
+
+    /// Every row of each breakdown view, in key order, as SQLite gives it.
+    static func breakdownRows(_ db: Database) throws -> [String: [[DatabaseValue]]] {
+        var rows: [String: [[DatabaseValue]]] = [:]
+        for view in breakdownViews {
+            rows[view] = try Row.fetchAll(db, sql: "SELECT * FROM \(view) ORDER BY 1, 2, 3, 4, 5").map { Array($0.databaseValues) }
+        }
+        return rows
+    }
+
+    /// A database at v12 holding `source`'s runs and breakdown rows, as v12 stored them.
+    static func v12Copy(of source: String, at path: String, change: String? = nil) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path)
+        try SummarySchema.migrator.migrate(queue, upTo: "v12: the practice view by month")
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
+            for table in ["runs", "history_practice_months"] + breakdownViews {
+                try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM source.\(table)")
+            }
+            if let change { try db.execute(sql: change) }
+            try db.execute(sql: "DETACH DATABASE source")
+        }
+        return queue
+    }
+
+    @Test func migratingAV12DatabaseKeepsEveryBreakdownValueAndColumnExactly() throws {
+        let (dir, source) = try Self.database.get()
+        let before = try DatabaseQueue(path: source).read(Self.breakdownRows)
+        let columns = { (db: Database, table: String) in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0[0] as String } }
+        let path = dir.path("v12-\(UUID().uuidString).sqlite")
+        let old = try Self.v12Copy(of: source, at: path)
+        let oldColumns = try old.read { db in try Self.breakdownViews.map { try columns(db, $0) } }
+        try old.close()
+        let migrate = try Binary.run(["migrate", "--db", path])
+        #expect(migrate.stdout == "\(path): applied v13: breakdowns stored compactly\n", "\(migrate.stderr)")
+        let migrated = try DatabaseQueue(path: path)
+        #expect(try migrated.read { db in try Self.breakdownViews.map { try columns(db, $0) } } == oldColumns)
+        let after = try migrated.read(Self.breakdownRows)
+        #expect(after == before)
+        #expect(before.values.allSatisfy { !$0.isEmpty })
+    }
+
+    @Test func aBreakdownRowWhoseLettersAreNotItsReceivedAndOutstandingStopsTheMigrationChangingNothing() throws {
+        let (dir, source) = try Self.database.get()
+        let path = dir.path("v12-\(UUID().uuidString).sqlite")
+        try Self.v12Copy(of: source, at: path, change: """
+            UPDATE by_channel SET letters = letters + 1
+            WHERE (run_id, trust_code, letter_type, channel) = (SELECT run_id, trust_code, letter_type, channel FROM by_channel LIMIT 1)
+            """).close()
+        let migrate = try Binary.run(["migrate", "--db", path])
+        #expect(migrate.status == 5)
+        #expect(migrate.stderr.contains("1 rows of by_channel have letters other than received + outstanding"), "\(migrate.stderr)")
+        let applied = try DatabaseQueue(path: path).read { try SummarySchema.migrator.appliedMigrations($0) }
+        #expect(applied.last == "v12: the practice view by month")
+        #expect(try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT type FROM sqlite_master WHERE name = 'by_channel'") } == "table")
+    }
 }
+

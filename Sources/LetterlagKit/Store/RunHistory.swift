@@ -80,7 +80,7 @@ enum RunHistory {
     /// and its weeks and months but those that still stand. Its `runs` row, files and rejects
     /// stay, marked `pruned_at`: a few hundred bytes that say what ran each night.
     static func discardSnapshot(run: Int64, prunedAt: String, _ db: Database) throws {
-        for table in ["summary", "by_specialty", "by_channel", "by_practice", "by_practice_v9", "breakdown_omissions"] {
+        for table in ["summary", "by_specialty_stored", "by_channel_stored", "by_practice_stored", "by_practice_v9", "breakdown_omissions"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [run])
         }
         try db.execute(sql: """
@@ -89,10 +89,11 @@ enum RunHistory {
                     AND w.letter_type = h.letter_type AND w.week_start = h.week_start
                 WHERE h.run_id = ?1)
             """, arguments: [run])
-        for table in ["by_specialty_month", "by_channel_month"] {
+        for table in ["by_specialty_month_stored", "by_channel_month_stored"] {
             try db.execute(sql: """
-                DELETE FROM \(table) WHERE run_id = ?1 AND (trust_code, letter_type, month) NOT IN (
-                    SELECT trust_code, letter_type, month FROM history_months WHERE run_id = ?1)
+                DELETE FROM \(table) WHERE run_id = ?1 AND (trust_code, letter_type_code, month) NOT IN (
+                    SELECT h.trust_code, t.code, h.month FROM history_months h JOIN letter_types t ON t.letter_type = h.letter_type
+                    WHERE h.run_id = ?1)
                 """, arguments: [run])
         }
         try db.execute(sql: "UPDATE runs SET pruned_at = ? WHERE id = ?", arguments: [prunedAt, run])

@@ -16,19 +16,17 @@ public struct RunWriter {
     private var practiceMonths: [String: Bool] = [:]
     /// `Breakdown.tables`' place of the practice view's months, which are kept in the history alone.
     static let practiceMonthTable = Breakdown.tables.firstIndex { $0.breakdown == .practice && $0.byMonth }!
-    /// Where a practice view month row's key holds its month.
-    private static let practiceMonthKeyAt = SummarySchema.practiceMonthColumns.firstIndex(of: "month")!
+    /// Where a practice view month row's `BreakdownRow.key` holds its month.
+    private static let practiceMonthKeyAt = BreakdownRow.textKeyIndex(of: .month, table: practiceMonthTable)!
 
     init(_ db: Database, run: Int64) throws {
         self.db = db
         self.run = run
         weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", Self.weeklyColumns)))
         summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", Self.summaryColumns)))
-        inserts = try Breakdown.tables.enumerated().map { i, table in
-            let (b, byMonth) = table
-            let sql = i == Self.practiceMonthTable ? SummarySchema.insert(into: "practice_months", SummarySchema.practiceMonthColumns)
-                : SummarySchema.insert(into: b.table(byMonth: byMonth), SummarySchema.breakdownColumns(b, byMonth: byMonth))
-            return BulkInsert(try db.makeStatement(sql: sql))
+        inserts = try Breakdown.tables.map { b, byMonth in
+            BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: SummarySchema.storedTable(b, byMonth: byMonth),
+                                                                      SummarySchema.storedColumns(b, byMonth: byMonth))))
         }
     }
 
@@ -82,8 +80,8 @@ public struct RunWriter {
                 let month = r.key[Self.practiceMonthKeyAt]
                 if practiceMonths[month] == nil { try takePracticeMonths([month]) }
                 guard practiceMonths[month]! else { continue }
-                for key in r.key { inserts[r.table].bind(key) }
-                inserts[r.table].bind(countsAndMiddleOf: r.row)
+                inserts[r.table].bind(keyOf: r)
+                inserts[r.table].bind(storedCountsAndMiddleOf: r.row)
                 inserts[r.table].bind(r.row.complete == true ? 1 : 0)
             } else {
                 inserts[r.table].bind(run)
@@ -104,7 +102,7 @@ public struct RunWriter {
             if practiceMonths[month]! { taken.append(month) }
         }
         guard !taken.isEmpty else { return }
-        try db.execute(sql: "DELETE FROM practice_months WHERE month IN (\(taken.map { _ in "?" }.joined(separator: ", ")))",
+        try db.execute(sql: "DELETE FROM practice_months_stored WHERE month IN (\(taken.map { _ in "?" }.joined(separator: ", ")))",
                        arguments: StatementArguments(taken))
     }
 
@@ -155,20 +153,26 @@ public struct RunWriter {
     }
 
     /// One breakdown row, ready to bind: its key's text and its figures, computed on an
-    /// assembling thread so that the writing thread only binds (`SummarySchema.breakdownColumns`).
+    /// assembling thread so that the writing thread only binds (`SummarySchema.storedColumns`).
     public struct BreakdownRow: Sendable {
         /// Its table's place in `Breakdown.tables`, the order the run's inserts are made in.
         var table: Int
-        /// The key columns after `run_id`, in `SummarySchema.breakdownKey` order.
+        /// The key's text columns after `run_id`, in `SummarySchema.breakdownKey` order; the
+        /// letter type is stored as its code, bound from `row.type`.
         var key: [String]
         var row: SummaryRow
 
         /// What a key column holds of a cell.
-        private enum KeyPart { case trust, type, month, value }
+        enum KeyPart { case trust, type, month, value }
+
+        /// Where `key` holds `part` in rows of `table`, nil for the letter type or a part it lacks.
+        static func textKeyIndex(of part: KeyPart, table: Int) -> Int? {
+            keyParts[table].filter { $0 != .type }.firstIndex(of: part)
+        }
 
         /// Per table of `Breakdown.tables`, what its key columns after `run_id` hold: read once
         /// from `SummarySchema.breakdownKey`, not for each of a run's 400,000 rows.
-        private static let keyParts: [[KeyPart]] = Breakdown.tables.map { b, byMonth in
+        static let keyParts: [[KeyPart]] = Breakdown.tables.map { b, byMonth in
             SummarySchema.breakdownKey(b, byMonth: byMonth).dropFirst().map { column in
                 switch column {
                 case "trust_code": .trust
@@ -183,10 +187,10 @@ public struct RunWriter {
         public init(_ cell: BreakdownCell) {
             let monthly = cell.month != nil
             table = Breakdown.tables.firstIndex { $0.breakdown == cell.breakdown && $0.byMonth == monthly }!
-            key = Self.keyParts[table].map { part in
+            key = Self.keyParts[table].compactMap { part in
                 switch part {
                 case .trust: cell.trust
-                case .type: cell.type.name
+                case .type: nil
                 case .month: CivilDate.monthLabel(cell.month!)
                 case .value: cell.breakdown.text(ofValue: cell.value)
                 }
@@ -198,12 +202,25 @@ public struct RunWriter {
 }
 
 extension BulkInsert {
-    /// A breakdown row's columns after `run_id` (`SummarySchema.breakdownColumns`).
+    /// A breakdown row's stored columns after `run_id` (`SummarySchema.storedColumns`).
     mutating func bind(breakdown r: RunWriter.BreakdownRow) {
-        for key in r.key { bind(key) }
-        bind(figuresOf: r.row)
-        bind(r.row.kmP50Hours)
+        bind(keyOf: r)
+        bind(storedFiguresOf: r.row)
+        bind(StoredFigures.seconds(r.row.kmP50Hours))
         bind(r.row.complete == true ? 1 : 0)
-        bind(stagesOf: r.row)
+        bind(storedStagesOf: r.row)
+    }
+
+    /// A breakdown row's key columns after `run_id`, the letter type as its code (`letter_types`).
+    mutating func bind(keyOf r: RunWriter.BreakdownRow) {
+        var text = 0
+        for part in RunWriter.BreakdownRow.keyParts[r.table] {
+            if part == .type {
+                bind(r.row.type.rawValue)
+            } else {
+                bind(r.key[text])
+                text += 1
+            }
+        }
     }
 }

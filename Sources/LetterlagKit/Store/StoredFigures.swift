@@ -11,6 +11,26 @@ enum StoredFigures {
     static let stageColumns = ["sent", "delivered", "in_transit", "writing_due", "writing_within_limit", "writing_p50_hours",
                                "writing_p90_hours", "delivery_p50_hours", "delivery_p90_hours", "oldest_in_transit_hours"]
 
+    /// A table's columns as its stored table names them (docs/schema.md, "How breakdowns are
+    /// stored"): the letter type as `letter_type_code`, each `_hours` figure as `_seconds`, and
+    /// neither `letters` (received + outstanding) nor the history's `partial`, which the views make.
+    static func stored(_ columns: [String]) -> [String] {
+        columns.compactMap { column in
+            switch column {
+            case "letters", "partial": nil
+            case "letter_type": "letter_type_code"
+            case _ where column.hasSuffix("_hours"): column.dropLast("hours".count) + "seconds"
+            default: column
+            }
+        }
+    }
+
+    /// Whole seconds from hours that a histogram's value made, as `seconds / 3600`: every such
+    /// value is a whole number of seconds (a bucket's representative or an extreme), and the
+    /// division's error is far below half a second, so this gives back exactly the seconds, and
+    /// the views' `seconds / 3600.0` exactly the hours.
+    static func seconds(_ hours: Double?) -> Int? { hours.map { Int(($0 * 3600).rounded()) } }
+
     /// Where a query's row holds each column `SummaryRow(reading:at:table:path:)` reads, found once
     /// per query by name, so every table's rows are read the same way whatever their other columns.
     /// Absent optional columns are -1: a row without them has no such figure.
@@ -55,17 +75,33 @@ extension BulkInsert {
     /// The counts and hours, in `StoredFigures.columns` order, field by field, since arrays of
     /// them cost four allocations a row on the one writing thread.
     mutating func bind(figuresOf r: SummaryRow) {
-        bind(countsAndMiddleOf: r)
-        bind(r.p95Hours); bind(r.p99Hours); bind(r.maxHours); bind(r.oldestOutstandingHours)
-    }
-
-    /// The counts, the median and the 90th percentile, the practice view's month figures
-    /// (`SummarySchema.practiceMonthFigures`): the first columns `bind(figuresOf:)` binds.
-    @inline(__always)
-    mutating func bind(countsAndMiddleOf r: SummaryRow) {
         bind(r.letters); bind(r.received); bind(r.outstanding); bind(r.due); bind(r.withinLimit)
         bind(r.due3d); bind(r.within3d); bind(r.due4d); bind(r.within4d)
-        bind(r.p50Hours); bind(r.p90Hours)
+        bind(r.p50Hours); bind(r.p90Hours); bind(r.p95Hours); bind(r.p99Hours); bind(r.maxHours); bind(r.oldestOutstandingHours)
+    }
+
+    /// The counts but `letters`, then the hours as whole seconds, in `StoredFigures.stored(columns)` order.
+    mutating func bind(storedFiguresOf r: SummaryRow) {
+        bind(storedCountsAndMiddleOf: r)
+        for hours in [r.p95Hours, r.p99Hours, r.maxHours, r.oldestOutstandingHours] { bind(StoredFigures.seconds(hours)) }
+    }
+
+    /// The counts but `letters`, and the median and 90th percentile in whole seconds: the stored
+    /// practice view's month figures, the first columns `bind(storedFiguresOf:)` binds.
+    @inline(__always)
+    mutating func bind(storedCountsAndMiddleOf r: SummaryRow) {
+        bind(r.received); bind(r.outstanding); bind(r.due); bind(r.withinLimit)
+        bind(r.due3d); bind(r.within3d); bind(r.due4d); bind(r.within4d)
+        bind(StoredFigures.seconds(r.p50Hours)); bind(StoredFigures.seconds(r.p90Hours))
+    }
+
+    /// The stage columns with hours as whole seconds, in `StoredFigures.stored(stageColumns)` order.
+    mutating func bind(storedStagesOf r: SummaryRow) {
+        let s = r.stages
+        bind(s?.sent); bind(s?.delivered); bind(s?.inTransit); bind(s?.writingDue); bind(s?.writingWithinLimit)
+        for hours in [s?.writingP50Hours, s?.writingP90Hours, s?.deliveryP50Hours, s?.deliveryP90Hours, s?.oldestInTransitHours] {
+            bind(StoredFigures.seconds(hours))
+        }
     }
 
     /// The stage columns, in `StoredFigures.stageColumns` order; all null before stages were kept.

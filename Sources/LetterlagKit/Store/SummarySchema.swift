@@ -6,7 +6,7 @@ import GRDB
 /// New figures arrive as added columns and views; nothing existing is renamed or moved.
 enum SummarySchema {
     /// The last migration: a database without it must be migrated before it is read.
-    static let latest = "v12: the practice view by month"
+    static let latest = "v13: breakdowns stored compactly"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -666,6 +666,369 @@ enum SummarySchema {
                     FROM history_practice_months h JOIN practice_months p ON p.month = h.month;
                 """)
         }
+        m.registerMigration("v13: breakdowns stored compactly") { db in
+            // The breakdown tables and the practice view's months become views of the same names,
+            // columns and values over compact stored tables (docs/schema.md, "How breakdowns are
+            // stored"): the letter type as its code (letter_types), each hours figure as whole
+            // seconds (every one is a histogram bucket's whole-second representative, so
+            // seconds / 3600.0 gives back the very value stored before), and letters as received +
+            // outstanding, which is what it always was. On a national run they shrink by almost half.
+            for table in ["by_specialty", "by_channel", "by_practice", "by_specialty_month", "by_channel_month", "practice_months"] {
+                let odd = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM \(table)
+                    WHERE letters <> received + outstanding
+                       OR letter_type NOT IN ('discharge_summary', 'ae_discharge', 'clinic_letter', 'dna_notification')
+                    """) ?? 0
+                guard odd == 0 else {
+                    throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "\(odd) rows of \(table) have letters other than received + outstanding, or a letter type this letterlag does not know; nothing was migrated")
+                }
+            }
+            try db.execute(sql: """
+                CREATE TABLE letter_types (code INTEGER PRIMARY KEY, letter_type TEXT NOT NULL UNIQUE);
+                INSERT INTO letter_types VALUES (0, 'discharge_summary'), (1, 'ae_discharge'), (2, 'clinic_letter'), (3, 'dna_notification');
+                CREATE TABLE by_specialty_stored (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    specialty_code TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    p95_seconds INTEGER,
+                    p99_seconds INTEGER,
+                    max_seconds INTEGER,
+                    oldest_outstanding_seconds INTEGER,
+                    km_p50_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_seconds INTEGER,
+                    writing_p90_seconds INTEGER,
+                    delivery_p50_seconds INTEGER,
+                    delivery_p90_seconds INTEGER,
+                    oldest_in_transit_seconds INTEGER,
+                    PRIMARY KEY (run_id, trust_code, letter_type_code, specialty_code)
+                ) WITHOUT ROWID;
+                INSERT INTO by_specialty_stored
+                    SELECT o.run_id, o.trust_code, t.code, o.specialty_code, o.received, o.outstanding, o.due, o.within_limit,
+                           o.due_3d, o.within_3d, o.due_4d, o.within_4d, CAST(round(o.p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.p90_hours * 3600) AS INTEGER), CAST(round(o.p95_hours * 3600) AS INTEGER),
+                           CAST(round(o.p99_hours * 3600) AS INTEGER), CAST(round(o.max_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_outstanding_hours * 3600) AS INTEGER),
+                           CAST(round(o.km_p50_hours * 3600) AS INTEGER), o.complete, o.sent, o.delivered, o.in_transit,
+                           o.writing_due, o.writing_within_limit, CAST(round(o.writing_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.writing_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_in_transit_hours * 3600) AS INTEGER)
+                    FROM by_specialty o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE by_specialty;
+                CREATE VIEW by_specialty AS
+                    SELECT s.run_id, s.trust_code, t.letter_type, s.specialty_code, s.received + s.outstanding AS letters,
+                           s.received, s.outstanding, s.due, s.within_limit, s.due_3d, s.within_3d, s.due_4d, s.within_4d,
+                           s.p50_seconds / 3600.0 AS p50_hours, s.p90_seconds / 3600.0 AS p90_hours,
+                           s.p95_seconds / 3600.0 AS p95_hours, s.p99_seconds / 3600.0 AS p99_hours,
+                           s.max_seconds / 3600.0 AS max_hours,
+                           s.oldest_outstanding_seconds / 3600.0 AS oldest_outstanding_hours,
+                           s.km_p50_seconds / 3600.0 AS km_p50_hours, s.complete, s.sent, s.delivered, s.in_transit,
+                           s.writing_due, s.writing_within_limit, s.writing_p50_seconds / 3600.0 AS writing_p50_hours,
+                           s.writing_p90_seconds / 3600.0 AS writing_p90_hours,
+                           s.delivery_p50_seconds / 3600.0 AS delivery_p50_hours,
+                           s.delivery_p90_seconds / 3600.0 AS delivery_p90_hours,
+                           s.oldest_in_transit_seconds / 3600.0 AS oldest_in_transit_hours
+                    FROM by_specialty_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                CREATE TABLE by_channel_stored (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    p95_seconds INTEGER,
+                    p99_seconds INTEGER,
+                    max_seconds INTEGER,
+                    oldest_outstanding_seconds INTEGER,
+                    km_p50_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_seconds INTEGER,
+                    writing_p90_seconds INTEGER,
+                    delivery_p50_seconds INTEGER,
+                    delivery_p90_seconds INTEGER,
+                    oldest_in_transit_seconds INTEGER,
+                    PRIMARY KEY (run_id, trust_code, letter_type_code, channel)
+                ) WITHOUT ROWID;
+                INSERT INTO by_channel_stored
+                    SELECT o.run_id, o.trust_code, t.code, o.channel, o.received, o.outstanding, o.due, o.within_limit,
+                           o.due_3d, o.within_3d, o.due_4d, o.within_4d, CAST(round(o.p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.p90_hours * 3600) AS INTEGER), CAST(round(o.p95_hours * 3600) AS INTEGER),
+                           CAST(round(o.p99_hours * 3600) AS INTEGER), CAST(round(o.max_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_outstanding_hours * 3600) AS INTEGER),
+                           CAST(round(o.km_p50_hours * 3600) AS INTEGER), o.complete, o.sent, o.delivered, o.in_transit,
+                           o.writing_due, o.writing_within_limit, CAST(round(o.writing_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.writing_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_in_transit_hours * 3600) AS INTEGER)
+                    FROM by_channel o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE by_channel;
+                CREATE VIEW by_channel AS
+                    SELECT s.run_id, s.trust_code, t.letter_type, s.channel, s.received + s.outstanding AS letters, s.received,
+                           s.outstanding, s.due, s.within_limit, s.due_3d, s.within_3d, s.due_4d, s.within_4d,
+                           s.p50_seconds / 3600.0 AS p50_hours, s.p90_seconds / 3600.0 AS p90_hours,
+                           s.p95_seconds / 3600.0 AS p95_hours, s.p99_seconds / 3600.0 AS p99_hours,
+                           s.max_seconds / 3600.0 AS max_hours,
+                           s.oldest_outstanding_seconds / 3600.0 AS oldest_outstanding_hours,
+                           s.km_p50_seconds / 3600.0 AS km_p50_hours, s.complete, s.sent, s.delivered, s.in_transit,
+                           s.writing_due, s.writing_within_limit, s.writing_p50_seconds / 3600.0 AS writing_p50_hours,
+                           s.writing_p90_seconds / 3600.0 AS writing_p90_hours,
+                           s.delivery_p50_seconds / 3600.0 AS delivery_p50_hours,
+                           s.delivery_p90_seconds / 3600.0 AS delivery_p90_hours,
+                           s.oldest_in_transit_seconds / 3600.0 AS oldest_in_transit_hours
+                    FROM by_channel_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                CREATE TABLE by_practice_stored (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    practice_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    p95_seconds INTEGER,
+                    p99_seconds INTEGER,
+                    max_seconds INTEGER,
+                    oldest_outstanding_seconds INTEGER,
+                    km_p50_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_seconds INTEGER,
+                    writing_p90_seconds INTEGER,
+                    delivery_p50_seconds INTEGER,
+                    delivery_p90_seconds INTEGER,
+                    oldest_in_transit_seconds INTEGER,
+                    PRIMARY KEY (run_id, practice_code, letter_type_code, trust_code)
+                ) WITHOUT ROWID;
+                INSERT INTO by_practice_stored
+                    SELECT o.run_id, o.practice_code, t.code, o.trust_code, o.received, o.outstanding, o.due, o.within_limit,
+                           o.due_3d, o.within_3d, o.due_4d, o.within_4d, CAST(round(o.p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.p90_hours * 3600) AS INTEGER), CAST(round(o.p95_hours * 3600) AS INTEGER),
+                           CAST(round(o.p99_hours * 3600) AS INTEGER), CAST(round(o.max_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_outstanding_hours * 3600) AS INTEGER),
+                           CAST(round(o.km_p50_hours * 3600) AS INTEGER), o.complete, o.sent, o.delivered, o.in_transit,
+                           o.writing_due, o.writing_within_limit, CAST(round(o.writing_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.writing_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_in_transit_hours * 3600) AS INTEGER)
+                    FROM by_practice o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE by_practice;
+                CREATE VIEW by_practice AS
+                    SELECT s.run_id, s.practice_code, t.letter_type, s.trust_code, s.received + s.outstanding AS letters,
+                           s.received, s.outstanding, s.due, s.within_limit, s.due_3d, s.within_3d, s.due_4d, s.within_4d,
+                           s.p50_seconds / 3600.0 AS p50_hours, s.p90_seconds / 3600.0 AS p90_hours,
+                           s.p95_seconds / 3600.0 AS p95_hours, s.p99_seconds / 3600.0 AS p99_hours,
+                           s.max_seconds / 3600.0 AS max_hours,
+                           s.oldest_outstanding_seconds / 3600.0 AS oldest_outstanding_hours,
+                           s.km_p50_seconds / 3600.0 AS km_p50_hours, s.complete, s.sent, s.delivered, s.in_transit,
+                           s.writing_due, s.writing_within_limit, s.writing_p50_seconds / 3600.0 AS writing_p50_hours,
+                           s.writing_p90_seconds / 3600.0 AS writing_p90_hours,
+                           s.delivery_p50_seconds / 3600.0 AS delivery_p50_hours,
+                           s.delivery_p90_seconds / 3600.0 AS delivery_p90_hours,
+                           s.oldest_in_transit_seconds / 3600.0 AS oldest_in_transit_hours
+                    FROM by_practice_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                CREATE TABLE by_specialty_month_stored (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    month TEXT NOT NULL,
+                    specialty_code TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    p95_seconds INTEGER,
+                    p99_seconds INTEGER,
+                    max_seconds INTEGER,
+                    oldest_outstanding_seconds INTEGER,
+                    km_p50_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_seconds INTEGER,
+                    writing_p90_seconds INTEGER,
+                    delivery_p50_seconds INTEGER,
+                    delivery_p90_seconds INTEGER,
+                    oldest_in_transit_seconds INTEGER,
+                    PRIMARY KEY (run_id, trust_code, letter_type_code, month, specialty_code)
+                ) WITHOUT ROWID;
+                INSERT INTO by_specialty_month_stored
+                    SELECT o.run_id, o.trust_code, t.code, o.month, o.specialty_code, o.received, o.outstanding, o.due,
+                           o.within_limit, o.due_3d, o.within_3d, o.due_4d, o.within_4d,
+                           CAST(round(o.p50_hours * 3600) AS INTEGER), CAST(round(o.p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.p95_hours * 3600) AS INTEGER), CAST(round(o.p99_hours * 3600) AS INTEGER),
+                           CAST(round(o.max_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_outstanding_hours * 3600) AS INTEGER),
+                           CAST(round(o.km_p50_hours * 3600) AS INTEGER), o.complete, o.sent, o.delivered, o.in_transit,
+                           o.writing_due, o.writing_within_limit, CAST(round(o.writing_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.writing_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_in_transit_hours * 3600) AS INTEGER)
+                    FROM by_specialty_month o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE by_specialty_month;
+                CREATE VIEW by_specialty_month AS
+                    SELECT s.run_id, s.trust_code, t.letter_type, s.month, s.specialty_code,
+                           s.received + s.outstanding AS letters, s.received, s.outstanding, s.due, s.within_limit, s.due_3d,
+                           s.within_3d, s.due_4d, s.within_4d, s.p50_seconds / 3600.0 AS p50_hours,
+                           s.p90_seconds / 3600.0 AS p90_hours, s.p95_seconds / 3600.0 AS p95_hours,
+                           s.p99_seconds / 3600.0 AS p99_hours, s.max_seconds / 3600.0 AS max_hours,
+                           s.oldest_outstanding_seconds / 3600.0 AS oldest_outstanding_hours,
+                           s.km_p50_seconds / 3600.0 AS km_p50_hours, s.complete, s.sent, s.delivered, s.in_transit,
+                           s.writing_due, s.writing_within_limit, s.writing_p50_seconds / 3600.0 AS writing_p50_hours,
+                           s.writing_p90_seconds / 3600.0 AS writing_p90_hours,
+                           s.delivery_p50_seconds / 3600.0 AS delivery_p50_hours,
+                           s.delivery_p90_seconds / 3600.0 AS delivery_p90_hours,
+                           s.oldest_in_transit_seconds / 3600.0 AS oldest_in_transit_hours
+                    FROM by_specialty_month_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                CREATE TABLE by_channel_month_stored (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    trust_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    month TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    p95_seconds INTEGER,
+                    p99_seconds INTEGER,
+                    max_seconds INTEGER,
+                    oldest_outstanding_seconds INTEGER,
+                    km_p50_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    sent INTEGER,
+                    delivered INTEGER,
+                    in_transit INTEGER,
+                    writing_due INTEGER,
+                    writing_within_limit INTEGER,
+                    writing_p50_seconds INTEGER,
+                    writing_p90_seconds INTEGER,
+                    delivery_p50_seconds INTEGER,
+                    delivery_p90_seconds INTEGER,
+                    oldest_in_transit_seconds INTEGER,
+                    PRIMARY KEY (run_id, trust_code, letter_type_code, month, channel)
+                ) WITHOUT ROWID;
+                INSERT INTO by_channel_month_stored
+                    SELECT o.run_id, o.trust_code, t.code, o.month, o.channel, o.received, o.outstanding, o.due, o.within_limit,
+                           o.due_3d, o.within_3d, o.due_4d, o.within_4d, CAST(round(o.p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.p90_hours * 3600) AS INTEGER), CAST(round(o.p95_hours * 3600) AS INTEGER),
+                           CAST(round(o.p99_hours * 3600) AS INTEGER), CAST(round(o.max_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_outstanding_hours * 3600) AS INTEGER),
+                           CAST(round(o.km_p50_hours * 3600) AS INTEGER), o.complete, o.sent, o.delivered, o.in_transit,
+                           o.writing_due, o.writing_within_limit, CAST(round(o.writing_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.writing_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.delivery_p90_hours * 3600) AS INTEGER),
+                           CAST(round(o.oldest_in_transit_hours * 3600) AS INTEGER)
+                    FROM by_channel_month o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE by_channel_month;
+                CREATE VIEW by_channel_month AS
+                    SELECT s.run_id, s.trust_code, t.letter_type, s.month, s.channel, s.received + s.outstanding AS letters,
+                           s.received, s.outstanding, s.due, s.within_limit, s.due_3d, s.within_3d, s.due_4d, s.within_4d,
+                           s.p50_seconds / 3600.0 AS p50_hours, s.p90_seconds / 3600.0 AS p90_hours,
+                           s.p95_seconds / 3600.0 AS p95_hours, s.p99_seconds / 3600.0 AS p99_hours,
+                           s.max_seconds / 3600.0 AS max_hours,
+                           s.oldest_outstanding_seconds / 3600.0 AS oldest_outstanding_hours,
+                           s.km_p50_seconds / 3600.0 AS km_p50_hours, s.complete, s.sent, s.delivered, s.in_transit,
+                           s.writing_due, s.writing_within_limit, s.writing_p50_seconds / 3600.0 AS writing_p50_hours,
+                           s.writing_p90_seconds / 3600.0 AS writing_p90_hours,
+                           s.delivery_p50_seconds / 3600.0 AS delivery_p50_hours,
+                           s.delivery_p90_seconds / 3600.0 AS delivery_p90_hours,
+                           s.oldest_in_transit_seconds / 3600.0 AS oldest_in_transit_hours
+                    FROM by_channel_month_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                CREATE TABLE practice_months_stored (
+                    practice_code TEXT NOT NULL,
+                    letter_type_code INTEGER NOT NULL,
+                    month TEXT NOT NULL,
+                    trust_code TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    outstanding INTEGER NOT NULL,
+                    due INTEGER NOT NULL,
+                    within_limit INTEGER NOT NULL,
+                    due_3d INTEGER NOT NULL,
+                    within_3d INTEGER NOT NULL,
+                    due_4d INTEGER NOT NULL,
+                    within_4d INTEGER NOT NULL,
+                    p50_seconds INTEGER,
+                    p90_seconds INTEGER,
+                    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+                    PRIMARY KEY (practice_code, letter_type_code, month, trust_code)
+                ) WITHOUT ROWID;
+                INSERT INTO practice_months_stored
+                    SELECT o.practice_code, t.code, o.month, o.trust_code, o.received, o.outstanding, o.due, o.within_limit,
+                           o.due_3d, o.within_3d, o.due_4d, o.within_4d, CAST(round(o.p50_hours * 3600) AS INTEGER),
+                           CAST(round(o.p90_hours * 3600) AS INTEGER), o.complete
+                    FROM practice_months o LEFT JOIN letter_types t ON t.letter_type = o.letter_type;
+                DROP TABLE practice_months;
+                CREATE VIEW practice_months AS
+                    SELECT s.practice_code, t.letter_type, s.month, s.trust_code, s.received + s.outstanding AS letters,
+                           s.received, s.outstanding, s.due, s.within_limit, s.due_3d, s.within_3d, s.due_4d, s.within_4d,
+                           s.p50_seconds / 3600.0 AS p50_hours, s.p90_seconds / 3600.0 AS p90_hours, s.complete
+                    FROM practice_months_stored s JOIN letter_types t ON t.code = s.letter_type_code;
+                DROP TRIGGER practice_months_leave_with_their_run;
+                CREATE TRIGGER practice_months_leave_with_their_run AFTER DELETE ON history_practice_months BEGIN
+                    DELETE FROM practice_months_stored WHERE month = OLD.month;
+                END;
+                """)
+        }
         return m
     }
 
@@ -720,9 +1083,8 @@ enum SummarySchema {
         return ["run_id", "trust_code", "letter_type"] + (byMonth ? ["month"] : []) + [b.column]
     }
 
-    /// A breakdown table's columns in table order, as a run's insert binds them: its key columns,
-    /// then the figures of `summary`
-    /// without histograms, which at hundreds of thousands of cells a run would multiply the
+    /// A breakdown view's columns in table order, as readers select them: its key columns, then
+    /// the figures of `summary` without histograms, which at hundreds of thousands of cells a run would multiply the
     /// database several times over (docs/schema.md, "Breakdowns").
     static func breakdownColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
         if b == .practice && byMonth { return breakdownKey(b, byMonth: true) + practiceMonthFigures + ["complete", "partial"] }
@@ -730,11 +1092,22 @@ enum SummarySchema {
     }
 
     /// The practice view's month figures: the counts, the median and the 90th percentile, a prefix of
-    /// `StoredFigures.columns` (`BulkInsert.bind(figuresOf:through:)`).
+    /// `StoredFigures.columns` (`BulkInsert.bind(storedCountsAndMiddleOf:)` binds their stored form).
     static let practiceMonthFigures = Array(StoredFigures.columns.prefix(through: StoredFigures.columns.firstIndex(of: "p90_hours")!))
 
-    /// The columns a run writes to `practice_months`, in the order `RunWriter` binds them.
+    /// The columns of the `practice_months` view, which the history's `practice_month_history` extends.
     static let practiceMonthColumns = Array(breakdownKey(.practice, byMonth: true).dropFirst()) + practiceMonthFigures + ["complete"]
+
+    /// The stored table behind a breakdown's view (docs/schema.md, "How breakdowns are stored"),
+    /// which a run writes and a prune deletes from; the practice view's months are `practice_months`'.
+    static func storedTable(_ b: Breakdown, byMonth: Bool) -> String {
+        (b == .practice && byMonth ? "practice_months" : b.table(byMonth: byMonth)) + "_stored"
+    }
+
+    /// The columns a run writes to a breakdown's stored table, in the order `RunWriter` binds them.
+    static func storedColumns(_ b: Breakdown, byMonth: Bool) -> [String] {
+        StoredFigures.stored(b == .practice && byMonth ? practiceMonthColumns : breakdownColumns(b, byMonth: byMonth))
+    }
 
     /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
     static func insert(into table: String, _ columns: [String]) -> String {
