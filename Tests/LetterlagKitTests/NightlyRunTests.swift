@@ -21,6 +21,18 @@ import Testing
         #expect(try SummaryStore(path: db).reader.summary(run: 2).first?.letters == 1)
     }
 
+    @Test func theDebugLogTimesEachPhaseAndTheStoresParts() throws {
+        let dir = try ScratchDirectory()
+        let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n"))
+        let out = try Binary.run(["ingest", file, "--db", dir.path("d.sqlite")], environment: ["LETTERLAG_LOG": "debug"])
+        #expect(out.status == 0)
+        let line = try #require(out.stderr.split(separator: "\n").first { $0.contains("phases=") }, "\(out.stderr)")
+        for phase in ["read and parse", "duplicate check", "assemble and store", "trust × letter types", "practice view", "history and commit"] {
+            #expect(line.contains(phase), "\(line)")
+        }
+        #expect(try Binary.run(["ingest", file, "--db", dir.path("e.sqlite")]).stderr.contains("phases=") == false)
+    }
+
     @Test func aRunsFinishAndElapsedTimeAreTakenAfterItsSummariesAreWrittenNotBefore() throws {
         let dir = try ScratchDirectory()
         let file = try dir.write("a.csv", [canonicalHeader, row("L1", event: "2020-01-14 09:32:00", received: "2020-01-15 09:32:00")].joined(separator: "\n"))

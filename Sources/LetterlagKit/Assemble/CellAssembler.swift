@@ -37,6 +37,9 @@ public final class CellAssembler: @unchecked Sendable {
     private let lastOmissions = Mutex<[PracticeSpill.Omission]>([])
     /// Letters the last assembly left out of the practice view's months (`PracticeRecord.monthSlots`).
     private let lastMonthsLeftOut = Mutex(0)
+    /// Seconds the last `forEachBatch` spent on the trust × letter type partitions, and then on the
+    /// practice view's, each with its rows written by `body`.
+    private let lastPhaseSeconds = Mutex((trustTypes: 0.0, practiceView: 0.0))
     /// Breakdown rows and weekly rows a batch holds at most, so that a partition of many
     /// practices or weeks is handed to the store in pieces. Each array stays under glibc's
     /// 128 KiB mmap threshold (`IngestPipeline.returnFreedMemoryPromptly`): at 512 breakdown
@@ -81,6 +84,10 @@ public final class CellAssembler: @unchecked Sendable {
     /// Letters the last `forEachBatch` left out of the practice view's months, their event month
     /// being `PracticeRecord.monthSlots` months or more before the as-of month.
     public var practiceMonthsLeftOut: Int { lastMonthsLeftOut.withLock { $0 } }
+
+    /// Seconds the last `forEachBatch` took over the trust × letter type partitions, and over the
+    /// practice view's, each with its rows written: the parts of a run's store phase the phase log names.
+    public var phaseSeconds: (trustTypes: Double, practiceView: Double) { lastPhaseSeconds.withLock { $0 } }
 
     /// How many cells the run has.
     public var cellCount: Int { registry.count }
@@ -129,6 +136,7 @@ public final class CellAssembler: @unchecked Sendable {
         total: @escaping @Sendable (TrustType, CellSummary) -> TotalRow,
         breakdown: @escaping @Sendable (BreakdownCell) -> BreakdownRow,
         _ body: (Batch<CellRow, TotalRow, BreakdownRow>) throws -> Void) throws {
+        let started = DispatchTime.now().uptimeNanoseconds
         let asOfMonth = CivilDate.monthIndex(days: LondonClock.shared.localDay(fromUTC: asOf))
         let practices = PracticeSpill(ranges: practiceRanges, asOfMonth: asOfMonth)
         try PartitionPipeline.run(count: partitions, workers: workers,
@@ -142,6 +150,7 @@ public final class CellAssembler: @unchecked Sendable {
             consume: body)
         let files = practices.files, flowFiles = practices.flowFiles
         for file in files + flowFiles { try file.finish() }
+        let trustTypesDone = DispatchTime.now().uptimeNanoseconds
         let omitted = practices.omitted
         lastOmissions.withLock { $0 = practices.omissions }
         lastMonthsLeftOut.withLock { $0 = practices.monthsLeftOut }
@@ -162,6 +171,8 @@ public final class CellAssembler: @unchecked Sendable {
             },
             finished: { if discardingSpills { (files + flowFiles).forEach { $0.discard() } } },
             consume: body)
+        let done = DispatchTime.now().uptimeNanoseconds
+        lastPhaseSeconds.withLock { $0 = (Double(trustTypesDone - started) / 1e9, Double(done - trustTypesDone) / 1e9) }
     }
 
     /// Every cell of the run; for tests and small runs, since it holds all weekly histograms at once.

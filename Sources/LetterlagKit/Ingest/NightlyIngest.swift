@@ -83,7 +83,8 @@ public struct NightlyIngest {
         let id = try store.store(result, contentKeys: keys, replacing: replace, startedAt: started)
         let elapsed = Date().timeIntervalSince(started)
         var phases = result.phases.map { "\($0.name) \(String(format: "%.3f s (peak %.0f MiB)", $0.seconds, $0.peakMiB))" }
-        phases.append("assemble and store \(String(format: "%.3f s (peak %.0f MiB)", Date().timeIntervalSince(storeStart), PhaseClock.peakMiB()))")
+        let storing = Date().timeIntervalSince(storeStart), (trustTypes, practiceView) = result.assembler.phaseSeconds
+        phases.append("assemble and store \(String(format: "%.3f s (peak %.0f MiB): trust × letter types %.3f s, practice view %.3f s, history and commit %.3f s", storing, PhaseClock.peakMiB(), trustTypes, practiceView, storing - trustTypes - practiceView))")
         logger.debug("phases", metadata: ["phases": "\(phases.joined(separator: ", "))"])
         for o in result.assembler.practiceOmissions {
             logger.debug("left out of the practice view", metadata: ["trust": "\(o.trust)", "type": "\(o.type.name)", "practices": "\(o.practices)"])

@@ -16,7 +16,13 @@ struct BulkInsert {
     private var arena: [UInt8] = []
     private var pending: [(index: Int32, start: Int, count: Int, isText: Bool)] = []
 
-    init(_ statement: Statement) { self.statement = statement }
+    /// The statement's parameters, every one of which each row binds, so no binding is cleared between rows.
+    private let parameters: Int32
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        parameters = sqlite3_bind_parameter_count(statement.sqliteStatement)
+    }
 
     private var handle: OpaquePointer { statement.sqliteStatement }
 
@@ -47,6 +53,7 @@ struct BulkInsert {
 
     /// Runs the insert with the values bound since the last step, then resets for the next row.
     mutating func step(_ db: Database) throws {
+        precondition(index == parameters + 1, "a row binds every parameter of \(statement.sql), in order")
         let rc = arena.withUnsafeBytes { raw -> Int32 in
             // The arena no longer grows, so its bytes stay put until the statement is reset; a nil
             // destructor is SQLITE_STATIC, which tells SQLite to read them in place.
@@ -60,7 +67,6 @@ struct BulkInsert {
             }
             let rc = sqlite3_step(handle)
             sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
             return rc
         }
         index = 1
