@@ -159,8 +159,35 @@ public struct RunWriter {
         var table: Int
         /// The key's text columns after `run_id`, in `SummarySchema.breakdownKey` order; the
         /// letter type is stored as its code, bound from `row.type`.
-        var key: [String]
+        var key: KeyText
         var row: SummaryRow
+
+        /// At most three key texts (a trust or practice, a month, a value or trust), held in place:
+        /// each is a small string, so a row's key allocates nothing, where an array of them was a
+        /// quarter of a national run's allocations.
+        struct KeyText: Sendable {
+            private var texts = ("", "", "")
+            private(set) var count = 0
+
+            mutating func append(_ text: String) {
+                switch count {
+                case 0: texts.0 = text
+                case 1: texts.1 = text
+                case 2: texts.2 = text
+                default: preconditionFailure("a breakdown key has at most three text columns")
+                }
+                count += 1
+            }
+
+            subscript(i: Int) -> String {
+                precondition(i < count, "key text \(i) of \(count)")
+                switch i {
+                case 0: return texts.0
+                case 1: return texts.1
+                default: return texts.2
+                }
+            }
+        }
 
         /// What a key column holds of a cell.
         enum KeyPart { case trust, type, month, value }
@@ -187,14 +214,16 @@ public struct RunWriter {
         public init(_ cell: BreakdownCell) {
             let monthly = cell.month != nil
             table = Breakdown.tables.firstIndex { $0.breakdown == cell.breakdown && $0.byMonth == monthly }!
-            key = Self.keyParts[table].compactMap { part in
+            var key = KeyText()
+            for part in Self.keyParts[table] {
                 switch part {
-                case .trust: cell.trust
-                case .type: nil
-                case .month: CivilDate.monthLabel(cell.month!)
-                case .value: cell.breakdown.text(ofValue: cell.value)
+                case .trust: key.append(cell.trust)
+                case .type: break
+                case .month: key.append(CivilDate.monthLabel(cell.month!))
+                case .value: key.append(cell.breakdown.text(ofValue: cell.value))
                 }
             }
+            self.key = key
             row = table == RunWriter.practiceMonthTable ? SummaryRow(trust: cell.trust, type: cell.type, countsAndMiddleOf: cell.summary)
                 : SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
         }
