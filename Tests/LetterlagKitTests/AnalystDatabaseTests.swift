@@ -470,9 +470,8 @@ import Testing
         _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: path).run()
         var expected: [String: SummaryRow] = [:]
         for cell in try ingest([extract]).assembler.allBreakdownCells() {
-            let monthOnly = cell.breakdown == .practice && cell.month != nil
-            var row = monthOnly ? SummaryRow(trust: cell.trust, type: cell.type, countsAndMiddleOf: cell.summary)
-                : SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            var row = cell.middle.map { SummaryRow(trust: cell.trust, type: cell.type, counts: cell.summary, p50Seconds: $0.p50, p90Seconds: $0.p90) }
+                ?? SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
             // Breakdown rows keep neither figure.
             row.p50WorkingDays = nil
             row.stages?.deliveredAtSending = 0

@@ -70,4 +70,31 @@ struct LetterFoldTests {
             #expect(CellSummary.merged(months) == expected)
         }
     }
+
+    @Test(arguments: [UInt64(4), 5, 6])
+    func aMiddleGivesTheSummarysCountsMedianAndNinetiethAndHandsOnTheSame(seed: UInt64) {
+        let asOf: Int64 = 1_735_000_000
+        let limits = ContractLimits.standard
+        let all = Self.letters(count: 1_500, asOf: asOf, seed: seed)
+        // Cells of one, two and a few letters, where the first and last ranks are the extremes, and large ones.
+        let cuts = [0, 1, 3, 6, 16, 17, 400, 1_111, 1_500]
+        let viaSummary = LetterFold(longDelaysExact: false, workingDays: false), viaMiddle = LetterFold(longDelaysExact: false, workingDays: false)
+        let wholeOfSummaries = LetterFold(longDelaysExact: false, workingDays: false)
+        let wholeOfMiddles = LetterFold(longDelaysExact: false, workingDays: false)
+        for (start, end) in zip(cuts, cuts.dropFirst()) {
+            all[start..<end].forEach { Self.add($0, to: viaSummary); Self.add($0, to: viaMiddle) }
+            let expected = viaSummary.summary(type: 2, asOf: asOf, limits: limits, handingOnTo: wholeOfSummaries)
+            let (counts, p50, p90) = viaMiddle.middle(type: 2, asOf: asOf, limits: limits, handingOnTo: wholeOfMiddles)
+            var countsOnly = expected
+            (countsOnly.delay, countsOnly.outstandingAge, countsOnly.writing, countsOnly.delivery) = (.init(), .init(), .init(), .init())
+            #expect(counts == countsOnly, "letters \(start)..<\(end)")
+            #expect(p50 == expected.delay.percentile(perMille: 500) && p90 == expected.delay.percentile(perMille: 900), "letters \(start)..<\(end)")
+        }
+        #expect(wholeOfMiddles.summary(type: 2, asOf: asOf, limits: limits) == wholeOfSummaries.summary(type: 2, asOf: asOf, limits: limits))
+        // Only outstanding letters: no percentile.
+        Self.add(.outstanding(event: asOf - 3_600, stage: 0), to: viaMiddle)
+        let (counts, p50, p90) = viaMiddle.middle(type: 2, asOf: asOf, limits: limits)
+        #expect(counts.outstanding == 1 && counts.letters == 1 && p50 == nil && p90 == nil)
+    }
 }
+

@@ -9,7 +9,12 @@ public struct BreakdownCell: Sendable {
     public var value: Int
     /// The month index (`year × 12 + month − 1`), for a breakdown kept by month.
     public var month: Int?
+    /// Its figures; for a cell that keeps only its median and 90th percentile (`middle`), the
+    /// counts alone, without histograms.
     public var summary: CellSummary
+    /// For a cell of the practice view's months: its delays' median and 90th percentile in
+    /// seconds (`LetterFold.middle`), which are all it keeps besides its counts.
+    public var middle: (p50: Double?, p90: Double?)?
 }
 
 /// Folds one trust × letter type's counted letters into its breakdown cells, on an assembling

@@ -458,7 +458,7 @@ public final class CellAssembler: @unchecked Sendable {
             func add(_ b: Breakdown, _ group: UInt64, _ summary: CellSummary) {
                 let (_, value, month) = Breakdown.parts(ofGroup: group)
                 batch.append(breakdown: makeBreakdown(BreakdownCell(breakdown: b, trust: trust, type: type, value: value,
-                                                                    month: month, summary: summary)))
+                                                                    month: month, summary: summary, middle: nil)))
                 batch.handOnIfFull(emit)
             }
             if opens && nextWeek == nil {

@@ -54,6 +54,37 @@ final class DenseBuckets {
         if w > highWord { highWord = w }
     }
 
+    /// Empties the counts as `drain` does, handing them to `parent`, without making a histogram:
+    /// the buckets that hold the `first`th and `second`th smallest values (ranks from 1, `first`
+    /// ≤ `second` ≤ the total), or -1 for a rank beyond the total. For a cell that keeps two
+    /// percentiles and no histogram; one visit of each occupied bucket.
+    func drain(findingRanks first: UInt64, _ second: UInt64, addingTo parent: DenseBuckets? = nil) -> (Int, Int) {
+        guard highWord >= 0 else { return (-1, -1) }
+        let words = lowWord...highWord
+        lowWord = .max
+        highWord = -1
+        var seen: UInt64 = 0
+        var found = (-1, -1)
+        for w in words where occupied[w] != 0 {
+            var bits = occupied[w]
+            while bits != 0 {
+                let b = w << 6 | bits.trailingZeroBitCount
+                let before = seen
+                seen &+= counts[b]
+                if before < first && seen >= first { found.0 = b }
+                if before < second && seen >= second { found.1 = b }
+                parent?.add(b, count: counts[b])
+                counts[b] = 0
+                bits &= bits &- 1
+            }
+            occupied[w] = 0
+        }
+        return found
+    }
+
+    /// Empties the counts, handing them to `parent`, for a cell that keeps nothing of them.
+    func empty(handingOnTo parent: DenseBuckets?) { _ = drain(findingRanks: 0, 0, addingTo: parent) }
+
     /// The counts as a histogram, leaving every count zero for the next cell; extremes are left
     /// to the caller. With `parent`, every count is also added to it, in one visit of each
     /// occupied bucket, so a window's cells can be drained into their whole.

@@ -207,7 +207,7 @@ struct PracticeAssembler {
         try months.finish(practice: practice, type: type, trustName: trustName, body)
         guard group.otherLetters > 0 || !group.named.isEmpty else { return }
         func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
-            BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary)
+            BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary, middle: nil)
         }
         var rest: CellSummary?
         if group.otherLetters > 0 { rest = other.summary(type: type, asOf: asOf, limits: limits, handingOnTo: whole) }

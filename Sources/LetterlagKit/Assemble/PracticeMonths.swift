@@ -183,7 +183,7 @@ struct PracticeMonths {
         let type: Int
         var tag = -1
         var folding: LetterFold
-        var named: [(trust: Int, summary: CellSummary)] = []
+        var named: [(trust: Int, counts: CellSummary, p50: Double?, p90: Double?)] = []
 
         init(_ months: PracticeMonths, slot: Int, type: Int) {
             self.months = months
@@ -206,19 +206,22 @@ struct PracticeMonths {
 
         private mutating func endTrust() {
             guard folding === months.named else { return }
-            named.append((tag - 1, months.named.summary(type: type, asOf: months.asOf, limits: months.limits, handingOnTo: months.whole)))
+            let (counts, p50, p90) = months.named.middle(type: type, asOf: months.asOf, limits: months.limits, handingOnTo: months.whole)
+            named.append((tag - 1, counts, p50, p90))
             folding = months.whole
         }
 
         mutating func finish(practice: Int, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
             endTrust()
             let month = PracticeRecord.month(ofSlot: slot, asOfMonth: months.asOfMonth), letterType = LetterType(rawValue: type)!
-            func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
-                BreakdownCell(breakdown: .practice, trust: trust, type: letterType, value: practice, month: month, summary: summary)
+            func cell(_ trust: String, _ counts: CellSummary, _ p50: Double?, _ p90: Double?) -> BreakdownCell {
+                BreakdownCell(breakdown: .practice, trust: trust, type: letterType, value: practice, month: month, summary: counts,
+                              middle: (p50, p90))
             }
-            body(cell(PracticeAssembler.allTrusts, months.whole.summary(type: type, asOf: months.asOf, limits: months.limits)))
-            for (trust, summary) in named.map({ (trustName($0.trust), $0.summary) }).sorted(by: { $0.0 < $1.0 }) {
-                body(cell(trust, summary))
+            let whole = months.whole.middle(type: type, asOf: months.asOf, limits: months.limits)
+            body(cell(PracticeAssembler.allTrusts, whole.counts, whole.p50, whole.p90))
+            for n in named.map({ (trustName($0.trust), $0) }).sorted(by: { $0.0 < $1.0 }) {
+                body(cell(n.0, n.1.counts, n.1.p50, n.1.p90))
             }
         }
     }

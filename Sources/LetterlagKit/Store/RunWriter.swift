@@ -224,8 +224,11 @@ public struct RunWriter {
                 }
             }
             self.key = key
-            row = table == RunWriter.practiceMonthTable ? SummaryRow(trust: cell.trust, type: cell.type, countsAndMiddleOf: cell.summary)
-                : SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            if let middle = cell.middle {
+                row = SummaryRow(trust: cell.trust, type: cell.type, counts: cell.summary, p50Seconds: middle.p50, p90Seconds: middle.p90)
+            } else {
+                row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
+            }
         }
     }
 }

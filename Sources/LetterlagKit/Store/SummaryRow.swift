@@ -42,13 +42,12 @@ public struct SummaryRow: Sendable, Equatable {
         stages = s.stagesKept ? StageFigures(s) : nil
     }
 
-    /// A row of the counts, the median and the 90th percentile alone, as the practice view's
-    /// months keep (`SummarySchema.practiceMonthFigures`): half a million a national night, so
-    /// the other percentiles and the Kaplan–Meier median are not computed to be dropped.
-    init(trust: String, type: LetterType, countsAndMiddleOf s: CellSummary) {
+    /// A row of the counts, the median and the 90th percentile alone (in seconds), as the
+    /// practice view's months keep (`SummarySchema.practiceMonthFigures`, `LetterFold.middle`):
+    /// half a million a national night, so nothing else is computed to be dropped.
+    init(trust: String, type: LetterType, counts s: CellSummary, p50Seconds: Double?, p90Seconds: Double?) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
-        self.init(trust: trust, type: type, counts: s,
-                  hours: (hours(s.delay.percentile(perMille: 500)), hours(s.delay.percentile(perMille: 900)), nil, nil, nil, nil),
+        self.init(trust: trust, type: type, counts: s, hours: (hours(p50Seconds), hours(p90Seconds), nil, nil, nil, nil),
                   kmP50Hours: nil, p50WorkingDays: nil, complete: s.isComplete)
     }
 
