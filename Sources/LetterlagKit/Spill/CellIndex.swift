@@ -19,8 +19,10 @@ struct CellIndex: Sendable {
     /// Slots left behind when spans moved; reclaimed once they are half the array.
     private var abandoned = 0
 
-    /// The cell number, or -1 when this index has not been told it.
-    @inline(__always)
+    /// The cell number, or -1 when this index has not been told it. Kept out of line: inlined
+    /// into the row parser, whose size exhausts the optimizer's inlining budget, its three array
+    /// reads each became a call through two jumps (about 5% of the reading phase's CPU).
+    @inline(never)
     func cell(pair: Int, week: Int) -> Int {
         guard pair < spanOf.count else { return -1 }
         let s = Int(spanOf[pair])
