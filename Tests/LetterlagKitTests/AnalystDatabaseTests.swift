@@ -494,23 +494,13 @@ import Testing
     }
 
     @Test func theLetterTypeCodesAreTheLetterTypesOwn() throws {
-        let (_, path) = try Self.database.get()
+        let (_, path) = try smallStoredRun.get()
         let stored = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT code, letter_type FROM letter_types ORDER BY code").map { "\($0[0] as Int) \($0[1] as String)" }
         }
         #expect(stored == LetterType.allCases.map { "\($0.rawValue) \($0.name)" })
     }
 
-    /// A small run stored by this letterlag, shared by the migration tests.
-    nonisolated(unsafe) private static let database: Result<(ScratchDirectory, String), Error> = Result {
-        let dir = try ScratchDirectory()
-        var options = ExtractGenerator.Options(rows: 20_000)
-        options.trusts = 4
-        let extract = dir.path("x.csv.gz")
-        try ExtractGenerator(options: options).write(to: extract)
-        _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: dir.path("d.sqlite")).run()
-        return (dir, dir.path("d.sqlite"))
-    }
 
     /// Every row of each breakdown view, in key order, as SQLite gives it.
     static func breakdownRows(_ db: Database) throws -> [String: [[DatabaseValue]]] {
@@ -537,7 +527,7 @@ import Testing
     }
 
     @Test func migratingAV12DatabaseKeepsEveryBreakdownValueAndColumnExactly() throws {
-        let (dir, source) = try Self.database.get()
+        let (dir, source) = try smallStoredRun.get()
         let before = try DatabaseQueue(path: source).read(Self.breakdownRows)
         let columns = { (db: Database, table: String) in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0[0] as String } }
         let path = dir.path("v12-\(UUID().uuidString).sqlite")
@@ -554,7 +544,7 @@ import Testing
     }
 
     @Test func aBreakdownRowWhoseLettersAreNotItsReceivedAndOutstandingStopsTheMigrationChangingNothing() throws {
-        let (dir, source) = try Self.database.get()
+        let (dir, source) = try smallStoredRun.get()
         let path = dir.path("v12-\(UUID().uuidString).sqlite")
         try Self.v12Copy(of: source, at: path, change: """
             UPDATE by_channel SET letters = letters + 1

@@ -24,20 +24,10 @@ import Testing
         }
     }
 
-    /// One run of a generated extract, stored once for every documented query.
-    nonisolated(unsafe) private static let database: Result<(ScratchDirectory, String), Error> = Result {
-        let dir = try ScratchDirectory()
-        var options = ExtractGenerator.Options(rows: 20_000)
-        options.trusts = 4
-        let extract = dir.path("x.csv.gz")
-        try ExtractGenerator(options: options).write(to: extract)
-        _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: dir.path("d.sqlite")).run()
-        return (dir, dir.path("d.sqlite"))
-    }
 
     @Test(arguments: queries)
     func everyDocumentedQueryRunsAndAnswers(sql: String) throws {
-        let (_, path) = try Self.database.get()
+        let (_, path) = try smallStoredRun.get()
         // Through letterlag's read-only connection, which has the histogram functions.
         let store = try SummaryStore(readingOnly: path)
         let rows = try store.reader.read { try Row.fetchAll($0, sql: sql) }

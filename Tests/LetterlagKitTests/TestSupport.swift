@@ -83,6 +83,18 @@ func extractWithRepeatedLetterIDs() -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
+/// One run of a small generated extract (20,000 letters, 4 trusts), stored once for every test
+/// that only reads it: the documented queries, the letter type codes, the migration's source.
+nonisolated(unsafe) let smallStoredRun: Result<(ScratchDirectory, String), Error> = Result {
+    let dir = try ScratchDirectory()
+    var options = ExtractGenerator.Options(rows: 20_000)
+    options.trusts = 4
+    let extract = dir.path("x.csv.gz")
+    try ExtractGenerator(options: options).write(to: extract)
+    _ = try NightlyIngest(options: IngestOptions(files: [extract]), databasePath: dir.path("d.sqlite")).run()
+    return (dir, dir.path("d.sqlite"))
+}
+
 func ingest(_ files: [String], asOf: String? = nil, inflater: InflaterKind = .isal, chunkSize: Int = 4 << 20,
             workers: Int = 2, maxRejected: Double = 100, mapping: ColumnMapping = .init()) throws -> IngestResult {
     var options = IngestOptions(files: files, workers: workers, inflater: inflater, mapping: mapping, chunkSize: chunkSize,
