@@ -210,3 +210,92 @@ import Testing
         #expect(try ingest([path]).letters == 1)
     }
 }
+
+/// The quote-free path against the general loop, which handles every row it does.
+@Suite struct QuoteFreeRowsTests {
+    /// Every event a parse reports, with what an accepted row carries, copied out of the chunk.
+    struct Events: RowSink, Equatable {
+        var events: [String] = []
+        mutating func accept(_ row: ParsedRow, line: Int) {
+            events.append("accept \(line) \(Array(row.letterID)) \(row.trust) \(row.letterType) \(row.practice) \(row.specialty) "
+                          + "\(row.channel) \(row.event.utc) \(row.sent.status) \(row.sent.utc) \(row.arrival.status) \(row.arrival.utc)")
+        }
+        mutating func reject(_ reason: RejectReason, line: Int) { events.append("reject \(line) \(reason)") }
+    }
+
+    /// Rows of many kinds, good and bad: CR endings, blank lines, too many and too few fields,
+    /// empty and unreadable fields, quoted fields (some holding commas and line feeds), a stray
+    /// quote, and random bytes.
+    static func rows(seed: UInt64, count: Int) -> String {
+        var rng = SplitMix64(seed: seed)
+        var out = ""
+        for i in 0..<count {
+            let good = row("L\(i)", trust: ["RJ1", "RAX", "R0A"][Int(rng.next() % 3)], event: "2024-03-\(10 + rng.next() % 18) 0\(rng.next() % 10):15:00",
+                           received: rng.next() % 5 == 0 ? "" : "2024-04-02 11:00:00")
+            switch rng.next() % 16 {
+            case 0: out += good + "\r\n"
+            case 1: out += "\n"
+            case 2: out += "\r\n"
+            case 3: out += good + ",extra\n"
+            case 4: out += good.split(separator: ",").dropLast().joined(separator: ",") + "\n"
+            case 5: out += good.replacingOccurrences(of: "RJ1", with: "") + "\n"
+            case 6: out += good.replacingOccurrences(of: "2024-03-", with: "2024-3-") + "\n"
+            case 7: out += good.replacingOccurrences(of: "clinic_letter", with: "\"clinic_letter\"") + "\n"
+            case 8: out += good.replacingOccurrences(of: "A81001", with: "\"A8,1\n001\"") + "\n"
+            case 9: out += good.replacingOccurrences(of: "electronic", with: "elec\"tronic") + "\n"
+            case 10: out += String(decoding: mostlyPlainBytes(Int(rng.next() % 90), seed: rng.next(), plainPercent: 70, specials: ",,\n\r1a "), as: UTF8.self) + "\n"
+            default: out += good + "\n"
+            }
+        }
+        return out
+    }
+
+    func compare(_ text: String, _ parser: RowParser, sourceLocation: SourceLocation = #_sourceLocation) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { all in
+            // Every cut at a row boundary, as the chunker makes them, and some that end without one.
+            for end in Set([all.count, RowBoundary.wholeRows(UnsafeRawBufferPointer(all)), all.count / 2, 64, 127, 128, 129].filter { $0 <= all.count }) {
+                for start in Set([0, RowBoundary.wholeRows(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: all[..<min(end, 200)])))]) where start <= end {
+                    let chunk = UnsafeBufferPointer(rebasing: all[start..<end])
+                    var fast = Events(), general = Events()
+                    let fastLines = parser.parse(chunk, into: &fast, quoteFreeFirst: true)
+                    let generalLines = parser.parse(chunk, into: &general, quoteFreeFirst: false)
+                    #expect(fast == general, "bytes \(start)..<\(end)", sourceLocation: sourceLocation)
+                    #expect(fastLines == generalLines, "bytes \(start)..<\(end)", sourceLocation: sourceLocation)
+                }
+            }
+        }
+    }
+
+    @Test func theQuoteFreePathGivesEveryRowAndLineTheGeneralLoopGives() throws {
+        let layout = try ExtractLayout(header: canonicalHeader.split(separator: ",").map(String.init), mapping: ColumnMapping(), path: "t.csv")
+        let parser = RowParser(layout: layout, asOf: nil)
+        var checked = 0
+        for seed in 0..<300 as Range<UInt64> {
+            compare(Self.rows(seed: seed, count: 1 + Int(seed % 40)), parser)
+            checked += 1
+        }
+        #expect(checked == 300)
+    }
+
+    @Test func aQuoteAfterManyPlainRowsHandsTheRestToTheGeneralLoopAtTheRightRow() throws {
+        let layout = try ExtractLayout(header: canonicalHeader.split(separator: ",").map(String.init), mapping: ColumnMapping(), path: "t.csv")
+        let parser = RowParser(layout: layout, asOf: nil)
+        let plain = (0..<30).map { row("L\($0)", event: "2024-03-11 09:15:00", received: "2024-03-12 09:15:00") }
+        // A letter ID quoted around a comma and a line feed: one row over two lines.
+        let quoted = "\"Q,\n1\"" + row("", event: "2024-03-11 09:15:00", received: "2024-03-12 09:15:00")
+        for at in [0, 1, 15, 29, 30] {
+            var rows = plain
+            rows.insert(quoted, at: at)
+            let text = rows.joined(separator: "\n") + "\n"
+            compare(text, parser)
+            var events = Events()
+            let lines = Array(text.utf8).withUnsafeBufferPointer { parser.parse($0, into: &events) }
+            #expect(lines == 32)
+            #expect(events.events.count == 31)
+            #expect(events.events.allSatisfy { $0.hasPrefix("accept") })
+            #expect(events.events[at].hasPrefix("accept \(at) \(Array("Q,\n1".utf8))"))
+            if at < 30 { #expect(events.events[at + 1].hasPrefix("accept \(at + 2) \(Array("L\(at)".utf8))")) }
+        }
+    }
+}
