@@ -21,7 +21,7 @@ import Testing
         let queue = try DatabaseQueue()
         let read = try queue.write { db -> [SummaryRow] in
             try db.execute(sql: "CREATE TABLE t (\(columns.joined(separator: ", ")))")
-            var insert = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "t", columns)))
+            var insert = try BulkInsert(db, into: "t", columns)
             let row = Self.distinctRow()
             insert.bind(row.trust)
             insert.bind(row.type.name)
@@ -31,6 +31,7 @@ import Testing
             insert.bind(1)
             insert.bind(stagesOf: row)
             try insert.step(db)
+            try insert.finish(db)
             // Read back in another column order, as a query naming them differently would.
             let reversed = Array(columns.reversed())
             var rows: [SummaryRow] = []
@@ -51,13 +52,14 @@ import Testing
         row.complete = nil
         let read = try queue.write { db -> [SummaryRow] in
             try db.execute(sql: "CREATE TABLE t (\(columns.joined(separator: ", ")))")
-            var insert = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "t", columns)))
+            var insert = try BulkInsert(db, into: "t", columns)
             insert.bind(row.trust)
             insert.bind(row.type.name)
             insert.bind(figuresOf: row)
             insert.bind(row.kmP50Hours)
             insert.bind(stagesOf: row)
             try insert.step(db)
+            try insert.finish(db)
             var rows: [SummaryRow] = []
             try StatementRow.forEach(in: db, "SELECT \(columns.joined(separator: ", ")) FROM t") {
                 rows.append(try SummaryRow(reading: $0, at: StoredFigures.Positions(columns), table: "t", path: ":memory:"))
@@ -65,5 +67,33 @@ import Testing
             return rows
         }
         #expect(read == [row])
+    }
+
+    @Test(arguments: [0, 1, BulkInsert.rowsPerStatement - 1, BulkInsert.rowsPerStatement, BulkInsert.rowsPerStatement + 1, 3 * BulkInsert.rowsPerStatement + 5])
+    func everyRowLandsWithItsValuesWhateverItsPlaceInAStatement(rows: Int) throws {
+        let queue = try DatabaseQueue()
+        let read = try queue.write { db -> [[String]] in
+            try db.execute(sql: "CREATE TABLE t (i INTEGER, d REAL, n INTEGER, s TEXT, b BLOB)")
+            var insert = try BulkInsert(db, into: "t", ["i", "d", "n", "s", "b"])
+            for r in 0..<rows {
+                insert.bind(r)
+                insert.bind(Double(r) / 4)
+                insert.bind(r % 3 == 0 ? nil : Optional(r) as Int?)
+                insert.bind("row \(r) ✓")
+                insert.bind(ArraySlice(Array(repeating: UInt8(r & 0xFF), count: r % 5)))
+                try insert.step(db)
+            }
+            try insert.finish(db)
+            var got: [[String]] = []
+            try StatementRow.forEach(in: db, "SELECT i, d, quote(n), s, hex(b) FROM t ORDER BY rowid") {
+                got.append([String($0.int(0)), String($0.real(1) ?? -1), $0.text(2), $0.text(3), $0.text(4)])
+            }
+            return got
+        }
+        let expected = (0..<rows).map { r in
+            [String(r), String(Double(r) / 4), r % 3 == 0 ? "NULL" : String(r), "row \(r) ✓",
+             String(repeating: String(format: "%02X", r & 0xFF), count: r % 5)]
+        }
+        #expect(read == expected)
     }
 }

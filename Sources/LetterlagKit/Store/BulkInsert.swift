@@ -1,85 +1,112 @@
 import GRDB
 import GRDBSQLite
 
-/// Binds values straight onto a prepared GRDB statement for inserts of tens of thousands of rows.
+/// Inserts tens of thousands of rows into one table, `rowsPerStatement` rows to a statement.
 ///
 /// GRDB's `StatementArguments` boxes every value in an existential, which cost more than
 /// SQLite itself for the weekly table; binding with the C API removes that, while GRDB still
-/// owns the statement, the transaction and the errors. Text and blobs are copied into one
-/// reused buffer and bound in place at `step`, so SQLite makes no copy of its own: bound as
-/// transient, they were seven of SQLite's thirteen allocations per weekly row. A struct, so its
-/// buffers are checked for exclusive access when compiled, not on every bind at run time.
+/// owns the statements, the transaction and the errors. A row's values are held until its
+/// statement runs: text and blobs in one reused buffer, bound in place, so SQLite makes no copy
+/// of its own (bound as transient, they were seven of SQLite's thirteen allocations per weekly
+/// row). A statement of many rows keeps its table's cursor open from row to row, where a
+/// statement a row opened it and sought each row's place from the root; on the practice view's
+/// months, rows in key order, that was about a third of SQLite's time. The last rows, fewer than
+/// a statement's, go in one by one at `finish`, which must be called before anything reads the
+/// table. A struct, so its buffers are checked for exclusive access when compiled.
 struct BulkInsert {
+    /// Rows a full statement inserts.
+    static let rowsPerStatement = 32
+    /// The statement of one row, for the rows left at `finish`.
     let statement: Statement
-    private var index: Int32 = 1
-    /// This row's text and blob bytes, and where each goes; bound when the row is stepped.
+    private let many: Statement
+    /// The parameters of one row, every one of which each row binds.
+    private let parameters: Int
+    private var values: [Value] = []
+    /// The held rows' text and blob bytes.
     private var arena: [UInt8] = []
-    private var pending: [(index: Int32, start: Int, count: Int, isText: Bool)] = []
+    private var rows = 0
 
-    /// The statement's parameters, every one of which each row binds, so no binding is cleared between rows.
-    private let parameters: Int32
-
-    init(_ statement: Statement) {
-        self.statement = statement
-        parameters = sqlite3_bind_parameter_count(statement.sqliteStatement)
+    private enum Value {
+        case integer(Int64)
+        case real(Double)
+        case null
+        case text(start: Int, count: Int)
+        case blob(start: Int, count: Int)
     }
 
-    private var handle: OpaquePointer { statement.sqliteStatement }
-
-    mutating func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
-    mutating func bind(_ value: Int) { sqlite3_bind_int64(handle, next(), Int64(value)) }
-
-    mutating func bind(_ value: Int?) {
-        let i = next()
-        if let value { sqlite3_bind_int64(handle, i, Int64(value)) } else { sqlite3_bind_null(handle, i) }
+    /// Prepares the inserts into `table` of `columns` (`SummarySchema.insert`).
+    init(_ db: Database, into table: String, _ columns: [String]) throws {
+        statement = try db.makeStatement(sql: SummarySchema.insert(into: table, columns))
+        many = try db.makeStatement(sql: SummarySchema.insert(into: table, columns, rows: Self.rowsPerStatement))
+        parameters = columns.count
+        values.reserveCapacity(parameters * Self.rowsPerStatement)
     }
 
-    mutating func bind(_ value: Double?) {
-        let i = next()
-        if let value { sqlite3_bind_double(handle, i, value) } else { sqlite3_bind_null(handle, i) }
-    }
+    mutating func bind(_ value: Int64) { values.append(.integer(value)) }
+    mutating func bind(_ value: Int) { values.append(.integer(Int64(value))) }
+    mutating func bind(_ value: Int?) { values.append(value.map { .integer(Int64($0)) } ?? .null) }
+    mutating func bind(_ value: Double?) { values.append(value.map { .real($0) } ?? .null) }
 
     mutating func bind(_ value: String) {
         let start = arena.count
         arena.append(contentsOf: value.utf8)
-        pending.append((next(), start, arena.count - start, true))
+        values.append(.text(start: start, count: arena.count - start))
     }
 
     mutating func bind(_ bytes: ArraySlice<UInt8>) {
         let start = arena.count
         arena.append(contentsOf: bytes)
-        pending.append((next(), start, bytes.count, false))
+        values.append(.blob(start: start, count: bytes.count))
     }
 
-    /// Runs the insert with the values bound since the last step, then resets for the next row.
+    /// Ends a row: its values are all bound. Runs the statement of many rows once it has its rows.
     mutating func step(_ db: Database) throws {
-        precondition(index == parameters + 1, "a row binds every parameter of \(statement.sql), in order")
+        rows += 1
+        precondition(values.count == rows * parameters, "a row binds every parameter of \(statement.sql), in order")
+        if rows == Self.rowsPerStatement {
+            try run(many, rows: 0..<rows, db)
+            clear()
+        }
+    }
+
+    /// Inserts the rows still held, one statement each.
+    mutating func finish(_ db: Database) throws {
+        for row in 0..<rows { try run(statement, rows: row..<(row + 1), db) }
+        clear()
+    }
+
+    private mutating func clear() {
+        rows = 0
+        values.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+    }
+
+    /// Binds the held `rows` to `statement`'s parameters in order, and steps it once.
+    private func run(_ statement: Statement, rows: Range<Int>, _ db: Database) throws {
+        let handle = statement.sqliteStatement
         let rc = arena.withUnsafeBytes { raw -> Int32 in
-            // The arena no longer grows, so its bytes stay put until the statement is reset; a nil
+            // The arena does not change until the statement is reset, so its bytes stay put; a nil
             // destructor is SQLITE_STATIC, which tells SQLite to read them in place.
             let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-            for v in pending {
-                if v.isText {
-                    sqlite3_bind_text(handle, v.index, (base + v.start).assumingMemoryBound(to: CChar.self), Int32(v.count), nil)
-                } else {
-                    sqlite3_bind_blob(handle, v.index, base + v.start, Int32(v.count), nil)
+            var index: Int32 = 1
+            for value in values[(rows.lowerBound * parameters)..<(rows.upperBound * parameters)] {
+                switch value {
+                case let .integer(v): sqlite3_bind_int64(handle, index, v)
+                case let .real(v): sqlite3_bind_double(handle, index, v)
+                case .null: sqlite3_bind_null(handle, index)
+                case let .text(start, count):
+                    sqlite3_bind_text(handle, index, (base + start).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+                case let .blob(start, count): sqlite3_bind_blob(handle, index, base + start, Int32(count), nil)
                 }
+                index += 1
             }
             let rc = sqlite3_step(handle)
             sqlite3_reset(handle)
             return rc
         }
-        index = 1
-        arena.removeAll(keepingCapacity: true)
-        pending.removeAll(keepingCapacity: true)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
                                 sql: statement.sql)
         }
-    }
-
-    private mutating func next() -> Int32 {
-        defer { index += 1 }
-        return index
     }
 }

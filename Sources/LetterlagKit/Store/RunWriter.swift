@@ -22,11 +22,10 @@ public struct RunWriter {
     init(_ db: Database, run: Int64) throws {
         self.db = db
         self.run = run
-        weekly = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "weekly", Self.weeklyColumns)))
-        summary = BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: "summary", Self.summaryColumns)))
+        weekly = try BulkInsert(db, into: "weekly", Self.weeklyColumns)
+        summary = try BulkInsert(db, into: "summary", Self.summaryColumns)
         inserts = try Breakdown.tables.map { b, byMonth in
-            BulkInsert(try db.makeStatement(sql: SummarySchema.insert(into: SummarySchema.storedTable(b, byMonth: byMonth),
-                                                                      SummarySchema.storedColumns(b, byMonth: byMonth))))
+            try BulkInsert(db, into: SummarySchema.storedTable(b, byMonth: byMonth), SummarySchema.storedColumns(b, byMonth: byMonth))
         }
     }
 
@@ -89,6 +88,13 @@ public struct RunWriter {
             }
             try inserts[r.table].step(db)
         }
+    }
+
+    /// Inserts the rows still held; the run's rows are all in their tables after it.
+    mutating func finish() throws {
+        try weekly.finish(db)
+        try summary.finish(db)
+        for i in inserts.indices { try inserts[i].finish(db) }
     }
 
     /// Takes `months` of the practice view's months in the history where this run outranks the

@@ -1110,7 +1110,8 @@ enum SummarySchema {
     }
 
     /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
-    static func insert(into table: String, _ columns: [String]) -> String {
-        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    static func insert(into table: String, _ columns: [String], rows: Int = 1) -> String {
+        let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 }

@@ -226,6 +226,7 @@ extension SummaryStore {
                 }
                 var writer = try RunWriter(db, run: run)
                 try rows(&writer)
+                try writer.finish()
                 try RunHistory.add(run: run, db)
                 let finished = Date()
                 try db.execute(sql: "UPDATE runs SET finished_at = ?, elapsed_seconds = ?, delivered_at_sending = ? WHERE id = ?",
