@@ -177,18 +177,30 @@ struct PracticeMonths {
     }
 
     /// One month's letters, in trust order, folded into `(all)` and its named trusts' rows.
+    /// It holds only the folds, the as-of and the named trusts, not a copy of the whole
+    /// `PracticeMonths`, whose dozen arrays cost a retain and a release each per month.
     private struct MonthFold {
-        let months: PracticeMonths
         let slot: Int
         let type: Int
+        let asOf: Int64
+        let limits: ContractLimits
+        let asOfMonth: Int
+        let namedFold: LetterFold
+        let wholeFold: LetterFold
+        let namedMonths: Set<UInt64>
         var tag = -1
         var folding: LetterFold
         var named: [(trust: Int, counts: CellSummary, p50: Double?, p90: Double?)] = []
 
         init(_ months: PracticeMonths, slot: Int, type: Int) {
-            self.months = months
             self.slot = slot
             self.type = type
+            asOf = months.asOf
+            limits = months.limits
+            asOfMonth = months.asOfMonth
+            namedFold = months.named
+            wholeFold = months.whole
+            namedMonths = months.namedMonths
             folding = months.whole
         }
 
@@ -198,27 +210,27 @@ struct PracticeMonths {
             if t != tag {
                 endTrust()
                 tag = t
-                folding = t != 0 && months.namedMonths.contains(UInt64(slot) << 32 | UInt64(t)) ? months.named : months.whole
+                folding = t != 0 && namedMonths.contains(UInt64(slot) << 32 | UInt64(t)) ? namedFold : wholeFold
             }
             // Months keep no stage figures: an unsent stage spares the fold their histograms.
-            PracticeAssembler.add(first, StageRecord.unsent, to: folding, asOf: months.asOf)
+            PracticeAssembler.add(first, StageRecord.unsent, to: folding, asOf: asOf)
         }
 
         private mutating func endTrust() {
-            guard folding === months.named else { return }
-            let (counts, p50, p90) = months.named.middle(type: type, asOf: months.asOf, limits: months.limits, handingOnTo: months.whole)
+            guard folding === namedFold else { return }
+            let (counts, p50, p90) = namedFold.middle(type: type, asOf: asOf, limits: limits, handingOnTo: wholeFold)
             named.append((tag - 1, counts, p50, p90))
-            folding = months.whole
+            folding = wholeFold
         }
 
         mutating func finish(practice: Int, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
             endTrust()
-            let month = PracticeRecord.month(ofSlot: slot, asOfMonth: months.asOfMonth), letterType = LetterType(rawValue: type)!
+            let month = PracticeRecord.month(ofSlot: slot, asOfMonth: asOfMonth), letterType = LetterType(rawValue: type)!
             func cell(_ trust: String, _ counts: CellSummary, _ p50: Double?, _ p90: Double?) -> BreakdownCell {
                 BreakdownCell(breakdown: .practice, trust: trust, type: letterType, value: practice, month: month, summary: counts,
                               middle: (p50, p90))
             }
-            let whole = months.whole.middle(type: type, asOf: months.asOf, limits: months.limits)
+            let whole = wholeFold.middle(type: type, asOf: asOf, limits: limits)
             body(cell(PracticeAssembler.allTrusts, whole.counts, whole.p50, whole.p90))
             for n in named.map({ (trustName($0.trust), $0) }).sorted(by: { $0.0 < $1.0 }) {
                 body(cell(n.0, n.1.counts, n.1.p50, n.1.p90))
