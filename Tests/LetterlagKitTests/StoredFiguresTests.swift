@@ -69,12 +69,14 @@ import Testing
         #expect(read == [row])
     }
 
-    @Test(arguments: [0, 1, BulkInsert.rowsPerStatement - 1, BulkInsert.rowsPerStatement, BulkInsert.rowsPerStatement + 1, 3 * BulkInsert.rowsPerStatement + 5])
+    /// With 4 rows to a statement (20 parameters of 5 columns).
+    @Test(arguments: [0, 1, 3, 4, 5, 17])
     func everyRowLandsWithItsValuesWhateverItsPlaceInAStatement(rows: Int) throws {
         let queue = try DatabaseQueue()
         let read = try queue.write { db -> [[String]] in
             try db.execute(sql: "CREATE TABLE t (i INTEGER, d REAL, n INTEGER, s TEXT, b BLOB)")
-            var insert = try BulkInsert(db, into: "t", ["i", "d", "n", "s", "b"])
+            var insert = try BulkInsert(db, into: "t", ["i", "d", "n", "s", "b"], parameters: 20)
+            #expect(insert.rowsPerStatement == 4)
             for r in 0..<rows {
                 insert.bind(r)
                 insert.bind(Double(r) / 4)

@@ -15,7 +15,7 @@ import GRDBSQLite
 /// table. A struct, so its buffers are checked for exclusive access when compiled.
 struct BulkInsert {
     /// Rows a full statement inserts.
-    static let rowsPerStatement = 32
+    let rowsPerStatement: Int
     /// The statement of one row, for the rows left at `finish`.
     let statement: Statement
     private let many: Statement
@@ -34,12 +34,16 @@ struct BulkInsert {
         case blob(start: Int, count: Int)
     }
 
-    /// Prepares the inserts into `table` of `columns` (`SummarySchema.insert`).
-    init(_ db: Database, into table: String, _ columns: [String]) throws {
-        statement = try db.makeStatement(sql: SummarySchema.insert(into: table, columns))
-        many = try db.makeStatement(sql: SummarySchema.insert(into: table, columns, rows: Self.rowsPerStatement))
+    /// Prepares the inserts into `table` of `columns` (`SummarySchema.insert`), as many rows to a
+    /// statement as `parameters` parameters allow, at least one. A prepared statement holds a
+    /// few hundred bytes a parameter, so the budget is what bounds the memory this takes.
+    init(_ db: Database, into table: String, _ columns: [String], parameters budget: Int = 1) throws {
         parameters = columns.count
-        values.reserveCapacity(parameters * Self.rowsPerStatement)
+        rowsPerStatement = max(1, budget / columns.count)
+        statement = try db.makeStatement(sql: SummarySchema.insert(into: table, columns))
+        many = rowsPerStatement == 1 ? statement
+            : try db.makeStatement(sql: SummarySchema.insert(into: table, columns, rows: rowsPerStatement))
+        values.reserveCapacity(parameters * rowsPerStatement)
     }
 
     mutating func bind(_ value: Int64) { values.append(.integer(value)) }
@@ -63,7 +67,7 @@ struct BulkInsert {
     mutating func step(_ db: Database) throws {
         rows += 1
         precondition(values.count == rows * parameters, "a row binds every parameter of \(statement.sql), in order")
-        if rows == Self.rowsPerStatement {
+        if rows == rowsPerStatement {
             try run(many, rows: 0..<rows, db)
             clear()
         }

@@ -25,9 +25,16 @@ public struct RunWriter {
         weekly = try BulkInsert(db, into: "weekly", Self.weeklyColumns)
         summary = try BulkInsert(db, into: "summary", Self.summaryColumns)
         inserts = try Breakdown.tables.map { b, byMonth in
-            try BulkInsert(db, into: SummarySchema.storedTable(b, byMonth: byMonth), SummarySchema.storedColumns(b, byMonth: byMonth))
+            try BulkInsert(db, into: SummarySchema.storedTable(b, byMonth: byMonth), SummarySchema.storedColumns(b, byMonth: byMonth),
+                           parameters: Self.breakdownParameters)
         }
     }
+
+    /// Parameters of a breakdown table's insert statement: 32 rows of the practice view's months,
+    /// 15 or 16 of the other breakdowns'. A prepared statement's program and registers grow with
+    /// its parameters; 480 of them took the practice view's phase to the time that 32 rows of
+    /// every table did. The weekly and whole-run rows, fewer and wider, go one to a statement.
+    static let breakdownParameters = 480
 
     /// The `weekly` columns a run's insert names, in the order `write` binds them.
     static let weeklyColumns = ["run_id", "trust_code", "letter_type", "week", "week_start"] + StoredFigures.columns
