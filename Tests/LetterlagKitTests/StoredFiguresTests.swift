@@ -98,4 +98,29 @@ import Testing
         }
         #expect(read == expected)
     }
+
+    @Test func aRowThatBreaksAConstraintFailsItsStatementAndTheRollbackLeavesNothing() throws {
+        let queue = try DatabaseQueue()
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID")
+            try db.beginTransaction()
+            var insert = try BulkInsert(db, into: "t", ["k", "v"], parameters: 8)
+            #expect(insert.rowsPerStatement == 4)
+            var failure: DatabaseError?
+            do {
+                // The third row repeats the first's key, inside the first statement of four rows.
+                for k in [1, 2, 1, 4, 5] {
+                    insert.bind(k)
+                    insert.bind("row \(k)")
+                    try insert.step(db)
+                }
+                try insert.finish(db)
+            } catch let error as DatabaseError {
+                failure = error
+            }
+            #expect(failure?.resultCode == .SQLITE_CONSTRAINT)
+            try db.rollback()
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM t") == 0)
+        }
+    }
 }

@@ -24,17 +24,19 @@ public struct RunWriter {
         self.run = run
         weekly = try BulkInsert(db, into: "weekly", Self.weeklyColumns)
         summary = try BulkInsert(db, into: "summary", Self.summaryColumns)
-        inserts = try Breakdown.tables.map { b, byMonth in
-            try BulkInsert(db, into: SummarySchema.storedTable(b, byMonth: byMonth), SummarySchema.storedColumns(b, byMonth: byMonth),
-                           parameters: Self.breakdownParameters)
+        inserts = try Breakdown.tables.enumerated().map { i, table in
+            try BulkInsert(db, into: SummarySchema.storedTable(table.breakdown, byMonth: table.byMonth),
+                           SummarySchema.storedColumns(table.breakdown, byMonth: table.byMonth),
+                           parameters: i == Self.practiceMonthTable ? Self.practiceMonthParameters : 1)
         }
     }
 
-    /// Parameters of a breakdown table's insert statement: 32 rows of the practice view's months,
-    /// 15 or 16 of the other breakdowns'. A prepared statement's program and registers grow with
-    /// its parameters; 480 of them took the practice view's phase to the time that 32 rows of
-    /// every table did. The weekly and whole-run rows, fewer and wider, go one to a statement.
-    static let breakdownParameters = 480
+    /// Parameters of an insert statement of the practice view's months: 32 rows, more than half
+    /// of a national run's rows. The other tables take a row a statement: their `run_id` is a
+    /// foreign key, and SQLite keeps a statement journal (a copy of every page a statement
+    /// touches, written to a temporary file) for a statement of several rows that could fail one
+    /// (`SummarySchema.insert`), which cost more system time than the rows saved.
+    static let practiceMonthParameters = 480
 
     /// The `weekly` columns a run's insert names, in the order `write` binds them.
     static let weeklyColumns = ["run_id", "trust_code", "letter_type", "week", "week_start"] + StoredFigures.columns

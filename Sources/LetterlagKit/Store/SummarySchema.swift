@@ -1110,8 +1110,14 @@ enum SummarySchema {
     }
 
     /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
+    /// An insert of `rows` rows. One of several rows is `OR FAIL`: a failing row then leaves the
+    /// statement's earlier rows in place rather than backing them out, so SQLite keeps no
+    /// statement journal for it (a copy of each page the statement touches, written to a
+    /// temporary file), unless the table has a foreign key, whose check still needs one. The
+    /// caller's transaction is rolled back on any failure, so nothing of a failed run stays.
     static func insert(into table: String, _ columns: [String], rows: Int = 1) -> String {
         let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        return "INSERT \(rows > 1 ? "OR FAIL " : "")INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 }
