@@ -217,6 +217,8 @@ public struct RowParser: Sendable {
         return true
     }
 
+    /// Checks one row's fields and hands it on. Out of line: both row loops call it, and inlined
+    /// into each it would be the parser's largest code twice over.
     @inline(never)
     private func validate<Sink: RowSink>(_ p: UnsafePointer<UInt8>, _ b: UnsafeMutableBufferPointer<Int>, line: Int, into sink: inout Sink) {
         @inline(__always) func field(_ c: CanonicalColumn) -> UnsafeBufferPointer<UInt8> {
