@@ -121,8 +121,9 @@ public struct RowParser: Sendable {
     /// row where one is (or at the chunk's end), for the general loop to go on from there.
     ///
     /// Most extracts quote nothing, and there a field ends at the next comma or line feed: the
-    /// delimiters are taken from a 64-byte mask bit by bit, with none of the quote bookkeeping that
-    /// the general loop does at every field, which was about a third of reading a national extract.
+    /// delimiters are taken from a 64-byte mask bit by bit, without the quote bookkeeping that the
+    /// general loop does at every field. Splitting fields took 20–30% less CPU for it (perf, on
+    /// national extracts of 100M and 10M rows).
     @inline(__always)
     private func quoteFreeRows<Sink: RowSink>(_ p: UnsafePointer<UInt8>, _ n: Int, slotOf: UnsafeBufferPointer<Int8>,
                                               bounds: UnsafeMutableBufferPointer<Int>, pos: inout Int, line: inout Int,
