@@ -35,7 +35,7 @@ final class SpillFile: @unchecked Sendable {
     private var discarded = false
     private var stagedPartitions: [Int] = []
     /// Per partition, the block numbers on disk that hold its values, in order.
-    private var blocks: [[UInt32]]
+    private var blocks: [BlockList]
     /// Per partition, how many values its last block on disk holds (a full block unless the last flush was partial).
     private var lastCount: [Int]
     private var blocksOnDisk = 0
@@ -58,7 +58,7 @@ final class SpillFile: @unchecked Sendable {
         fill = .allocate(capacity: partitions)
         fill.initialize(repeating: 0, count: partitions)
         staging = .allocate(capacity: Self.stagedBlocks * blockValues)
-        blocks = Array(repeating: [], count: partitions)
+        blocks = Array(repeating: BlockList(), count: partitions)
         lastCount = Array(repeating: blockValues, count: partitions)
     }
 
@@ -160,7 +160,7 @@ final class SpillFile: @unchecked Sendable {
 
     /// How many values (words) `partition` holds; valid after `finish`.
     func count(of partition: Int) -> Int {
-        guard let _ = blocks[partition].last else { return 0 }
+        guard !blocks[partition].isEmpty else { return 0 }
         return (blocks[partition].count - 1) * blockValues + lastCount[partition]
     }
 
@@ -172,7 +172,7 @@ final class SpillFile: @unchecked Sendable {
         guard !list.isEmpty else { return }
         if columns {
             try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { buffer in
-                for (i, block) in list.enumerated() {
+                try list.forEach { i, block in
                     let records = (i == list.count - 1 ? lastCount[partition] : blockValues) / stride
                     try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: blockBytes)
                     for r in 0..<records {
@@ -186,7 +186,7 @@ final class SpillFile: @unchecked Sendable {
         out.append(contentsOf: repeatElement(0, count: count(of: partition)))
         try out.withUnsafeMutableBytes { raw in
             var at = start * 8
-            for (i, block) in list.enumerated() {
+            try list.forEach { i, block in
                 let bytes = (i == list.count - 1 ? lastCount[partition] : blockValues) * 8
                 try read(block: block, into: raw.baseAddress! + at, bytes: bytes)
                 at += bytes
@@ -203,7 +203,7 @@ final class SpillFile: @unchecked Sendable {
         let list = blocks[partition]
         guard !list.isEmpty else { return }
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockRecords) { buffer in
-            for (i, block) in list.enumerated() {
+            try list.forEach { i, block in
                 let records = (i == list.count - 1 ? lastCount[partition] : blockValues) / stride
                 try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: records * 8)
                 try body(UnsafeBufferPointer(rebasing: buffer[0..<records]))
@@ -220,7 +220,7 @@ final class SpillFile: @unchecked Sendable {
         let list = blocks[partition]
         guard !list.isEmpty else { return }
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { buffer in
-            for (i, block) in list.enumerated() {
+            try list.forEach { i, block in
                 let values = i == list.count - 1 ? lastCount[partition] : blockValues
                 try read(block: block, into: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: values * 8)
                 try body(UnsafeBufferPointer(rebasing: buffer[0..<values]))
