@@ -152,7 +152,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// `quantile_disc`; nil when empty. `perMille` is p × 1000, such as 500 for the median.
     public func percentile(perMille: Int) -> Double? {
         guard total > 0 else { return nil }
-        return value(atRank: Swift.max(1, (UInt64(perMille) * total + 999) / 1000))
+        return value(atRank: Self.rank(perMille: perMille, of: total))
+    }
+
+    /// The nearest rank of p × 1000 = `perMille` among `total` values: ⌈p·n⌉, within 1…total.
+    @inline(__always)
+    public static func rank(perMille: Int, of total: UInt64) -> UInt64 {
+        Swift.min(total, Swift.max(1, (UInt64(perMille) * total + 999) / 1000))
     }
 
     /// The nearest-rank `p`-quantile (0 ≤ p ≤ 1): the ⌈p·n⌉-th smallest value, at least the first.
@@ -175,14 +181,24 @@ public struct LatencyHistogram: Sendable, Equatable {
     public func value(atRank requested: UInt64) -> Double? {
         guard total > 0 else { return nil }
         let rank = Swift.min(Swift.max(requested, 1), total)
-        if rank == total { return Double(maximum) }
-        if rank == 1 { return Double(minimum) }
         var seen: UInt64 = 0
         for (i, c) in counts.enumerated() {
             seen += c
-            if seen >= rank { return clampedRepresentative(ofBucket: Int(buckets[i])) }
+            if seen >= rank {
+                return Self.value(ofRank: rank, of: total, inBucket: Int(buckets[i]), minimum: minimum, maximum: maximum)
+            }
         }
         return Double(maximum)
+    }
+
+    /// The `rank`-th of `total` values (1…total) whose bucket is `index`, the smallest being
+    /// `minimum` and the largest `maximum`: `value(atRank:)`'s rule, for a caller that found the
+    /// bucket without making a histogram.
+    @inline(__always)
+    public static func value(ofRank rank: UInt64, of total: UInt64, inBucket index: Int, minimum: Int64, maximum: Int64) -> Double {
+        if rank == total { return Double(maximum) }
+        if rank == 1 { return Double(minimum) }
+        return Swift.min(Swift.max(representative(of: index), Double(minimum)), Double(maximum))
     }
 
     /// A bucket's representative clamped into this histogram's [minimum, maximum].

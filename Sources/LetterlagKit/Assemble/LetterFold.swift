@@ -112,16 +112,10 @@ final class LetterFold {
         if s.received > 0 {
             if keepsWorkingDays { working.empty(handingOnTo: parent?.working) }
             let total = UInt64(s.received)
-            let (lowest, highest) = (delayExtremes.shortest, delayExtremes.longest)
-            func rank(_ perMille: UInt64) -> UInt64 { min(total, max(1, (perMille * total + 999) / 1000)) }
-            let (r50, r90) = (rank(500), rank(900))
+            let (r50, r90) = (LatencyHistogram.rank(perMille: 500, of: total), LatencyHistogram.rank(perMille: 900, of: total))
             let (b50, b90) = delays.drain(findingRanks: r50, r90, addingTo: parent?.delays)
-            // As `LatencyHistogram.value(atRank:)`: the last rank is the maximum, the first the
-            // minimum, any other its bucket's representative within them.
             func value(_ r: UInt64, bucket: Int) -> Double {
-                if r == total { return Double(highest) }
-                if r == 1 { return Double(lowest) }
-                return min(max(LatencyHistogram.representative(of: bucket), Double(lowest)), Double(highest))
+                LatencyHistogram.value(ofRank: r, of: total, inBucket: bucket, minimum: delayExtremes.shortest, maximum: delayExtremes.longest)
             }
             (p50, p90) = (value(r50, bucket: b50), value(r90, bucket: b90))
         }
