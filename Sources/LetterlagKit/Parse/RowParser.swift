@@ -89,13 +89,7 @@ public struct RowParser: Sendable {
                             start &+= 1
                             end &-= 1
                         }
-                        if field < expected {
-                            let slot = Int(slotOf[field])
-                            if slot >= 0 {
-                                bounds[slot * 2] = start
-                                bounds[slot * 2 + 1] = end
-                            }
-                        }
+                        Self.place(field: field, start, end, slotOf: slotOf, bounds: bounds, expected: expected)
                         field &+= 1
                         if comma { pos &+= 1 }
                         else if pos >= n { ended = true }
@@ -105,12 +99,7 @@ public struct RowParser: Sendable {
                         sink.reject(.unterminatedQuote, line: rowLine)
                         break
                     }
-                    if field == 1 && (pos - rowStart <= 2) && isBlank(p, rowStart, pos) { continue }
-                    if field != expected {
-                        sink.reject(.wrongFieldCount, line: rowLine)
-                        continue
-                    }
-                    validate(p, bounds, line: rowLine, into: &sink)
+                    endRow(p, bounds, fields: field, from: rowStart, to: pos, line: rowLine, into: &sink)
                 }
                 return line
             }
@@ -157,23 +146,16 @@ public struct RowParser: Sendable {
                 } else {
                     at = n
                 }
-                if at < n && p[at] == 0x2C {
-                    if field < expected, case let slot = Int(slotOf[field]), slot >= 0 {
-                        bounds[slot &* 2] = start
-                        bounds[slot &* 2 &+ 1] = at
-                    }
-                    field &+= 1
+                // The field ends at a comma, a line feed or the chunk's end; only the last two can follow a CR.
+                let comma = at < n && p[at] == 0x2C
+                var end = at
+                if !comma && end > start && p[end &- 1] == 0x0D { end &-= 1 }
+                Self.place(field: field, start, end, slotOf: slotOf, bounds: bounds, expected: expected)
+                field &+= 1
+                if comma {
                     start = at &+ 1
                     continue
                 }
-                // A line feed or the chunk's end; either may follow a CR.
-                var end = at
-                if end > start && p[end &- 1] == 0x0D { end &-= 1 }
-                if field < expected, case let slot = Int(slotOf[field]), slot >= 0 {
-                    bounds[slot &* 2] = start
-                    bounds[slot &* 2 &+ 1] = end
-                }
-                field &+= 1
                 if at < n {
                     pos = at &+ 1
                     line &+= 1
@@ -182,29 +164,37 @@ public struct RowParser: Sendable {
                 }
                 break
             }
-            if field == 1 && (pos &- rowStart <= 2) && isBlank(p, rowStart, pos) { continue }
-            if field != expected {
-                sink.reject(.wrongFieldCount, line: rowLine)
-                continue
-            }
-            validate(p, bounds, line: rowLine, into: &sink)
+            endRow(p, bounds, fields: field, from: rowStart, to: pos, line: rowLine, into: &sink)
         }
     }
 
-    /// The delimiter and quote masks of the 64 bytes from `start`; the last, partial block is read
-    /// from a zero-padded copy (a zero byte is never special), so no byte past `n` is read.
+    /// Records where field number `field` of a row lies, if its column is one the parser reads.
+    @inline(__always)
+    private static func place(field: Int, _ start: Int, _ end: Int, slotOf: UnsafeBufferPointer<Int8>,
+                              bounds: UnsafeMutableBufferPointer<Int>, expected: Int) {
+        guard field < expected, case let slot = Int(slotOf[field]), slot >= 0 else { return }
+        bounds[slot &* 2] = start
+        bounds[slot &* 2 &+ 1] = end
+    }
+
+    /// What both row loops do with a row whose fields are placed: a blank line is skipped, a row
+    /// with another field count set aside, and any other validated.
+    @inline(__always)
+    private func endRow<Sink: RowSink>(_ p: UnsafePointer<UInt8>, _ bounds: UnsafeMutableBufferPointer<Int>, fields: Int,
+                                       from rowStart: Int, to rowEnd: Int, line: Int, into sink: inout Sink) {
+        if fields == 1 && (rowEnd &- rowStart <= 2) && isBlank(p, rowStart, rowEnd) { return }
+        if fields != layout.fieldCount {
+            sink.reject(.wrongFieldCount, line: line)
+            return
+        }
+        validate(p, bounds, line: line, into: &sink)
+    }
+
+    /// The delimiter and quote masks of the 64 bytes from `start` (`PaddedBlock`).
     @inline(__always)
     private static func masks(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> (delimiters: UInt64, quotes: UInt64) {
         var delimiters: UInt64 = 0, quotes: UInt64 = 0
-        if start &+ 64 <= n {
-            letterlag_delimiters_quotes64(p + start, &delimiters, &quotes)
-        } else {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { block in
-                block.initialize(repeating: 0)
-                _ = block.update(from: UnsafeBufferPointer(start: p + start, count: n &- start))
-                letterlag_delimiters_quotes64(block.baseAddress!, &delimiters, &quotes)
-            }
-        }
+        PaddedBlock.with(p, from: start, to: n) { letterlag_delimiters_quotes64($0, &delimiters, &quotes) }
         return (delimiters, quotes)
     }
 

@@ -35,16 +35,6 @@ struct SpecialByteScanner {
     @inline(__always)
     private mutating func load(_ start: Int) {
         blockStart = start
-        mask = start &+ 64 <= count ? letterlag_csv_specials64(base + start) : tailMask(start)
-    }
-
-    /// The last, partial block's mask, from a zero-padded copy (a zero byte is never special).
-    @inline(never)
-    private func tailMask(_ start: Int) -> UInt64 {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { block in
-            block.initialize(repeating: 0)
-            _ = block.initialize(from: UnsafeBufferPointer(start: base + start, count: count - start))
-            return letterlag_csv_specials64(block.baseAddress!)
-        }
+        mask = PaddedBlock.with(base, from: start, to: count) { letterlag_csv_specials64($0) }
     }
 }

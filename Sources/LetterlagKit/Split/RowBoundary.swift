@@ -34,17 +34,7 @@ public enum RowBoundary {
         let end = last + 1
         while start < end {
             var quotes: UInt64 = 0, newlines: UInt64 = 0
-            if start + 64 <= end {
-                letterlag_quotes_newlines64(p + start, &quotes, &newlines)
-            } else {
-                // The last, partial block from a zero-padded copy, as `SpecialByteScanner` takes
-                // its own, so no byte past `last` is read.
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { b in
-                    b.initialize(repeating: 0)
-                    _ = b.update(from: UnsafeBufferPointer(start: p + start, count: end - start))
-                    letterlag_quotes_newlines64(b.baseAddress!, &quotes, &newlines)
-                }
-            }
+            PaddedBlock.with(p, from: start, to: end) { letterlag_quotes_newlines64($0, &quotes, &newlines) }
             var parity = quotes
             parity ^= parity << 1
             parity ^= parity << 2
