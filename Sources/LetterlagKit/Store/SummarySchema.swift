@@ -1109,8 +1109,8 @@ enum SummarySchema {
         StoredFigures.stored(b == .practice && byMonth ? practiceMonthColumns : breakdownColumns(b, byMonth: byMonth))
     }
 
-    /// The INSERT of one row of `table` with `columns`, named so that a column added later cannot shift them.
-    /// An insert of `rows` rows. One of several rows is `OR FAIL`: a failing row then leaves the
+    /// The INSERT of `rows` rows of `table` with `columns`, named so that a column added later
+    /// cannot shift them. One of several rows is `OR FAIL`: a failing row then leaves the
     /// statement's earlier rows in place rather than backing them out, so SQLite keeps no
     /// statement journal for it (a copy of each page the statement touches, written to a
     /// temporary file), unless the table has a foreign key, whose check still needs one. The
