@@ -101,7 +101,9 @@ public final class CellAssembler: @unchecked Sendable {
         public var cells: [CellRow] = []
         public var totals: [TotalRow] = []
         public var breakdowns: [BreakdownRow] = []
-        var isEmpty: Bool { cells.isEmpty && totals.isEmpty && breakdowns.isEmpty }
+        /// The practice view's month rows, which stay plain values to the writer (`PracticeMonthRow`).
+        public var practiceMonths: [PracticeMonthRow] = []
+        var isEmpty: Bool { cells.isEmpty && totals.isEmpty && breakdowns.isEmpty && practiceMonths.isEmpty }
 
         /// Adds a weekly row, the batch's array made at its full size at the first, not grown by doubling.
         mutating func append(cell row: CellRow) {
@@ -115,9 +117,16 @@ public final class CellAssembler: @unchecked Sendable {
             breakdowns.append(row)
         }
 
-        /// Hands the batch to `emit` and starts an empty one once either kind of row fills its share.
+        /// Adds a month row of the practice view, as `append(cell:)` adds a weekly one.
+        mutating func append(practiceMonth row: PracticeMonthRow) {
+            if practiceMonths.isEmpty { practiceMonths.reserveCapacity(CellAssembler.breakdownRowsPerBatch) }
+            practiceMonths.append(row)
+        }
+
+        /// Hands the batch to `emit` and starts an empty one once any kind of row fills its share.
         mutating func handOnIfFull(_ emit: (Batch) -> Void) {
-            guard cells.count >= CellAssembler.weeklyRowsPerBatch || breakdowns.count >= CellAssembler.breakdownRowsPerBatch else { return }
+            guard cells.count >= CellAssembler.weeklyRowsPerBatch || breakdowns.count >= CellAssembler.breakdownRowsPerBatch
+                || practiceMonths.count >= CellAssembler.breakdownRowsPerBatch else { return }
             emit(self)
             self = Batch()
         }
@@ -165,6 +174,9 @@ public final class CellAssembler: @unchecked Sendable {
                                     trustName: self.registry.trustName) { cell in
                     batch.append(breakdown: breakdown(cell))
                     batch.handOnIfFull(emit)
+                } months: { row in
+                    batch.append(practiceMonth: row)
+                    batch.handOnIfFull(emit)
                 }
                 assembler.shrink(keeping: Scratch.keptWords)
                 if !batch.isEmpty { emit(batch) }
@@ -187,7 +199,10 @@ public final class CellAssembler: @unchecked Sendable {
     /// Every breakdown cell of the run; for tests and small runs.
     public func allBreakdownCells() throws -> [BreakdownCell] {
         var all: [BreakdownCell] = []
-        try forEachBatch(cell: { _, _ in 0 }, total: { _, _ in 0 }, breakdown: { $0 }) { all.append(contentsOf: $0.breakdowns) }
+        try forEachBatch(cell: { _, _ in 0 }, total: { _, _ in 0 }, breakdown: { $0 }) { batch in
+            all.append(contentsOf: batch.breakdowns)
+            all.append(contentsOf: batch.practiceMonths.map(\.cell))
+        }
         return all
     }
 

@@ -17,6 +17,8 @@ struct PracticeAssembler {
     /// The `trust_code` of a practice × type's letters from trusts that sent it fewer than
     /// `DisclosureThreshold.smallestShown` of them.
     static let otherTrusts = "(other)"
+    /// `allTrusts` as a month row holds it.
+    static let allTrustsCode = PackedCode(allTrusts)!
     /// Letters placed in memory at once: 4 MiB.
     static let defaultChunkLetters = 1 << 18
 
@@ -38,6 +40,19 @@ struct PracticeAssembler {
     private let other = LetterFold(longDelaysExact: false, workingDays: false)
     private let whole = LetterFold(longDelaysExact: false, workingDays: false)
     private var months: PracticeMonths
+    private let trustCodes = TrustCodes()
+
+    /// Trust indexes' codes as month rows hold them, each made once from its name.
+    private final class TrustCodes {
+        private var codes: [Int: PackedCode] = [:]
+
+        func code(of trust: Int, named trustName: (Int) -> String) -> PackedCode {
+            if let code = codes[trust] { return code }
+            let code = PackedCode(trustName(trust))!
+            codes[trust] = code
+            return code
+        }
+    }
 
     init(asOf: Int64, limits: ContractLimits, asOfMonth: Int, chunkLetters: Int = PracticeAssembler.defaultChunkLetters,
          monthLetters: Int = PracticeMonths.defaultHoldLetters) {
@@ -56,9 +71,10 @@ struct PracticeAssembler {
     }
 
     /// Calls `body` with each row of partition `p` in key order (practice, letter type by name,
-    /// then `(all)`, `(other)` and the named trusts by code), skipping the trust × types in `omitted`.
+    /// then `(all)`, `(other)` and the named trusts by code), and `months` with each of its
+    /// month rows, in the key order of theirs; skipping the trust × types in `omitted`.
     mutating func cells(partition p: Int, files: [SpillFile], flowFiles: [SpillFile], omitted: Set<Int>,
-                        trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
+                        trustName: (Int) -> String, _ body: (BreakdownCell) -> Void, months monthRows: (PracticeMonthRow) -> Void) throws {
         // The hot loops work on locals: through `self` every letter copied the whole struct.
         var table = GroupTable(), tally: [Int] = []
         swap(&table, &flows)
@@ -96,7 +112,7 @@ struct PracticeAssembler {
         }
         let numbers = flows
         if chunks.count == 1 {
-            try fold(order[chunks[0].flows], letters: chunks[0].letters, keys: keys, group: &group, trustName: trustName, body) { visit in
+            try fold(order[chunks[0].flows], letters: chunks[0].letters, keys: keys, group: &group, trustName: trustName, body, monthRows) { visit in
                 try Self.forEachLetter(partition: p, files: files, omitted: omitted) { first, stage, pair in
                     visit(Int(numbers.number(of: Self.flowKey(practice: PracticeRecord.practice(first), pair: pair))), first, stage)
                 }
@@ -115,7 +131,7 @@ struct PracticeAssembler {
             }
             try routed.finish()
             for (c, chunk) in chunks.enumerated() {
-                try fold(order[chunk.flows], letters: chunk.letters, keys: keys, group: &group, trustName: trustName, body) { visit in
+                try fold(order[chunk.flows], letters: chunk.letters, keys: keys, group: &group, trustName: trustName, body, monthRows) { visit in
                     try routed.forEachBlock(partition: c) { block in
                         for at in stride(from: 0, to: block.count, by: PracticeRecord.words) {
                             visit(PracticeRecord.flow(ofRouted: block[at]), block[at], block[at + 1])
@@ -124,18 +140,18 @@ struct PracticeAssembler {
                 }
             }
         }
-        try finish(&group, trustName: trustName, body)
+        try finish(&group, trustName: trustName, body, monthRows)
     }
 
     /// Folds the flows of one chunk, in order, from the letters `letters` visits (each with its
     /// flow number): placed in flow order first, or, for one flow larger than a chunk, as they come.
     private mutating func fold(_ chunk: ArraySlice<Int>, letters: Int, keys: [UInt64], group: inout Group,
-                               trustName: (Int) -> String, _ body: (BreakdownCell) -> Void,
+                               trustName: (Int) -> String, _ body: (BreakdownCell) -> Void, _ monthRows: (PracticeMonthRow) -> Void,
                                _ letterSource: ((Int, UInt64, UInt64) -> Void) throws -> Void) throws {
         let asOf = self.asOf
         if letters > chunkLetters {
             let f = chunk.first!
-            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body, monthRows)
             let tag = PracticeMonths.tag(trust: Self.trust(ofFlow: keys[f]), namedInRun: target === named)
             try letterSource { flow, first, stage in
                 if flow == f {
@@ -150,7 +166,7 @@ struct PracticeAssembler {
         var at = 0
         let placed = placement.records
         for f in chunk {
-            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body)
+            let target = try begin(flow: f, keys: keys, group: &group, trustName: trustName, body, monthRows)
             let tag = PracticeMonths.tag(trust: Self.trust(ofFlow: keys[f]), namedInRun: target === named)
             placed.withUnsafeBufferPointer { placed in
                 for _ in 0..<counts[f] {
@@ -181,10 +197,10 @@ struct PracticeAssembler {
 
     /// The fold flow `f`'s letters go to, after finishing the group before it when `f` starts a new one.
     private mutating func begin(flow f: Int, keys: [UInt64], group: inout Group, trustName: (Int) -> String,
-                       _ body: (BreakdownCell) -> Void) throws -> LetterFold {
+                       _ body: (BreakdownCell) -> Void, _ monthRows: (PracticeMonthRow) -> Void) throws -> LetterFold {
         let key = keys[f] >> Self.trustBits
         if key != group.key {
-            try finish(&group, trustName: trustName, body)
+            try finish(&group, trustName: trustName, body, monthRows)
             group = Group(key: key)
         }
         return counts[f] >= DisclosureThreshold.smallestShown ? named : other
@@ -201,10 +217,12 @@ struct PracticeAssembler {
 
     /// Hands on the group's months' rows (`PracticeMonths`), then its rows over the run: `(all)`,
     /// `(other)` when it has letters, then the named trusts by code.
-    private mutating func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
+    private mutating func finish(_ group: inout Group, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void,
+                                 _ monthRows: (PracticeMonthRow) -> Void) throws {
         let practice = Int(group.key >> UInt64(LetterType.bits))
         let type = Self.typeOfRank[Int(group.key) & LetterType.mask]
-        try months.finish(practice: practice, type: type, trustName: trustName, body)
+        let codes = trustCodes
+        try months.finish(practice: practice, type: type, trustCode: { codes.code(of: $0, named: trustName) }, monthRows)
         guard group.otherLetters > 0 || !group.named.isEmpty else { return }
         func cell(_ trust: String, _ summary: CellSummary) -> BreakdownCell {
             BreakdownCell(breakdown: .practice, trust: trust, type: LetterType(rawValue: type)!, value: practice, month: nil, summary: summary, middle: nil)

@@ -96,7 +96,7 @@ struct PracticeMonths {
 
     /// Hands on the month rows of the practice × type whose letters were added, month by month,
     /// each `(all)` then the named trusts by code, and starts afresh.
-    mutating func finish(practice: Int, type: Int, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) throws {
+    mutating func finish(practice: Int, type: Int, trustCode: (Int) -> PackedCode, _ body: (PracticeMonthRow) -> Void) throws {
         endTag(next: -1)
         defer {
             failure = nil
@@ -130,7 +130,7 @@ struct PracticeMonths {
                             month.add(block[at], block[at + 1])
                         }
                     }
-                    month.finish(practice: practice, trustName: trustName, body)
+                    month.finish(practice: practice, trustCode: trustCode, body)
                 } else {
                     try placement.place(batch, counts: slotLetters, letters: letters) { visit in
                         try spill.forEachBlock(partition: 0) { block in
@@ -139,7 +139,7 @@ struct PracticeMonths {
                             }
                         }
                     }
-                    fold(batch, practice: practice, type: type, trustName: trustName, body)
+                    fold(batch, practice: practice, type: type, trustCode: trustCode, body)
                 }
                 start = end
             }
@@ -151,7 +151,7 @@ struct PracticeMonths {
                     visit(PracticeRecord.slot(source[at], source[at + 1]), source[at], source[at + 1])
                 }
             }
-            fold(all, practice: practice, type: type, trustName: trustName, body)
+            fold(all, practice: practice, type: type, trustCode: trustCode, body)
         }
     }
 
@@ -161,8 +161,8 @@ struct PracticeMonths {
         if held.capacity > words { held = [] }
     }
 
-    private func fold(_ batch: ArraySlice<Int>, practice: Int, type: Int, trustName: (Int) -> String,
-                      _ body: (BreakdownCell) -> Void) {
+    private func fold(_ batch: ArraySlice<Int>, practice: Int, type: Int, trustCode: (Int) -> PackedCode,
+                      _ body: (PracticeMonthRow) -> Void) {
         var at = 0
         placement.records.withUnsafeBufferPointer { placed in
             for slot in batch {
@@ -171,7 +171,7 @@ struct PracticeMonths {
                     month.add(placed[at], placed[at + 1])
                     at += PracticeRecord.words
                 }
-                month.finish(practice: practice, trustName: trustName, body)
+                month.finish(practice: practice, trustCode: trustCode, body)
             }
         }
     }
@@ -223,18 +223,16 @@ struct PracticeMonths {
             folding = wholeFold
         }
 
-        mutating func finish(practice: Int, trustName: (Int) -> String, _ body: (BreakdownCell) -> Void) {
+        mutating func finish(practice: Int, trustCode: (Int) -> PackedCode, _ body: (PracticeMonthRow) -> Void) {
             endTrust()
             let month = PracticeRecord.month(ofSlot: slot, asOfMonth: asOfMonth), letterType = LetterType(rawValue: type)!
-            func cell(_ trust: String, _ counts: CellSummary, _ p50: Double?, _ p90: Double?) -> BreakdownCell {
-                BreakdownCell(breakdown: .practice, trust: trust, type: letterType, value: practice, month: month, summary: counts,
-                              middle: (p50, p90))
+            func row(_ trust: PackedCode, _ counts: CellSummary, _ p50: Double?, _ p90: Double?) -> PracticeMonthRow {
+                PracticeMonthRow(practice: practice, type: letterType, month: month, trust: trust, counts: counts, p50Seconds: p50, p90Seconds: p90)
             }
             let whole = wholeFold.middle(type: type, asOf: asOf, limits: limits)
-            body(cell(PracticeAssembler.allTrusts, whole.counts, whole.p50, whole.p90))
-            for n in named.map({ (trustName($0.trust), $0) }).sorted(by: { $0.0 < $1.0 }) {
-                body(cell(n.0, n.1.counts, n.1.p50, n.1.p90))
-            }
+            body(row(PracticeAssembler.allTrustsCode, whole.counts, whole.p50, whole.p90))
+            if named.count > 1 { named.sort { trustCode($0.trust) < trustCode($1.trust) } }
+            for n in named { body(row(trustCode(n.trust), n.counts, n.p50, n.p90)) }
         }
     }
 }

@@ -12,7 +12,7 @@ extension SummaryStore {
             try assembler.forEachBatch(discardingSpills: true, cell: RunWriter.WeeklyRow.init,
                                        total: { SummaryRow(trust: $0.trust, type: $0.type, summary: $1) },
                                        breakdown: RunWriter.BreakdownRow.init) { batch in
-                try writer.write(cells: batch.cells, totals: batch.totals, breakdowns: batch.breakdowns)
+                try writer.write(cells: batch.cells, totals: batch.totals, breakdowns: batch.breakdowns, practiceMonths: batch.practiceMonths)
             }
             try writer.leaveOutOfPracticeMonths(letters: assembler.practiceMonthsLeftOut)
             for o in assembler.practiceOmissions {

@@ -57,6 +57,13 @@ struct BulkInsert {
         values.append(.text(start: start, count: arena.count - start))
     }
 
+    /// A code's bytes, as text.
+    mutating func bind(_ code: PackedCode) {
+        let start = arena.count
+        for i in 0..<code.count { arena.append(code[i]) }
+        values.append(.text(start: start, count: code.count))
+    }
+
     mutating func bind(_ bytes: ArraySlice<UInt8>) {
         let start = arena.count
         arena.append(contentsOf: bytes)

@@ -62,9 +62,9 @@ enum RunHistory {
         return stands
     }
 
-    /// The months from a run's window start to its as-of time, in London, as stored labels: the
-    /// practice view's months it may take, claimed before its rows are written.
-    static func windowMonths(run: Int64, _ db: Database) throws -> [String] {
+    /// The months from a run's window start to its as-of time, in London (`CivilDate.monthIndex`):
+    /// the practice view's months it may take, claimed before its rows are written.
+    static func windowMonths(run: Int64, _ db: Database) throws -> [Int] {
         var bounds: (start: Int64, asOf: Int64)?
         try StatementRow.forEach(in: db, "SELECT window_start, as_of FROM runs WHERE id = ?", [run]) { row in
             if let start = Timestamps.parseStored(row.text(0)), let asOf = Timestamps.parseStored(row.text(1)) { bounds = (start, asOf) }
@@ -73,7 +73,7 @@ enum RunHistory {
         let clock = LondonClock.shared
         let first = CivilDate.monthIndex(days: clock.localDay(fromUTC: bounds.start))
         let last = CivilDate.monthIndex(days: clock.localDay(fromUTC: bounds.asOf))
-        return first <= last ? (first...last).map(CivilDate.monthLabel) : []
+        return first <= last ? Array(first...last) : []
     }
 
     /// Deletes a removed run's rows that the history does not name: every whole-run table's,

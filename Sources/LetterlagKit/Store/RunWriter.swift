@@ -12,12 +12,10 @@ public struct RunWriter {
     private var inserts: [BulkInsert]
     /// Letters delivered at sending, summed over the whole-run rows written.
     private(set) var deliveredAtSending = 0
-    /// The practice view's months met so far, and whether this run takes each in the history.
-    private var practiceMonths: [String: Bool] = [:]
+    /// The practice view's months met so far (`CivilDate.monthIndex`), and whether this run takes each in the history.
+    private var practiceMonths: [Int: Bool] = [:]
     /// `Breakdown.tables`' place of the practice view's months, which are kept in the history alone.
     static let practiceMonthTable = Breakdown.tables.firstIndex { $0.breakdown == .practice && $0.byMonth }!
-    /// Where a practice view month row's `BreakdownRow.key` holds its month.
-    private static let practiceMonthKeyAt = BreakdownRow.textKeyIndex(of: .month, table: practiceMonthTable)!
 
     init(_ db: Database, run: Int64) throws {
         self.db = db
@@ -48,8 +46,9 @@ public struct RunWriter {
         + ["within_limit_pct", "within_3d_pct", "within_4d_pct", "p50_vs_baseline", "km_p50_hours", "p50_working_days"]
         + StoredFigures.stageColumns + ["writing_within_limit_pct", "delivered_at_sending"]
 
-    /// Writes a batch of weekly, whole-run and breakdown rows.
-    public mutating func write(cells: [WeeklyRow], totals: [SummaryRow], breakdowns: [BreakdownRow]) throws {
+    /// Writes a batch of weekly, whole-run and breakdown rows, and the practice view's month rows.
+    public mutating func write(cells: [WeeklyRow], totals: [SummaryRow], breakdowns: [BreakdownRow],
+                               practiceMonths monthRows: [PracticeMonthRow] = []) throws {
         for w in cells {
             weekly.bind(run)
             weekly.bind(w.row.trust)
@@ -83,19 +82,22 @@ public struct RunWriter {
             try summary.step(db)
         }
         for r in breakdowns {
-            if r.table == Self.practiceMonthTable {
-                if practiceMonths.isEmpty { try takePracticeMonths(RunHistory.windowMonths(run: run, db)) }
-                let month = r.key[Self.practiceMonthKeyAt]
-                if practiceMonths[month] == nil { try takePracticeMonths([month]) }
-                guard practiceMonths[month]! else { continue }
-                inserts[r.table].bind(keyOf: r)
-                inserts[r.table].bind(storedCountsAndMiddleOf: r.row)
-                inserts[r.table].bind(r.row.complete == true ? 1 : 0)
-            } else {
-                inserts[r.table].bind(run)
-                inserts[r.table].bind(breakdown: r)
-            }
+            precondition(r.table != Self.practiceMonthTable, "the practice view's months come as PracticeMonthRow")
+            inserts[r.table].bind(run)
+            inserts[r.table].bind(breakdown: r)
             try inserts[r.table].step(db)
+        }
+        var lastMonth = -1, taken = false
+        for r in monthRows {
+            if r.month != lastMonth {
+                if practiceMonths.isEmpty { try takePracticeMonths(RunHistory.windowMonths(run: run, db)) }
+                if practiceMonths[r.month] == nil { try takePracticeMonths([r.month]) }
+                lastMonth = r.month
+                taken = practiceMonths[r.month]!
+            }
+            guard taken else { continue }
+            inserts[Self.practiceMonthTable].bind(practiceMonth: r)
+            try inserts[Self.practiceMonthTable].step(db)
         }
     }
 
@@ -110,11 +112,12 @@ public struct RunWriter {
     /// run standing there, and removes that run's rows of them in one pass over the table, so
     /// that the run's rows are then written in the table's key order. (A conflict clause on each
     /// insert instead made SQLite keep a statement journal, which tripled the time to store them.)
-    private mutating func takePracticeMonths(_ months: [String]) throws {
+    private mutating func takePracticeMonths(_ months: [Int]) throws {
         var taken: [String] = []
         for month in months where practiceMonths[month] == nil {
-            practiceMonths[month] = try RunHistory.take(practiceMonth: month, run: run, db)
-            if practiceMonths[month]! { taken.append(month) }
+            let label = CivilDate.monthLabel(month)
+            practiceMonths[month] = try RunHistory.take(practiceMonth: label, run: run, db)
+            if practiceMonths[month]! { taken.append(label) }
         }
         guard !taken.isEmpty else { return }
         try db.execute(sql: "DELETE FROM practice_months_stored WHERE month IN (\(taken.map { _ in "?" }.joined(separator: ", ")))",
@@ -249,6 +252,21 @@ public struct RunWriter {
 }
 
 extension BulkInsert {
+    /// A practice view month row's stored columns (`SummarySchema.storedColumns(.practice, byMonth: true)`).
+    mutating func bind(practiceMonth r: PracticeMonthRow) {
+        for part in RunWriter.BreakdownRow.keyParts[RunWriter.practiceMonthTable] {
+            switch part {
+            case .value: bind(PackedCode(practice: r.practice))
+            case .type: bind(r.type.rawValue)
+            case .month: bind(PackedCode(month: r.month))
+            case .trust: bind(r.trust)
+            }
+        }
+        bind(storedCounts: (r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d),
+             p50Hours: r.p50Seconds.map { $0 / 3600 }, p90Hours: r.p90Seconds.map { $0 / 3600 })
+        bind(r.isComplete ? 1 : 0)
+    }
+
     /// A breakdown row's stored columns after `run_id` (`SummarySchema.storedColumns`).
     mutating func bind(breakdown r: RunWriter.BreakdownRow) {
         bind(keyOf: r)

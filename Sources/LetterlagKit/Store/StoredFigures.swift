@@ -90,9 +90,16 @@ extension BulkInsert {
     /// practice view's month figures, the first columns `bind(storedFiguresOf:)` binds.
     @inline(__always)
     mutating func bind(storedCountsAndMiddleOf r: SummaryRow) {
-        bind(r.received); bind(r.outstanding); bind(r.due); bind(r.withinLimit)
-        bind(r.due3d); bind(r.within3d); bind(r.due4d); bind(r.within4d)
-        bind(StoredFigures.seconds(r.p50Hours)); bind(StoredFigures.seconds(r.p90Hours))
+        bind(storedCounts: (r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d),
+             p50Hours: r.p50Hours, p90Hours: r.p90Hours)
+    }
+
+    /// `bind(storedCountsAndMiddleOf:)` from the numbers themselves (received, outstanding, due,
+    /// within limit, due and within 3 days, due and within 4 days), for a row that is no `SummaryRow`.
+    @inline(__always)
+    mutating func bind(storedCounts c: (Int, Int, Int, Int, Int, Int, Int, Int), p50Hours: Double?, p90Hours: Double?) {
+        bind(c.0); bind(c.1); bind(c.2); bind(c.3); bind(c.4); bind(c.5); bind(c.6); bind(c.7)
+        bind(StoredFigures.seconds(p50Hours)); bind(StoredFigures.seconds(p90Hours))
     }
 
     /// The stage columns with hours as whole seconds, in `StoredFigures.stored(stageColumns)` order.
