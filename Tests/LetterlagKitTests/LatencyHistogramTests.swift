@@ -106,6 +106,30 @@ import Foundation
         #expect(LatencyHistogram.merged([]) == LatencyHistogram())
     }
 
+    @Test func aDenseBucketHoldsAsManyLettersAsARunMayAndHandsThemOnExactly() {
+        let limit = UInt64(DenseBuckets.countLimit)
+        let dense = DenseBuckets(), parent = DenseBuckets()
+        dense.add(700, count: limit - 1)
+        dense.add(700)
+        dense.add(3, count: 5)
+        #expect(dense.drain(findingRanks: 5, limit + 5, addingTo: parent) == (3, 700))
+        parent.add(700, count: 0)
+        var expected = LatencyHistogram()
+        expected.add(bucket: 3, count: 5)
+        expected.add(bucket: 700, count: limit)
+        #expect(parent.drain() == expected)
+    }
+
+    @Test func aRunOfMoreLettersThanAFoldsCountsHoldIsRefusedAsImplausible() throws {
+        try IngestPipeline.checkLetterCount(DenseBuckets.countLimit)
+        #expect {
+            try IngestPipeline.checkLetterCount(DenseBuckets.countLimit + 1)
+        } throws: { error in
+            guard case LetterlagError.implausibleExtract(let message) = error else { return false }
+            return message.contains("4294967296 letters")
+        }
+    }
+
     @Test func denseBucketsDrainToTheSameHistogramAndStartAgainEmpty() {
         var rng = SplitMix64(seed: 5)
         let dense = DenseBuckets()

@@ -205,7 +205,15 @@ public struct IngestPipeline {
         readersDone.wait()
         let read = shared.state.withLock { $0 }
         if let failure = read.failure { throw failure }
+        try Self.checkLetterCount(read.tallies.reduce(0) { $0 + $1.accepted })
         return read
+    }
+
+    /// Refuses a run of more letters than a fold's 32-bit counts hold (`DenseBuckets.countLimit`):
+    /// about 30 years of England's letters, so an extract that large is not one night's.
+    static func checkLetterCount(_ letters: Int) throws {
+        guard letters > DenseBuckets.countLimit else { return }
+        throw LetterlagError.implausibleExtract("\(letters) letters in one run, more than the \(DenseBuckets.countLimit) a run may hold; ingest the extract in parts")
     }
 
     /// Inflates one file into chunks of whole rows (`WholeRowReader`) and queues them for the workers.
