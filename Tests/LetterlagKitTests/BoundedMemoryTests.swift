@@ -120,9 +120,10 @@ struct BoundedMemoryTests {
         #expect(MemoryLayout<RunWriter.WeeklyRow>.stride * CellAssembler.weeklyRowsPerBatch < IngestPipeline.mmapThreshold)
     }
 
-    @Test func theCellIndexFindsEveryCellWhateverOrderTheWeeksArriveIn() {
+    @Test func theCellIndexFindsAndCountsEveryCellWhateverOrderTheWeeksArriveIn() {
         var index = CellIndex()
         var expected: [Int: [Int: Int]] = [:]
+        var counted: [Int: Int] = [:]
         var state: UInt64 = 7
         // Weeks over 20 years, arriving in random order, so spans widen both ways, move and get compacted.
         let pairs = [TrustTypePair(trust: 0, type: 0).raw, TrustTypePair(trust: 27 * 1296 + 19 * 36 + 10, type: 3).raw,
@@ -133,9 +134,25 @@ struct BoundedMemoryTests {
             let week = Int((state >> 20) % 1_043) - 300
             if expected[pair]?[week] != nil { continue }
             #expect(index.cell(pair: pair, week: week) == -1)
+            #expect(index.count(pair: pair, week: week) == -1)
             index.insert(pair: pair, week: week, cell: cell)
             expected[pair, default: [:]][week] = cell
+            // Letters counted as cells come, so counts move with their spans as they widen and compact.
+            for _ in 0..<(cell % 4) { #expect(index.count(pair: pair, week: week) == cell) }
+            counted[cell] = cell % 4
         }
+        for (pair, weeks) in expected {
+            for (week, cell) in weeks where cell % 5 == 0 {
+                #expect(index.count(pair: pair, week: week) == cell)
+                counted[cell, default: 0] += 1
+            }
+        }
+        var seen: [Int: Int] = [:]
+        index.forEachCount { cell, letters in
+            #expect(seen[cell] == nil)
+            seen[cell] = letters
+        }
+        #expect(seen == counted)
         for (pair, weeks) in expected {
             for (week, cell) in weeks { #expect(index.cell(pair: pair, week: week) == cell) }
             #expect(index.cell(pair: pair, week: -2_000) == -1 && index.cell(pair: pair, week: 2_000) == -1)

@@ -102,7 +102,8 @@ public struct WorkerTally: RowSink, Sendable {
         let wideMarked: UnsafeMutablePointer<Int>
         let recordCount: UnsafeMutablePointer<Int>
         /// Per cell partition, this worker's records of each of its cells, by the cell's number
-        /// within it, so the assembly need not read a partition once only to count them.
+        /// within it, so the assembly need not read a partition once only to count them: counted
+        /// in the cell index as rows come, and written here by `finish`.
         let cellRecords: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
         let cellCapacity: UnsafeMutablePointer<Int>
         let keyPartitions: Int
@@ -222,15 +223,17 @@ public struct WorkerTally: RowSink, Sendable {
         wideKeys!.append(record: (fingerprint, locator, logged), to: p)
     }
 
+    /// The cell of a letter, which is counted in it (`CellIndex.count`).
     @inline(__always)
     mutating func cellNumber(trust: Int, type: Int, week: Int) -> Int {
-        let cell = cells.cell(pair: TrustTypePair(trust: trust, type: type).raw, week: week)
+        let cell = cells.count(pair: TrustTypePair(trust: trust, type: type).raw, week: week)
         if cell >= 0 { return cell }
-        return newCell(trust: trust, type: type, week: week)
+        newCell(trust: trust, type: type, week: week)
+        return cells.count(pair: TrustTypePair(trust: trust, type: type).raw, week: week)
     }
 
     @inline(never)
-    mutating func newCell(trust: Int, type: Int, week: Int) -> Int {
+    mutating func newCell(trust: Int, type: Int, week: Int) {
         var number: UInt32 = 0
         do {
             number = try registry.number(of: CellKey(trust: trust, type: type, week: week))
@@ -240,7 +243,6 @@ public struct WorkerTally: RowSink, Sendable {
         cells.insert(pair: TrustTypePair(trust: trust, type: type).raw, week: week, cell: Int(number))
         counters.makeRoom(partition: Int(number) & (recordPartitions - 1),
                           local: (Int(number) >> partitionBits) & (CellRecord.localCells - 1))
-        return Int(number)
     }
 
     /// Spills the row's cell record and returns its locator.
@@ -253,7 +255,6 @@ public struct WorkerTally: RowSink, Sendable {
         let localCell = (cell >> partitionBits) & (CellRecord.localCells - 1)
         let index = counters.recordCount[partition]
         counters.recordCount[partition] = index + 1
-        counters.cellRecords[partition].unsafelyUnwrapped[localCell] &+= 1
         if index >= LetterKey.indexLimit { tooMany() }
         let locator = LetterKey.locator(index: index, workerTag: workerTag, partition: partition, line: line)
         var latestHere = row.event.utc
@@ -315,8 +316,11 @@ public struct WorkerTally: RowSink, Sendable {
         longIDs.discard()
     }
 
-    /// Writes every spill's last blocks; call once, after the last row.
+    /// Writes every spill's last blocks and hands each cell's count to `counters`; call once, after the last row.
     func finish() throws {
+        cells.forEachCount { cell, letters in
+            counters.cellRecords[cell & (recordPartitions - 1)]![(cell >> partitionBits) & (CellRecord.localCells - 1)] = UInt32(letters)
+        }
         try spill.finish()
         try keys.finish()
         try wideKeys?.finish()
