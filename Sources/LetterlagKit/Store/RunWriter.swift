@@ -82,7 +82,6 @@ public struct RunWriter {
             try summary.step(db)
         }
         for r in breakdowns {
-            precondition(r.table != Self.practiceMonthTable, "the practice view's months come as PracticeMonthRow")
             inserts[r.table].bind(run)
             inserts[r.table].bind(breakdown: r)
             try inserts[r.table].step(db)
@@ -210,11 +209,6 @@ public struct RunWriter {
         /// What a key column holds of a cell.
         enum KeyPart { case trust, type, month, value }
 
-        /// Where `key` holds `part` in rows of `table`, nil for the letter type or a part it lacks.
-        static func textKeyIndex(of part: KeyPart, table: Int) -> Int? {
-            keyParts[table].filter { $0 != .type }.firstIndex(of: part)
-        }
-
         /// Per table of `Breakdown.tables`, what its key columns after `run_id` hold: read once
         /// from `SummarySchema.breakdownKey`, not for each of a run's 400,000 rows.
         static let keyParts: [[KeyPart]] = Breakdown.tables.map { b, byMonth in
@@ -229,9 +223,12 @@ public struct RunWriter {
             }
         }
 
+        /// The row of any breakdown cell but the practice view's months, which travel as
+        /// `PracticeMonthRow` and are bound by `BulkInsert.bind(practiceMonth:)`.
         public init(_ cell: BreakdownCell) {
             let monthly = cell.month != nil
             table = Breakdown.tables.firstIndex { $0.breakdown == cell.breakdown && $0.byMonth == monthly }!
+            precondition(table != RunWriter.practiceMonthTable, "the practice view's months come as PracticeMonthRow")
             var key = KeyText()
             for part in Self.keyParts[table] {
                 switch part {
@@ -242,11 +239,7 @@ public struct RunWriter {
                 }
             }
             self.key = key
-            if let middle = cell.middle {
-                row = SummaryRow(trust: cell.trust, type: cell.type, counts: cell.summary, p50Seconds: middle.p50, p90Seconds: middle.p90)
-            } else {
-                row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
-            }
+            row = SummaryRow(trust: cell.trust, type: cell.type, summary: cell.summary)
         }
     }
 }

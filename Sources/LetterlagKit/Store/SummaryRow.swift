@@ -42,9 +42,9 @@ public struct SummaryRow: Sendable, Equatable {
         stages = s.stagesKept ? StageFigures(s) : nil
     }
 
-    /// A row of the counts, the median and the 90th percentile alone (in seconds), as the
-    /// practice view's months keep (`SummarySchema.practiceMonthFigures`, `LetterFold.middle`):
-    /// half a million a national night, so nothing else is computed to be dropped.
+    /// A row of the counts, the median and the 90th percentile alone (in seconds), the figures a
+    /// month of the practice view keeps (`SummarySchema.practiceMonthFigures`, `LetterFold.middle`),
+    /// as a reader of them gets it.
     init(trust: String, type: LetterType, counts s: CellSummary, p50Seconds: Double?, p90Seconds: Double?) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
         self.init(trust: trust, type: type, counts: s, hours: (hours(p50Seconds), hours(p90Seconds), nil, nil, nil, nil),
