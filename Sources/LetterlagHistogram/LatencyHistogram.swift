@@ -155,6 +155,36 @@ public struct LatencyHistogram: Sendable, Equatable {
         return value(atRank: Self.rank(perMille: perMille, of: total))
     }
 
+    /// `percentile(perMille:)` at each of `perMille`, which must ascend, in one walk of the
+    /// buckets rather than one a percentile: a stored row takes four of its delays and two of
+    /// each stage, for every one of a national run's few hundred thousand rows. Nil for each when
+    /// empty. Cost: one visit of the buckets up to the last percentile's.
+    public func percentiles(perMille: (Int, Int, Int, Int)) -> (Double?, Double?, Double?, Double?) {
+        guard total > 0 else { return (nil, nil, nil, nil) }
+        precondition(perMille.0 <= perMille.1 && perMille.1 <= perMille.2 && perMille.2 <= perMille.3,
+                     "percentiles are asked in ascending order")
+        func wanted(_ k: Int) -> Int { k == 0 ? perMille.0 : k == 1 ? perMille.1 : k == 2 ? perMille.2 : perMille.3 }
+        var found = (0.0, 0.0, 0.0, 0.0)
+        withUnsafeMutableBytes(of: &found) { raw in
+            let out = raw.bindMemory(to: Double.self)
+            var next = 0
+            var rank = Self.rank(perMille: wanted(0), of: total)
+            var seen: UInt64 = 0
+            for (i, c) in counts.enumerated() {
+                seen += c
+                while next < 4 && seen >= rank {
+                    out[next] = Self.value(ofRank: rank, of: total, inBucket: Int(buckets[i]), minimum: minimum, maximum: maximum)
+                    next += 1
+                    if next < 4 { rank = Self.rank(perMille: wanted(next), of: total) }
+                }
+                if next == 4 { break }
+            }
+            // Counts that fall short of a rank leave it at the maximum, as `value(atRank:)` does.
+            while next < 4 { out[next] = Double(maximum); next += 1 }
+        }
+        return found
+    }
+
     /// The nearest rank of p × 1000 = `perMille` among `total` values: ⌈p·n⌉, within 1…total.
     @inline(__always)
     public static func rank(perMille: Int, of total: UInt64) -> UInt64 {

@@ -24,6 +24,20 @@ import Testing
         #expect(h.minimum == sorted.first!)
     }
 
+    @Test(arguments: [0, 1, 2, 3, 9, 10, 11, 99, 1_001, 20_000])
+    func percentilesInOneWalkEqualEachPercentileAlone(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) &+ 77)
+        var h = LatencyHistogram()
+        for _ in 0..<count { h.record(Int64(rng.next() % 3) == 0 ? Int64(rng.next() % 100) : Int64(exp(rng.normal() * 2 + 9))) }
+        for asked in [(500, 900, 950, 990), (1, 1, 500, 1000), (999, 1000, 1000, 1000), (0, 0, 0, 0), (500, 900, 900, 900)] {
+            let got = h.percentiles(perMille: asked)
+            let alone = (h.percentile(perMille: asked.0), h.percentile(perMille: asked.1),
+                         h.percentile(perMille: asked.2), h.percentile(perMille: asked.3))
+            #expect(got.0 == alone.0 && got.1 == alone.1 && got.2 == alone.2 && got.3 == alone.3,
+                    "\(asked) of \(count): \(got) against \(alone)")
+        }
+    }
+
     @Test func smallValuesAreExact() {
         var h = LatencyHistogram()
         for v in [0, 5, 5, 127, 60] { h.record(Int64(v)) }

@@ -161,8 +161,12 @@ final class LetterFold {
     /// ages' histogram when `keepingAges`.
     private func judgeOutstanding(_ s: inout CellSummary, type: Int, asOf: Int64, limits: ContractLimits, keepingAges: Bool) {
         // Ages go into dense buckets, so they need no sorting to make a histogram: sorting the
-        // outstanding letters by event was about 1% of a national ingest's CPU.
+        // outstanding letters by event was about 1% of a national ingest's CPU. A letter's limit
+        // depends on its event's day alone, and a cell's outstanding letters share a few days, so
+        // the last day's limit is kept rather than looked up again.
         var ageExtremes = WorkerTally.DelayExtremes()
+        let clock = LondonClock.shared
+        var lastDay = Int.min, limit: Int64 = -1
         for (event, writing) in outstanding {
             let age = asOf - event
             s.outstanding += 1
@@ -170,7 +174,11 @@ final class LetterFold {
                 ages.add(LatencyHistogram.bucket(of: age))
                 ageExtremes.note(age)
             }
-            let limit = limits.limitSeconds(type: type, eventDay: LondonClock.shared.localDay(fromUTC: event))
+            let day = clock.localDay(fromUTC: event)
+            if day != lastDay {
+                limit = limits.limitSeconds(type: type, eventDay: day)
+                lastDay = day
+            }
             if limit >= 0 && age >= limit { s.due += 1 }
             if age >= Baseline.threeDays { s.due3d += 1 }
             if age >= Baseline.fourDays { s.due4d += 1 }

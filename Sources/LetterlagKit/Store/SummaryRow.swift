@@ -32,9 +32,9 @@ public struct SummaryRow: Sendable, Equatable {
     /// The figures of merged cells: counts as they are, statistics from the histograms.
     public init(trust: String, type: LetterType, summary s: CellSummary) {
         func hours(_ seconds: Double?) -> Double? { seconds.map { $0 / 3600 } }
+        let (p50, p90, p95, p99) = s.delay.percentiles(perMille: (500, 900, 950, 990))
         self.init(trust: trust, type: type, counts: s,
-                  hours: (hours(s.delay.percentile(perMille: 500)), hours(s.delay.percentile(perMille: 900)),
-                          hours(s.delay.percentile(perMille: 950)), hours(s.delay.percentile(perMille: 990)),
+                  hours: (hours(p50), hours(p90), hours(p95), hours(p99),
                           s.delay.isEmpty ? nil : Double(s.delay.maximum) / 3600,
                           s.outstandingAge.isEmpty ? nil : Double(s.outstandingAge.maximum) / 3600),
                   kmP50Hours: hours(KaplanMeier.median(delays: s.delay, censored: s.outstandingAge)),
@@ -109,10 +109,12 @@ public struct StageFigures: Sendable, Equatable {
         inTransit = s.inTransit
         writingDue = s.writingDue
         writingWithinLimit = s.writingWithinLimit
-        writingP50Hours = hours(s.writing.percentile(perMille: 500))
-        writingP90Hours = hours(s.writing.percentile(perMille: 900))
-        deliveryP50Hours = hours(s.delivery.percentile(perMille: 500))
-        deliveryP90Hours = hours(s.delivery.percentile(perMille: 900))
+        let writing = s.writing.percentiles(perMille: (500, 900, 900, 900))
+        let delivery = s.delivery.percentiles(perMille: (500, 900, 900, 900))
+        writingP50Hours = hours(writing.0)
+        writingP90Hours = hours(writing.1)
+        deliveryP50Hours = hours(delivery.0)
+        deliveryP90Hours = hours(delivery.1)
         oldestInTransitHours = s.oldestInTransit == .min ? nil : Double(s.oldestInTransit) / 3600
         deliveredAtSending = s.deliveredAtSending
     }
