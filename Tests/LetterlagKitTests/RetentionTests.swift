@@ -150,6 +150,26 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
         #expect(try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout == trendBefore)
     }
 
+    /// Debian's SQLite zeroes and writes every page a delete frees (secure_delete); letterlag's
+    /// writing connection does not, so a prune or a later night's replaced rows cost no writes
+    /// of pages nobody reads. Counted in the WAL's frames on a real file.
+    @Test func freeingPagesWritesThemNeitherToTheWALNorToTheDatabase() throws {
+        let dir = try ScratchDirectory()
+        let store = try SummaryStore(path: dir.path("s.db"))
+        let pool = try store.writer()
+        let blob = Data(repeating: 7, count: 30_000)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE spent (n INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+            for n in 0..<400 { try db.execute(sql: "INSERT INTO spent VALUES (?, ?)", arguments: [n, blob]) }
+        }
+        let pages = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dbstat WHERE name = 'spent'")! }
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try pool.write { try $0.execute(sql: "DELETE FROM spent") }
+        let frames = try pool.writeWithoutTransaction { try Row.fetchOne($0, sql: "PRAGMA wal_checkpoint(PASSIVE)")![1] as Int }
+        #expect(pages >= 150, "the table spans \(pages) pages")
+        #expect(frames < pages / 10, "deleting \(pages) pages of rows wrote \(frames) frames")
+    }
+
     /// A connection that waits for the others rather than failing while one of them holds a lock.
     static func open(_ db: String) throws -> DatabaseQueue {
         var config = Configuration()
