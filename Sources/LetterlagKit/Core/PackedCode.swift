@@ -34,9 +34,13 @@ public struct PackedCode: Sendable, Hashable, Comparable {
     public init(month index: Int) {
         let year = index / 12, month = index % 12 + 1
         precondition(year >= 1000 && year <= 9999, "a month label has a four-digit year")
-        let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10, -3, month / 10, month % 10]
-        var word: UInt64 = 7
-        for (i, d) in digits.enumerated() { word |= UInt64(0x30 + d) << UInt64(56 - 8 * i) }
+        var word: UInt64 = 7, shift: UInt64 = 56
+        func put(_ byte: Int) {
+            word |= UInt64(byte) << shift
+            shift -= 8
+        }
+        put(0x30 + year / 1000); put(0x30 + year / 100 % 10); put(0x30 + year / 10 % 10); put(0x30 + year % 10)
+        put(0x2D); put(0x30 + month / 10); put(0x30 + month % 10)
         self.init(word: word)
     }
 

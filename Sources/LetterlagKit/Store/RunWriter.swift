@@ -256,7 +256,7 @@ extension BulkInsert {
             }
         }
         bind(storedCounts: (r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d),
-             p50Hours: r.p50Seconds.map { $0 / 3600 }, p90Hours: r.p90Seconds.map { $0 / 3600 })
+             p50Seconds: StoredFigures.wholeSeconds(r.p50Seconds), p90Seconds: StoredFigures.wholeSeconds(r.p90Seconds))
         bind(r.isComplete ? 1 : 0)
     }
 

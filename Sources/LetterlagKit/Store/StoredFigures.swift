@@ -29,7 +29,10 @@ enum StoredFigures {
     /// value is a whole number of seconds (a bucket's representative or an extreme), and the
     /// division's error is far below half a second, so this gives back exactly the seconds, and
     /// the views' `seconds / 3600.0` exactly the hours.
-    static func seconds(_ hours: Double?) -> Int? { hours.map { Int(($0 * 3600).rounded()) } }
+    static func seconds(_ hours: Double?) -> Int? { wholeSeconds(hours.map { $0 * 3600 }) }
+
+    /// A histogram's value in seconds as stored: a whole number already, kept as an integer.
+    static func wholeSeconds(_ seconds: Double?) -> Int? { seconds.map { Int($0.rounded()) } }
 
     /// Where a query's row holds each column `SummaryRow(reading:at:table:path:)` reads, found once
     /// per query by name, so every table's rows are read the same way whatever their other columns.
@@ -83,7 +86,8 @@ extension BulkInsert {
     /// The counts but `letters`, then the hours as whole seconds, in `StoredFigures.stored(columns)` order.
     mutating func bind(storedFiguresOf r: SummaryRow) {
         bind(storedCountsAndMiddleOf: r)
-        for hours in [r.p95Hours, r.p99Hours, r.maxHours, r.oldestOutstandingHours] { bind(StoredFigures.seconds(hours)) }
+        bind(StoredFigures.seconds(r.p95Hours)); bind(StoredFigures.seconds(r.p99Hours))
+        bind(StoredFigures.seconds(r.maxHours)); bind(StoredFigures.seconds(r.oldestOutstandingHours))
     }
 
     /// The counts but `letters`, and the median and 90th percentile in whole seconds: the stored
@@ -91,15 +95,16 @@ extension BulkInsert {
     @inline(__always)
     mutating func bind(storedCountsAndMiddleOf r: SummaryRow) {
         bind(storedCounts: (r.received, r.outstanding, r.due, r.withinLimit, r.due3d, r.within3d, r.due4d, r.within4d),
-             p50Hours: r.p50Hours, p90Hours: r.p90Hours)
+             p50Seconds: StoredFigures.seconds(r.p50Hours), p90Seconds: StoredFigures.seconds(r.p90Hours))
     }
 
     /// `bind(storedCountsAndMiddleOf:)` from the numbers themselves (received, outstanding, due,
-    /// within limit, due and within 3 days, due and within 4 days), for a row that is no `SummaryRow`.
+    /// within limit, due and within 3 days, due and within 4 days, then the stored seconds), for a
+    /// row that is no `SummaryRow`.
     @inline(__always)
-    mutating func bind(storedCounts c: (Int, Int, Int, Int, Int, Int, Int, Int), p50Hours: Double?, p90Hours: Double?) {
+    mutating func bind(storedCounts c: (Int, Int, Int, Int, Int, Int, Int, Int), p50Seconds: Int?, p90Seconds: Int?) {
         bind(c.0); bind(c.1); bind(c.2); bind(c.3); bind(c.4); bind(c.5); bind(c.6); bind(c.7)
-        bind(StoredFigures.seconds(p50Hours)); bind(StoredFigures.seconds(p90Hours))
+        bind(p50Seconds); bind(p90Seconds)
     }
 
     /// The stage columns with hours as whole seconds, in `StoredFigures.stored(stageColumns)` order.
