@@ -14,18 +14,18 @@ public struct FigureColumn: Sendable {
         FigureColumn(name: "outstanding") { r, f in f.countCell(r.outstanding) },
         FigureColumn(name: "due") { r, f in f.countCell(r.due) },
         FigureColumn(name: "within_limit") { r, f in f.countCell(r.withinLimit) },
-        FigureColumn(name: "p50_hours") { r, f in f.hoursCell(r.p50Hours, base: r.received) },
-        FigureColumn(name: "p90_hours") { r, f in f.hoursCell(r.p90Hours, base: r.received) },
-        FigureColumn(name: "p95_hours") { r, f in f.hoursCell(r.p95Hours, base: r.received) },
-        FigureColumn(name: "p99_hours") { r, f in f.hoursCell(r.p99Hours, base: r.received) },
-        FigureColumn(name: "max_hours") { r, f in f.hoursCell(r.maxHours, base: r.received) },
+        FigureColumn(name: "p50_hours") { r, f in f.delayCell(r.p50Hours, base: r.received) },
+        FigureColumn(name: "p90_hours") { r, f in f.delayCell(r.p90Hours, base: r.received) },
+        FigureColumn(name: "p95_hours") { r, f in f.delayCell(r.p95Hours, base: r.received) },
+        FigureColumn(name: "p99_hours") { r, f in f.delayCell(r.p99Hours, base: r.received) },
+        FigureColumn(name: "max_hours") { r, f in f.delayCell(r.maxHours, base: r.received) },
         FigureColumn(name: "within_limit_pct") { r, f in f.percentCell(r.withinLimit, of: r.due) },
         FigureColumn(name: "within_3d_pct") { r, f in f.percentCell(r.within3d, of: r.due3d) },
         FigureColumn(name: "within_4d_pct") { r, f in f.percentCell(r.within4d, of: r.due4d) },
         FigureColumn(name: "p50_vs_baseline") { r, f in f.hoursCell(r.p50VersusBaseline, base: r.received) },
         FigureColumn(name: "oldest_outstanding_hours") { r, f in f.hoursCell(r.oldestOutstandingHours, base: r.outstanding) },
         FigureColumn(name: "oldest_outstanding_days") { r, f in f.hoursCell(r.oldestOutstandingHours.map { $0 / 24 }, base: r.outstanding) },
-        FigureColumn(name: "km_p50_hours") { r, f in f.hoursCell(r.kmP50Hours, base: r.letters) },
+        FigureColumn(name: "km_p50_hours") { r, f in f.delayCell(r.kmP50Hours, base: r.letters) },
         FigureColumn(name: "p50_working_days") { r, f in f.hoursCell(r.p50WorkingDays, base: r.received) },
         FigureColumn(name: "complete") { r, _ in r.complete.map { .integer($0 ? 1 : 0) } ?? .text("") },
         FigureColumn(name: "sent") { r, f in r.stages.map { f.countCell($0.sent) } ?? .fixed(nil) },
@@ -40,13 +40,11 @@ public struct FigureColumn: Sendable {
         },
     ].map { ($0.name, $0) })
 
-    /// A stage statistic to four decimals with the count it rests on, for disclosure control;
-    /// empty before stages were kept.
+    /// A stage's delay with the count it rests on, for disclosure control; empty before stages were kept.
     private static func stage(_ r: SummaryRow, _ f: FigureFormatter, _ pick: (StageFigures) -> (Double?, Int)) -> FigureCell {
         guard let s = r.stages else { return .fixed(nil) }
         let (value, base) = pick(s)
-        guard case .fixed(let shown) = f.hoursCell(value, base: base) else { return .fixed(nil) }
-        return .precise(shown)
+        return f.delayCell(value, base: base)
     }
 
     /// The report's stage columns, after its delay columns (docs/schema.md).

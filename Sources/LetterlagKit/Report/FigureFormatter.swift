@@ -29,6 +29,13 @@ public struct FigureFormatter: Sendable {
         .fixed(publish ? DisclosureControl.statistic(value, base: base) : value)
     }
 
+    /// A delay in hours with four decimals (a second is 0.0003 h), since a percentile of a few
+    /// minutes, as an A&E letter's can be, would be off by more than the histograms' 1% at two;
+    /// under `--publish` empty when based on 1 to 7 letters.
+    public func delayCell(_ value: Double?, base: Int) -> FigureCell {
+        .precise(publish ? DisclosureControl.statistic(value, base: base) : value)
+    }
+
     /// A percentage with two decimals; under `--publish` from rounded counts.
     public func percentCell(_ part: Int, of whole: Int) -> FigureCell {
         .fixed(publish ? DisclosureControl.percent(part, of: whole) : SummaryRow.percent(part, whole))

@@ -104,7 +104,7 @@ public struct RunComparison: FormatRenderer {
         let flags = Set([p50, compliance].filter { !$0.isEmpty })
         let flag = flags.count == 2 ? "mixed" : flags.first ?? ""
         return [.text(row.trust), .text(row.type.name), f.countCell(b.letters), f.countCell(a.letters),
-                f.hoursCell(b.p50Hours, base: b.received), f.hoursCell(a.p50Hours, base: a.received), .text(p50),
+                f.delayCell(b.p50Hours, base: b.received), f.delayCell(a.p50Hours, base: a.received), .text(p50),
                 f.percentCell(b.withinLimit, of: b.due), f.percentCell(a.withinLimit, of: a.due), .text(compliance), .text(flag)]
     }
 
