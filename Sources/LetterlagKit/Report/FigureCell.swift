@@ -8,8 +8,9 @@ public enum FigureCell: Equatable, Sendable {
     case integer(Int)
     /// A number shown with two decimals; nil for an undefined one, an empty cell.
     case fixed(Double?)
-    /// A number shown with four decimals, for hours that can be a few minutes (a delivery
-    /// stage), where two decimals would be off by more than the histograms' 1%; nil is empty.
+    /// A number shown with four decimals, for delays in hours, which can be a few minutes (an
+    /// A&E letter, a delivery), where two decimals would be off by more than the histograms' 1%
+    /// (`FigureFormatter.delayCell`); nil is empty.
     case precise(Double?)
     /// A count or statistic withheld by disclosure control, shown as `*`.
     case suppressed
