@@ -299,8 +299,9 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     // MARK: Stored form
 
-    /// A compact byte form for SQLite: LEB128 varints of the minimum, maximum, then
-    /// (bucket gap, count) pairs. Documented in docs/schema.md so analysts can decode it.
+    /// A compact byte form for SQLite: LEB128 varints of the minimum, maximum, then (bucket gap,
+    /// count) pairs, where a gap of 0 starts a run of consecutive buckets (its length, then their
+    /// counts) that needs no gap each. Documented in docs/schema.md so analysts can decode it.
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(encodedSizeEstimate)
@@ -325,17 +326,34 @@ public struct LatencyHistogram: Sendable, Equatable {
             buckets.withUnsafeBufferPointer { buckets in
                 counts.withUnsafeBufferPointer { counts in
                     var previous: Int32 = -1
-                    for k in 0..<buckets.count {
-                        // Buckets ascend, so each gap is positive.
-                        Self.putVarint(UInt64(truncatingIfNeeded: buckets[k] &- previous), p, &n)
-                        Self.putVarint(counts[k], p, &n)
-                        previous = buckets[k]
+                    var k = 0
+                    while k < buckets.count {
+                        // Buckets ascend, so each gap is positive; a week's delays fill long runs of
+                        // neighbouring buckets, where a run's two bytes spare a byte a bucket.
+                        var run = 0
+                        while k + run < buckets.count && buckets[k + run] == previous &+ 1 &+ Int32(run) { run += 1 }
+                        if run >= Self.shortestRun {
+                            Self.putVarint(0, p, &n)
+                            Self.putVarint(UInt64(run), p, &n)
+                            for j in k..<(k + run) { Self.putVarint(counts[j], p, &n) }
+                            previous = buckets[k + run - 1]
+                            k += run
+                        } else {
+                            Self.putVarint(UInt64(truncatingIfNeeded: buckets[k] &- previous), p, &n)
+                            Self.putVarint(counts[k], p, &n)
+                            previous = buckets[k]
+                            k += 1
+                        }
                     }
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
     }
+
+    /// The fewest consecutive buckets written as a run: from three, the run's two bytes cost less
+    /// than the gaps of 1 they replace.
+    static let shortestRun = 3
 
     /// Writes `value` as a LEB128 varint at `p + n`, at most 10 bytes, and moves `n` past it.
     @inline(__always)
@@ -363,9 +381,10 @@ public struct LatencyHistogram: Sendable, Equatable {
         self = h
     }
 
-    /// Decodes the stored form in place (a SQLite blob, say), in one pass over its bytes; nil when
-    /// they are not a histogram: a varint cut short or longer than 64 bits, a negative or inverted
-    /// extreme, a bucket out of order or past `topBucket`, a zero count, counts beyond `maxTotal`,
+    /// Decodes the stored form in place (a SQLite blob, say), in one pass over its bytes, with or
+    /// without runs (blobs written before runs have none); nil when they are not a histogram: a
+    /// varint cut short or longer than 64 bits, a negative or inverted extreme, a bucket out of
+    /// order or past `topBucket`, an empty run, a zero count, counts beyond `maxTotal`,
     /// extremes with no buckets, or a minimum (maximum) outside the first (last) bucket, which no
     /// encoder writes and which would make figures that contradict each other. Empty bytes are
     /// the empty histogram.
@@ -377,9 +396,23 @@ public struct LatencyHistogram: Sendable, Equatable {
         let low = Int64(bitPattern: lo), high = Int64(bitPattern: hi)
         guard low >= 0, low <= high else { return nil }
         var index = -1
+        // One loop for pairs and runs: a run's buckets are pairs whose gap of 1 is not stored.
+        var pending: UInt64 = 0
         while i < bytes.count {
-            guard let gap = Self.getVarint(bytes, &i), let c = Self.getVarint(bytes, &i),
-                  gap > 0, gap <= UInt64(Self.topBucket - index), c > 0 else { return nil }
+            let gap: UInt64
+            if pending > 0 {
+                gap = 1
+                pending -= 1
+            } else {
+                guard let g = Self.getVarint(bytes, &i) else { return nil }
+                if g == 0 {
+                    guard let run = Self.getVarint(bytes, &i), run > 0, run <= UInt64(Self.topBucket - index) else { return nil }
+                    pending = run
+                    continue
+                }
+                gap = g
+            }
+            guard let c = Self.getVarint(bytes, &i), gap <= UInt64(Self.topBucket - index), c > 0 else { return nil }
             let (sum, overflow) = total.addingReportingOverflow(c)
             guard !overflow, sum <= Self.maxTotal else { return nil }
             index += Int(gap)
@@ -387,6 +420,7 @@ public struct LatencyHistogram: Sendable, Equatable {
             counts.append(c)
             total = sum
         }
+        guard pending == 0 else { return nil }
         guard total > 0, Self.bucket(of: low) == Int(buckets[0]), Self.bucket(of: high) == index else { return nil }
         minimum = low
         maximum = high

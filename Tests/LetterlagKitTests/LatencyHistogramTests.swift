@@ -102,6 +102,69 @@ import Testing
         #expect(LatencyHistogram(encoded: [])?.isEmpty == true)
         #expect(LatencyHistogram(encoded: [0x80]) == nil)
     }
+
+    /// The stored form before runs, written the plain way: LEB128 of the extremes, then a
+    /// (gap, count) pair for every bucket.
+    static func pairsOnly(_ h: LatencyHistogram) -> [UInt8] {
+        guard !h.isEmpty else { return [] }
+        var out: [UInt8] = []
+        func put(_ value: UInt64) {
+            var v = value
+            repeat {
+                out.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0))
+                v >>= 7
+            } while v > 0
+        }
+        put(UInt64(h.minimum))
+        put(UInt64(h.maximum))
+        var previous = -1
+        for (bucket, count) in zip(h.buckets, h.counts) {
+            put(UInt64(Int(bucket) - previous))
+            put(count)
+            previous = Int(bucket)
+        }
+        return out
+    }
+
+    /// A week's delays fill long runs of neighbouring buckets; a run is stored as its length and
+    /// counts, sparing the gap of 1 each bucket took before: about a byte a bucket.
+    @Test func runsOfNeighbouringBucketsTakeAboutAByteABucketLess() throws {
+        var h = LatencyHistogram()
+        for b in 200..<500 { h.add(bucket: b, count: UInt64(b % 90 + 1)) }
+        h.add(bucket: 600, count: 3)
+        h.add(bucket: 602, count: 4)
+        h.noteExtremes(minimum: LatencyHistogram.range(of: 200).lower, maximum: LatencyHistogram.range(of: 602).lower)
+        let stored = h.encoded(), plain = Self.pairsOnly(h)
+        #expect(LatencyHistogram(encoded: stored) == h)
+        #expect(stored.count <= plain.count - 295, "\(stored.count) bytes against \(plain.count) as pairs")
+    }
+
+    /// Blobs stored before runs were written hold only pairs, and read as they always did; any
+    /// histogram reads back the same from either form.
+    @Test func aBlobOfPairsOnlyStillReadsTheSame() throws {
+        var rng = SplitMix64(seed: 21)
+        for size in [1, 2, 3, 10, 1_000, 50_000] {
+            var h = LatencyHistogram()
+            for _ in 0..<size { h.record(Int64(rng.next() % UInt64(1 + size * 40))) }
+            #expect(LatencyHistogram(encoded: Self.pairsOnly(h)) == h, "\(size) values")
+            #expect(LatencyHistogram(encoded: h.encoded()) == h, "\(size) values")
+            #expect(h.encoded().count <= Self.pairsOnly(h).count)
+        }
+    }
+
+    /// A run that is empty, cut short, holds an empty bucket or reaches past the top bucket is not a histogram.
+    @Test func aDamagedRunIsNotAHistogram() {
+        let valid: [UInt8] = [5, 7, 6, 1, 0, 2, 1, 1] // bucket 5, then a run of buckets 6 and 7
+        #expect(LatencyHistogram(encoded: valid)?.total == 3)
+        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 0]) == nil, "an empty run")
+        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 2, 1]) == nil, "a run cut short")
+        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 2, 0, 1]) == nil, "an empty bucket in a run")
+        let top = UInt64(LatencyHistogram.topBucket)
+        var past: [UInt8] = [5, 7, 6, 1, 0]
+        var v = top
+        repeat { past.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0)); v >>= 7 } while v > 0
+        #expect(LatencyHistogram(encoded: past + [UInt8](repeating: 1, count: Int(top))) == nil, "a run past the top bucket")
+    }
 }
 
 import Foundation
