@@ -115,7 +115,7 @@ struct RollingSnapshots {
             if !covering.isEmpty { covered += 1 }
             let ref = try #require(byWeek[snapshot][key])
             #expect(Int(r[letters]) == ref.letters && Int(r[received]) == ref.received && Int(r[outstanding]) == ref.outstanding, "\(key): \(r)")
-            StagesAndBreakdownTests.close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", decimals: 2)
+            StagesAndBreakdownTests.close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50")
             StagesAndBreakdownTests.close(r[d50], ReferenceLetters.hours(ref.delivery, 0.5), "\(key) delivery p50")
         }
         // Two years less the first window's partial week and the last one's: almost all covered.

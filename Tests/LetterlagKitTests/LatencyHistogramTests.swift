@@ -107,22 +107,22 @@ import Testing
     /// (gap, count) pair for every bucket.
     static func pairsOnly(_ h: LatencyHistogram) -> [UInt8] {
         guard !h.isEmpty else { return [] }
-        var out: [UInt8] = []
-        func put(_ value: UInt64) {
-            var v = value
-            repeat {
-                out.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0))
-                v >>= 7
-            } while v > 0
-        }
-        put(UInt64(h.minimum))
-        put(UInt64(h.maximum))
+        var out = leb128(UInt64(h.minimum)) + leb128(UInt64(h.maximum))
         var previous = -1
         for (bucket, count) in zip(h.buckets, h.counts) {
-            put(UInt64(Int(bucket) - previous))
-            put(count)
+            out += leb128(UInt64(Int(bucket) - previous)) + leb128(count)
             previous = Int(bucket)
         }
+        return out
+    }
+
+    /// `value` as an unsigned LEB128 varint, the plain way.
+    static func leb128(_ value: UInt64) -> [UInt8] {
+        var out: [UInt8] = [], v = value
+        repeat {
+            out.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0))
+            v >>= 7
+        } while v > 0
         return out
     }
 
@@ -152,18 +152,30 @@ import Testing
         }
     }
 
-    /// A run that is empty, cut short, holds an empty bucket or reaches past the top bucket is not a histogram.
+    /// A run that is empty, cut short or holds an empty bucket is not a histogram; each damaged
+    /// blob would read as a valid one were its check missing.
     @Test func aDamagedRunIsNotAHistogram() {
-        let valid: [UInt8] = [5, 7, 6, 1, 0, 2, 1, 1] // bucket 5, then a run of buckets 6 and 7
-        #expect(LatencyHistogram(encoded: valid)?.total == 3)
-        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 0]) == nil, "an empty run")
-        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 2, 1]) == nil, "a run cut short")
+        #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 2, 1, 1])?.total == 3, "bucket 5, then a run of buckets 6 and 7")
+        #expect(LatencyHistogram(encoded: [5, 5, 6, 1, 0, 0]) == nil, "an empty run")
+        #expect(LatencyHistogram(encoded: [5, 6, 6, 1, 0, 2, 1]) == nil, "a run of two with one count")
         #expect(LatencyHistogram(encoded: [5, 7, 6, 1, 0, 2, 0, 1]) == nil, "an empty bucket in a run")
-        let top = UInt64(LatencyHistogram.topBucket)
-        var past: [UInt8] = [5, 7, 6, 1, 0]
-        var v = top
-        repeat { past.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0)); v >>= 7 } while v > 0
-        #expect(LatencyHistogram(encoded: past + [UInt8](repeating: 1, count: Int(top))) == nil, "a run past the top bucket")
+    }
+
+    /// Runs reach both ends of the buckets: from bucket 0, where the previous index is -1 as for
+    /// a first gap, and up to the top bucket, the longest delay there can be.
+    @Test func runsReachTheFirstAndTheTopBucket() throws {
+        var low = LatencyHistogram()
+        for v in [0, 1, 2, 3, 3] { low.record(Int64(v)) }
+        #expect(low.encoded() == [0, 3, 0, 4, 1, 1, 1, 2])
+        #expect(LatencyHistogram(encoded: low.encoded()) == low)
+        let top = LatencyHistogram.topBucket
+        var high = LatencyHistogram()
+        for b in (top - 3)...top { high.add(bucket: b, count: 1) }
+        high.noteExtremes(minimum: LatencyHistogram.range(of: top - 3).lower, maximum: .max)
+        let stored = high.encoded()
+        #expect(Array(stored.suffix(6)) == [1, 0, 3, 1, 1, 1], "a pair for the first, then a run of three")
+        #expect(LatencyHistogram(encoded: stored) == high)
+        #expect(LatencyHistogram(encoded: Array(stored.dropLast(5)) + [0, 4, 1, 1, 1, 1]) == nil, "a run past the top bucket")
     }
 }
 

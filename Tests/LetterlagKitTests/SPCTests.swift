@@ -249,4 +249,16 @@ struct ReferenceXmR {
         #expect(vertices.reduce(0, +) == csv.count)
         #expect(dom.stdout.contains("aria-label=\"assurance: "))
     }
+
+    /// A chart of medians is a chart of delays in hours: four decimals, as every delay is written,
+    /// where compliance percentages keep two.
+    @Test func aChartOfMediansIsWrittenToFourDecimalsAndOneOfComplianceToTwo() throws {
+        let values = [0.17777, 0.18888, 0.16666, 0.17777, 0.18333]
+        let series = SPCAnalysis.Series(trust: "RJ1", type: .aeDischarge, periods: (1...5).map { "2024-W0\($0)" },
+                                        chart: XmRChart(values: values, improvement: .decrease), assurance: nil)
+        let medians = SPCRenderer(measure: .median) { each in try each(series) }.cells(series, 0)
+        #expect(medians[3].text == "0.1778" && medians[4].text.split(separator: ".").last?.count == 4, "\(medians.map(\.text))")
+        let compliance = SPCRenderer(measure: .compliance) { each in try each(series) }.cells(series, 0)
+        #expect(compliance[3].text == "0.18", "\(compliance.map(\.text))")
+    }
 }

@@ -153,8 +153,8 @@ struct ReferenceLetters {
             #expect(Int(r[letters]) == ref.letters && Int(r[received]) == ref.received && Int(r[outstanding]) == ref.outstanding
                     && Int(r[transit]) == ref.inTransit,
                     "\(key): \(r)", sourceLocation: sourceLocation)
-            close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", decimals: 2, sourceLocation: sourceLocation)
-            close(r[p90], ReferenceLetters.hours(ref.delays, 0.9), "\(key) p90", decimals: 2, sourceLocation: sourceLocation)
+            close(r[p50], ReferenceLetters.hours(ref.delays, 0.5), "\(key) p50", sourceLocation: sourceLocation)
+            close(r[p90], ReferenceLetters.hours(ref.delays, 0.9), "\(key) p90", sourceLocation: sourceLocation)
             close(r[w50], ReferenceLetters.hours(ref.writing, 0.5), "\(key) writing p50", sourceLocation: sourceLocation)
             close(r[w90], ReferenceLetters.hours(ref.writing, 0.9), "\(key) writing p90", sourceLocation: sourceLocation)
             close(r[d50], ReferenceLetters.hours(ref.delivery, 0.5), "\(key) delivery p50", sourceLocation: sourceLocation)

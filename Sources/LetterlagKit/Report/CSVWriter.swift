@@ -7,7 +7,7 @@ import Foundation
 /// - A text cell that begins with `=`, `+`, `-`, `@`, a tab or a CR and is not a number gets a
 ///   leading apostrophe, as OWASP's CSV-injection advice has it, so a spreadsheet shows it as
 ///   text instead of running it; numbers, negative ones too, are written as they are.
-/// - Numbers are formatted here, without `String(format:)`, to two decimals exactly as `%.2f`.
+/// - Numbers are formatted here, without `String(format:)`, to two or four decimals exactly as `%.2f` or `%.4f`.
 ///
 /// Rows end in LF. Nothing is held but the sink's buffer, so a CSV of any length streams.
 public struct CSVWriter {

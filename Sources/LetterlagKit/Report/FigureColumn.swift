@@ -40,7 +40,8 @@ public struct FigureColumn: Sendable {
         },
     ].map { ($0.name, $0) })
 
-    /// A stage's delay with the count it rests on, for disclosure control; empty before stages were kept.
+    /// A stage's delay, or the age of its oldest letter in transit, to four decimals with the count
+    /// it rests on, for disclosure control; empty before stages were kept.
     private static func stage(_ r: SummaryRow, _ f: FigureFormatter, _ pick: (StageFigures) -> (Double?, Int)) -> FigureCell {
         guard let s = r.stages else { return .fixed(nil) }
         let (value, base) = pick(s)

@@ -22,9 +22,11 @@ public struct SPCRenderer: FormatRenderer {
 
     func cells(_ s: SPCAnalysis.Series, _ i: Int) -> [FigureCell] {
         let p = s.chart.points[i]
-        return [.text(s.trust), .text(s.type.name), .text(s.periods[i]), .fixed(p.value), .fixed(s.chart.mean),
-                .fixed(s.chart.lowerLimit), .fixed(s.chart.upperLimit), .text(p.specialCause), .text(p.pointType),
-                .text(measure.rawValue), .fixed(p.movingRange), .integer(s.chart.isShort ? 1 : 0), .text(s.assurance ?? "")]
+        // A median is a delay in hours, to four decimals as every delay is (`FigureFormatter.delayCell`).
+        let number: (Double?) -> FigureCell = measure == .median ? { .precise($0) } : { .fixed($0) }
+        return [.text(s.trust), .text(s.type.name), .text(s.periods[i]), number(p.value), number(s.chart.mean),
+                number(s.chart.lowerLimit), number(s.chart.upperLimit), .text(p.specialCause), .text(p.pointType),
+                .text(measure.rawValue), number(p.movingRange), .integer(s.chart.isShort ? 1 : 0), .text(s.assurance ?? "")]
     }
 
     public func write(_ format: OutputFormat, to sink: OutputSink) throws {
