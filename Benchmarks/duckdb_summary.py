@@ -107,8 +107,9 @@ def main():
         key = list(r[:3] if by else r[:2])
         (letters, received, outstanding, p50, p90, p95, p99, mx, due, within, w3, w4, w50, w90, d50, d90, transit) = r[len(key):]
         pct = 100.0 * within / due if due else None
-        out.write(",".join(key + [str(letters), str(received), str(outstanding), fmt(p50), fmt(p90), fmt(p95),
-                                  fmt(p99), fmt(mx), str(due), str(within), fmt(pct), fmt(w3), fmt(w4),
+        # Hours to four decimals, as letterlag writes every delay (docs/commands.md).
+        out.write(",".join(key + [str(letters), str(received), str(outstanding), fine(p50), fine(p90), fine(p95),
+                                  fine(p99), fine(mx), str(due), str(within), fmt(pct), fmt(w3), fmt(w4),
                                   fine(w50), fine(w90), fine(d50), fine(d90), str(transit)]) + "\n")
 
 
