@@ -101,7 +101,7 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
                             let store = try SummaryStore(readingOnly: db)
                             _ = try store.reader.summary(run: try store.reader.run(nil).id)
                             var weeks = 0
-                            try store.reader.forEachWeek(.history, histograms: true) { _ in weeks += 1 }
+                            try store.reader.forEachWeek(.history, histograms: .all) { _ in weeks += 1 }
                             if weeks == 0 { failures.mutate { $0.append("an empty history") } }
                             reads.add()
                         } catch {

@@ -124,6 +124,47 @@ import Testing
         #expect(published.rows.first { $0["trust_code"] == RunComparison.nationalCode }?["letters_after"] == "303")
     }
 
+    /// Compare merges each run's weeks itself; they must give back each run's own whole-run
+    /// figures, which ingest folded from the letters, and the nation must be the trusts' sum.
+    @Test func compareShowsEachRunsWholeRunFiguresAndTheNationAsTheirSum() throws {
+        let dir = try ScratchDirectory()
+        let db = dir.path("c.sqlite")
+        for seed in ["3", "5"] {
+            let extract = dir.path("x\(seed).csv.gz")
+            #expect(try Binary.run(["generate", "--rows", "8000", "--trusts", "4", "--seed", seed, "--start", "2024-01-01",
+                                    "--days", "120", "--output", extract]).status == 0)
+            #expect(try Binary.run(["ingest", extract, "--db", db, "--quiet"]).status == 0)
+        }
+        let compared = table(try Binary.run(["compare", "--db", db, "--format", "csv"]).stdout).rows
+        let runs = try ["1", "2"].map { run in
+            Dictionary(uniqueKeysWithValues: table(try Binary.run(["report", "--db", db, "--run", run, "--format", "csv"]).stdout).rows.map {
+                ($0["trust_code"]! + " " + $0["letter_type"]!, $0)
+            })
+        }
+        let trustRows = compared.filter { $0["trust_code"] != RunComparison.nationalCode }
+        #expect(trustRows.count == Set(runs[0].keys).union(runs[1].keys).count)
+        for row in trustRows {
+            let key = row["trust_code"]! + " " + row["letter_type"]!
+            for (side, run) in zip(["before", "after"], runs) {
+                let whole = run[key]
+                #expect(row["letters_\(side)"] == (whole?["letters"] ?? "0"), "\(key) \(side)")
+                #expect(row["p50_hours_\(side)"] == (whole?["p50_hours"] ?? ""), "\(key) \(side)")
+                #expect(row["within_limit_pct_\(side)"] == (whole?["within_limit_pct"] ?? ""), "\(key) \(side)")
+            }
+        }
+        let nations = compared.filter { $0["trust_code"] == RunComparison.nationalCode }
+        #expect(!nations.isEmpty)
+        for nation in nations {
+            for (side, run) in zip(["before", "after"], runs) {
+                let trusts = run.values.filter { $0["letter_type"] == nation["letter_type"] }
+                func sum(_ column: String) -> Int { trusts.reduce(0) { $0 + Int($1[column]!)! } }
+                #expect(Int(nation["letters_\(side)"]!) == sum("letters"))
+                let percent = try #require(Double(nation["within_limit_pct_\(side)"]!))
+                #expect(abs(percent - Double(sum("within_limit")) * 100 / Double(sum("due"))) <= 0.005)
+            }
+        }
+    }
+
     @Test func noChangeIsFlaggedBetweenTwoSamplesOfOneDistribution() {
         var rng = SplitMix64(seed: 4)
         var a = LatencyHistogram(), b = LatencyHistogram()

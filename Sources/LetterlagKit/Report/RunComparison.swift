@@ -11,9 +11,36 @@ public struct RunComparison: FormatRenderer {
     public struct Row: Sendable {
         public var trust: String
         public var type: LetterType
-        public var before: CellSummary
-        public var after: CellSummary
+        public var before: Side
+        public var after: Side
         public var national: Bool { trust == RunComparison.nationalCode }
+    }
+
+    /// What a comparison keeps of a trust × letter type (or the nation's letters of a type) in one
+    /// run: the counts and median its columns show, and the median's 95% interval its flag
+    /// needs, so that no histogram outlives its row.
+    public struct Side: Sendable {
+        public var letters = 0
+        public var received = 0
+        public var due = 0
+        public var withinLimit = 0
+        /// The median delay in hours; nil without a received letter.
+        public var p50Hours: Double?
+        /// The median's 95% interval in seconds (`LatencyHistogram.medianInterval`).
+        public var medianInterval: (lower: Double, upper: Double)?
+
+        /// A side with no letters, for a trust × type the other run alone has.
+        public init() {}
+
+        /// `counts`' counts, and the median and its interval from `delay`.
+        init(counts: CellSummary, delay: LatencyHistogram) {
+            letters = counts.letters
+            received = counts.received
+            due = counts.due
+            withinLimit = counts.withinLimit
+            p50Hours = delay.percentile(perMille: 500).map { $0 / 3600 }
+            medianInterval = delay.medianInterval()
+        }
     }
 
     /// The trust code of national rows, which disclosure control leaves unsuppressed.
@@ -25,8 +52,9 @@ public struct RunComparison: FormatRenderer {
     /// Whether the figures are published under disclosure control (docs/product.md).
     public var publish: Bool
 
-    /// Compares `run` (the latest when nil) with `against` (the run before it when nil); costs a
-    /// read of both runs' weekly histograms, merged as they stream past.
+    /// Compares `run` (the latest when nil) with `against` (the run before it when nil). Costs a
+    /// read of both runs' weekly counts and delay histograms, merged as they stream past: memory
+    /// grows with one trust × type's weeks and the runs' trust × types, not with all their weeks.
     public init(_ reader: RunReader, run: Int64?, against: Int64?, publish: Bool = false) throws {
         self.publish = publish
         let after = try reader.run(run)
@@ -40,40 +68,49 @@ public struct RunComparison: FormatRenderer {
         guard before.delayTo == after.delayTo else {
             throw LetterlagError.badArgument("run \(after.id) measures delay as \(after.delayDescription) and run \(before.id) as \(before.delayDescription); their delays cannot be compared")
         }
-        /// Each trust × type's weeks merged in one pass as they stream past (they arrive grouped),
-        /// then each type's trusts merged nationally: memory grows with trusts × types, not weeks.
-        func whole(_ id: Int64) throws -> [TrustType: CellSummary] {
-            var totals: [TrustType: CellSummary] = [:]
-            var open: (key: TrustType, weeks: [CellSummary])?
-            func close() {
-                if let o = open { totals[o.key] = CellSummary.merged(o.weeks) }
-            }
-            try reader.forEachWeek(.run(id), histograms: true) { week in
-                let key = TrustType(trust: week.trust, type: week.type)
-                if open?.key != key {
-                    close()
-                    open = (key, [])
-                }
-                open!.weeks.append(week.cell)
-            }
-            close()
-            for type in LetterType.allCases {
-                let trusts = totals.filter { $0.key.type == type }.map(\.value)
-                if !trusts.isEmpty { totals[TrustType(trust: Self.nationalCode, type: type)] = CellSummary.merged(trusts) }
-            }
-            return totals
-        }
-        let a = try whole(before.id), b = try whole(after.id)
+        let a = try Self.sides(reader, run: before.id), b = try Self.sides(reader, run: after.id)
         rows = Set(a.keys).union(b.keys).map { key in
-            Row(trust: key.trust, type: key.type, before: a[key] ?? CellSummary(), after: b[key] ?? CellSummary())
+            Row(trust: key.trust, type: key.type, before: a[key] ?? Side(), after: b[key] ?? Side())
         }.sorted { ($0.national ? 1 : 0, $0.trust, $0.type.rawValue) < ($1.national ? 1 : 0, $1.trust, $1.type.rawValue) }
         beforeRun = before
         afterRun = after
     }
 
+    /// Each trust × type of `run`, its weeks merged as they arrive (grouped, in key order), and
+    /// each type's trusts merged into its national side.
+    private static func sides(_ reader: RunReader, run: Int64) throws -> [TrustType: Side] {
+        var sides: [TrustType: Side] = [:]
+        var nation: [LetterType: (counts: CellSummary, delay: LatencyHistogram)] = [:]
+        var open: (key: TrustType, counts: CellSummary, delays: [LatencyHistogram])?
+        func close() {
+            guard let o = open else { return }
+            let delay = LatencyHistogram.merged(o.delays)
+            sides[o.key] = Side(counts: o.counts, delay: delay)
+            nation[o.key.type, default: (CellSummary(), LatencyHistogram())].counts.mergeCounts(o.counts)
+            nation[o.key.type]!.delay.merge(delay)
+        }
+        try reader.forEachWeek(.run(run), histograms: .delay) { week in
+            let key = TrustType(trust: week.trust, type: week.type)
+            if open?.key != key {
+                close()
+                open = (key, CellSummary(), [])
+            }
+            open!.counts.mergeCounts(week.cell)
+            open!.delays.append(week.cell.delay)
+        }
+        close()
+        for (type, whole) in nation { sides[TrustType(trust: nationalCode, type: type)] = Side(counts: whole.counts, delay: whole.delay) }
+        return sides
+    }
+
     /// `worse`, `better` or empty for the medians, by non-overlapping 95% intervals.
     public static func medianFlag(_ before: LatencyHistogram, _ after: LatencyHistogram) -> String {
-        guard let x = before.medianInterval(), let y = after.medianInterval() else { return "" }
+        medianFlag(before.medianInterval(), after.medianInterval())
+    }
+
+    /// `medianFlag` of the two medians' 95% intervals.
+    static func medianFlag(_ before: (lower: Double, upper: Double)?, _ after: (lower: Double, upper: Double)?) -> String {
+        guard let x = before, let y = after else { return "" }
         if y.lower > x.upper { return "worse" }
         if y.upper < x.lower { return "better" }
         return ""
@@ -95,11 +132,10 @@ public struct RunComparison: FormatRenderer {
 
     public func fields(_ row: Row, publish: Bool) -> [FigureCell] {
         let f = FigureFormatter(publish: publish && !row.national)
-        let b = SummaryRow(trust: row.trust, type: row.type, summary: row.before)
-        let a = SummaryRow(trust: row.trust, type: row.type, summary: row.after)
+        let b = row.before, a = row.after
         // Under disclosure control a flag on 1 to 7 letters would itself disclose; it is not shown.
         let tiny = f.publish && ([b.received, a.received, b.due, a.due].contains { (1...DisclosureThreshold.largestSuppressed).contains($0) })
-        let p50 = tiny ? "" : Self.medianFlag(row.before.delay, row.after.delay)
+        let p50 = tiny ? "" : Self.medianFlag(b.medianInterval, a.medianInterval)
         let compliance = tiny ? "" : Self.complianceFlag(within: b.withinLimit, of: b.due, within: a.withinLimit, of: a.due)
         let flags = Set([p50, compliance].filter { !$0.isEmpty })
         let flag = flags.count == 2 ? "mixed" : flags.first ?? ""

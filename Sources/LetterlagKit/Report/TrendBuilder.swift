@@ -49,8 +49,8 @@ public struct TrendBuilder {
     public let period: TrendPeriod
     private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary, run: Int64, partial: Bool)?
 
-    /// Whether the weeks must carry histograms: only periods longer than a week merge them.
-    public var needsHistograms: Bool { period != .week }
+    /// The histograms the weeks must carry: only periods longer than a week merge them.
+    public var histograms: StoredWeek.Histograms { period == .week ? .none : .all }
 
     public init(by period: TrendPeriod) { self.period = period }
 
@@ -91,7 +91,7 @@ public struct TrendBuilder {
     public static func stream(_ reader: RunReader, _ source: WeekSource, trust: String? = nil, type: LetterType? = nil,
                               by period: TrendPeriod, _ emit: (Row) throws -> Void) throws {
         var builder = TrendBuilder(by: period)
-        try reader.forEachWeek(source, trust: trust, type: type, histograms: builder.needsHistograms) { week in
+        try reader.forEachWeek(source, trust: trust, type: type, histograms: builder.histograms) { week in
             if let row = builder.add(week) { try emit(row) }
         }
         if let row = builder.finish() { try emit(row) }

@@ -80,9 +80,9 @@ public struct RunReader {
     /// Calls `body` with each weekly row of a run, or each week standing in the history (with the
     /// run it came from), in trust, letter type and week order. The stored figures are always
     /// read; the histograms only with `histograms`, for callers that merge weeks.
-    public func forEachWeek(_ source: WeekSource, trust: String? = nil, type: LetterType? = nil, histograms: Bool,
+    public func forEachWeek(_ source: WeekSource, trust: String? = nil, type: LetterType? = nil, histograms: StoredWeek.Histograms,
                             _ body: (StoredWeek) throws -> Void) throws {
-        let columns = StoredWeek.columns + (histograms ? StoredWeek.histogramColumns : [])
+        let columns = StoredWeek.columns + histograms.columns
         var sql: String
         var arguments: [any DatabaseValueConvertible] = []
         switch source {

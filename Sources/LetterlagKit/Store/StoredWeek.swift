@@ -18,8 +18,29 @@ public struct StoredWeek: Sendable {
     /// The columns read for every row; each is found by name.
     static let columns = ["trust_code", "letter_type", "week", "week_start"] + StoredFigures.columns
         + ["km_p50_hours", "p50_working_days", "complete"] + StoredFigures.stageColumns + ["run_id", "partial"]
-    /// The histograms, read after `columns` by callers that merge weeks.
+    /// The histograms, read after `columns` by callers that merge weeks; the delays' first, so
+    /// that a reader of `Histograms.delay` finds it where a reader of all does.
     static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist", "writing_hist", "delivery_hist"]
+
+    /// Which of a row's histograms a reader decodes: each costs its blob's read, a decode and
+    /// its memory, so a reader asks only for those its figures come from.
+    public enum Histograms: Sendable {
+        /// None: the stored figures are read as they are.
+        case none
+        /// The delays' alone, for figures of the delays and the counts (`RunComparison`).
+        case delay
+        /// Every histogram, for periods merged from weeks with every figure a week has.
+        case all
+
+        /// The columns selected after `StoredWeek.columns`.
+        var columns: [String] {
+            switch self {
+            case .none: []
+            case .delay: Array(StoredWeek.histogramColumns.prefix(1))
+            case .all: StoredWeek.histogramColumns
+            }
+        }
+    }
 
     private static let positions = StoredFigures.Positions(columns + histogramColumns)
     private static func position(_ name: String) -> Int32 { StatementRow.position(of: name, in: columns + histogramColumns) }
@@ -27,9 +48,9 @@ public struct StoredWeek: Sendable {
                        partialAt = position("partial"), delayAt = position("delay_hist"), agesAt = position("outstanding_hist"),
                        workingAt = position("working_days_hist"), writingAt = position("writing_hist"), deliveryAt = position("delivery_hist")
 
-    /// A row selected with `columns` (then `histogramColumns` when `histograms`); a letter type,
-    /// week or histogram this letterlag cannot read is an error naming the row.
-    init(reading row: StatementRow, histograms: Bool, path: String) throws {
+    /// A row selected with `columns`, then `histograms.columns`; a letter type, week or histogram
+    /// this letterlag cannot read is an error naming the row. The histograms not read stay empty.
+    init(reading row: StatementRow, histograms: Histograms, path: String) throws {
         let p = Self.positions
         let trust = row.text(p.trust), typeName = row.text(p.type), label = row.text(Self.labelAt)
         self.trust = trust
@@ -58,14 +79,14 @@ public struct StoredWeek: Sendable {
         } else {
             c.stagesKept = false
         }
-        if histograms {
-            func histogram(_ i: Int32, _ name: String) throws -> LatencyHistogram {
-                guard let h = LatencyHistogram(encodedBytes: row.blob(i)) else {
-                    throw LetterlagError.database(path: path, reason: "the \(name) of trust \(trust), \(typeName), week \(label) is not a letterlag histogram", statement: nil)
-                }
-                return h
+        func histogram(_ i: Int32, _ name: String) throws -> LatencyHistogram {
+            guard let h = LatencyHistogram(encodedBytes: row.blob(i)) else {
+                throw LetterlagError.database(path: path, reason: "the \(name) of trust \(trust), \(typeName), week \(label) is not a letterlag histogram", statement: nil)
             }
-            c.delay = try histogram(Self.delayAt, "delay_hist")
+            return h
+        }
+        if histograms != .none { c.delay = try histogram(Self.delayAt, "delay_hist") }
+        if histograms == .all {
             c.outstandingAge = try histogram(Self.agesAt, "outstanding_hist")
             c.workingDays = try histogram(Self.workingAt, "working_days_hist")
             if c.stagesKept {
