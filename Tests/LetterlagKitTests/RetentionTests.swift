@@ -150,6 +150,61 @@ func referenceKept(_ runs: [(id: Int64, asOf: Int64)], last: Int = 0, daily: Int
         #expect(try Binary.run(["trend", "--db", db, "--format", "csv"]).stdout == trendBefore)
     }
 
+    /// restic itself, Debian's (0.14), given a snapshot at each night's as-of time and the same
+    /// policy after each night, keeps the same runs as `prune`: nights at uneven hours and gaps,
+    /// across the October clock change and a year's end, with every rule at once.
+    @Test(.tags(.slow), .skippedWhenQuick) func pruneKeepsTheRunsResticItselfKeepsNightAfterNight() throws {
+        let restic = URL(fileURLWithPath: "/usr/bin/restic")
+        #expect(FileManager.default.isExecutableFile(atPath: restic.path), "scripts/setup installs Debian's restic")
+        let dir = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("data"), withIntermediateDirectories: true)
+        _ = try dir.write("data/f", "x")
+        var environment = ProcessInfo.processInfo.environment
+        environment["RESTIC_PASSWORD"] = "letterlag"
+        environment["RESTIC_REPOSITORY"] = dir.path("repo")
+        environment["TZ"] = "Europe/London"
+        func resticRun(_ arguments: [String]) throws -> String {
+            let out = try runProgram(restic, arguments, environment: environment)
+            #expect(out.status == 0, "restic \(arguments.first!): \(out.stderr)")
+            return out.stdout
+        }
+        _ = try resticRun(["init", "-q"])
+        let london = DateFormatter()
+        london.locale = Locale(identifier: "en_GB_POSIX")
+        london.timeZone = TimeZone(identifier: "Europe/London")!
+        london.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let iso = ISO8601DateFormatter()
+        let policy = ["--keep-last", "2", "--keep-daily", "3", "--keep-weekly", "2", "--keep-monthly", "2", "--keep-yearly", "2"]
+        let db = dir.path("r.sqlite")
+        // 2024-10-15 04:30 UTC, then gaps of days and hours: the last night is on 2025-01-08.
+        var asOf: Int64 = 1_728_966_600, lastNight: Int64 = 0
+        let steps: [(days: Int64, hours: Int64)] = [(1, 0), (3, 7), (2, -3), (5, 0), (3, 0), (1, 13), (8, 0), (3, -5), (2, 0), (6, 2),
+                                                     (3, 0), (1, 0), (9, 4), (3, -1), (4, 0), (2, 9), (5, 0), (3, 0), (7, -6), (1, 1),
+                                                     (4, 0), (3, 0), (5, 5), (3, 0)]
+        for (night, step) in steps.enumerated() {
+            let event = london.string(from: Date(timeIntervalSince1970: TimeInterval(asOf - 2 * 86_400)))
+            let extract = try dir.write("n\(night).csv", canonicalHeader + "\n" + row("L\(night)", event: event, received: event) + "\n")
+            let stored = try Binary.run(["ingest", extract, "--db", db, "--as-of", Timestamps.iso(asOf), "--quiet"])
+            #expect(stored.status == 0, "\(stored.stderr)")
+            let pruned = try Binary.run(["prune", "--db", db, "--format", "csv"] + policy)
+            #expect(pruned.status == 0, "\(pruned.stderr)")
+            let ours = Set(StagesAndBreakdownTests.csvRows(pruned.stdout).rows.filter { $0[2] == "keep" }.map { $0[1] })
+            _ = try resticRun(["backup", "-q", "--host", "letterlag", "--time", london.string(from: Date(timeIntervalSince1970: TimeInterval(asOf))),
+                               dir.path("data")])
+            let forgot = try JSONSerialization.jsonObject(with: Data(try resticRun(["forget", "--json", "--group-by", ""] + policy).utf8))
+            let groups = try #require(forgot as? [[String: Any]])
+            let kept = try #require(groups.first?["keep"] as? [[String: Any]])
+            let theirs = Set(try kept.map { snapshot -> String in
+                let time = try #require(snapshot["time"] as? String)
+                return Timestamps.iso(Int64(try #require(iso.date(from: time)).timeIntervalSince1970))
+            })
+            #expect(ours == theirs, "night \(night + 1), as of \(Timestamps.iso(asOf))")
+            lastNight = asOf
+            asOf += step.days * 86_400 + step.hours * 3_600
+        }
+        #expect(Timestamps.iso(lastNight).hasPrefix("2025-01-08"), "the nights cross the year's end")
+    }
+
     /// Debian's SQLite zeroes and writes every page a delete frees (secure_delete); letterlag's
     /// writing connection does not, so a prune or a later night's replaced rows cost no writes
     /// of pages nobody reads. Counted in the WAL's frames on a real file.
