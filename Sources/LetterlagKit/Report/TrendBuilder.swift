@@ -47,7 +47,9 @@ public struct TrendBuilder {
     }
 
     public let period: TrendPeriod
-    private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, cell: CellSummary, run: Int64, partial: Bool)?
+    private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, run: Int64, partial: Bool)?
+    /// The open period's weeks; a reference, so a builder is used where it was made, not copied.
+    private let fold = PeriodFold()
 
     /// The histograms the weeks must carry: only periods longer than a week merge them.
     public var histograms: StoredWeek.Histograms { period == .week ? .none : .all }
@@ -61,13 +63,14 @@ public struct TrendBuilder {
         }
         let ordinal = period.ordinal(ofWeek: week.week)
         if let o = open, o.ordinal == ordinal, o.trust == week.trust, o.type == week.type {
-            open!.cell.merge(week.cell)
+            fold.add(week.cell)
             open!.run = week.runID
             open!.partial = o.partial || week.partial
             return nil
         }
         let ended = finish()
-        open = (week.trust, week.type, ordinal, week.week, week.cell, week.runID, week.partial)
+        open = (week.trust, week.type, ordinal, week.week, week.runID, week.partial)
+        fold.add(week.cell)
         return ended
     }
 
@@ -76,7 +79,58 @@ public struct TrendBuilder {
         guard let o = open else { return nil }
         open = nil
         return Row(period: period.label(ofWeek: o.firstWeek), firstWeek: o.firstWeek,
-                   figures: SummaryRow(trust: o.trust, type: o.type, summary: o.cell), runID: o.run, partial: o.partial)
+                   figures: SummaryRow(trust: o.trust, type: o.type, summary: fold.take()), runID: o.run, partial: o.partial)
+    }
+
+    /// A period's weeks merged as they arrive: counts add, and each histogram's buckets add into
+    /// dense counts that `take` drains, visiting only the occupied buckets. Merging each week into
+    /// the period's histograms instead grew and rewrote their arrays week after week, which was
+    /// a fifth of a trend by month's time. A period holds one trust × type's letters, far fewer
+    /// than `DenseBuckets.countLimit`, as a run's do.
+    final class PeriodFold {
+        private var counts = CellSummary()
+        private let delay = DenseBuckets(), outstandingAge = DenseBuckets(), workingDays = DenseBuckets(),
+                    writing = DenseBuckets(), delivery = DenseBuckets()
+        /// The extremes of each histogram, in the order `add` takes them.
+        private var extremes = [(minimum: Int64, maximum: Int64)](repeating: (.max, .min), count: 5)
+
+        func add(_ cell: CellSummary) {
+            counts.mergeCounts(cell)
+            add(cell.delay, to: delay, 0)
+            add(cell.outstandingAge, to: outstandingAge, 1)
+            add(cell.workingDays, to: workingDays, 2)
+            add(cell.writing, to: writing, 3)
+            add(cell.delivery, to: delivery, 4)
+        }
+
+        /// The period's figures; the fold is then empty.
+        func take() -> CellSummary {
+            var s = counts
+            s.delay = drained(delay, 0)
+            s.outstandingAge = drained(outstandingAge, 1)
+            s.workingDays = drained(workingDays, 2)
+            s.writing = drained(writing, 3)
+            s.delivery = drained(delivery, 4)
+            counts = CellSummary()
+            return s
+        }
+
+        private func add(_ h: LatencyHistogram, to dense: DenseBuckets, _ k: Int) {
+            guard h.total > 0 else { return }
+            h.buckets.withUnsafeBufferPointer { buckets in
+                h.counts.withUnsafeBufferPointer { counts in
+                    for i in 0..<buckets.count { dense.add(Int(buckets[i]), count: counts[i]) }
+                }
+            }
+            extremes[k] = (min(extremes[k].minimum, h.minimum), max(extremes[k].maximum, h.maximum))
+        }
+
+        private func drained(_ dense: DenseBuckets, _ k: Int) -> LatencyHistogram {
+            var h = dense.drain()
+            h.noteExtremes(minimum: extremes[k].minimum, maximum: extremes[k].maximum)
+            extremes[k] = (.max, .min)
+            return h
+        }
     }
 
     /// Every trend row at once, for callers that hold them (charts of a few trusts).
