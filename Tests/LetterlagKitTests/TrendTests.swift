@@ -165,6 +165,37 @@ import Testing
         }
     }
 
+    /// A period folded densely must equal its weeks merged one by one, the slow, obvious way:
+    /// every count, every histogram with its extremes, empty histograms and all, period after
+    /// period through one fold.
+    @Test func aPeriodsFoldEqualsItsWeeksMergedOneByOne() {
+        var rng = SplitMix64(seed: 31)
+        let fold = TrendBuilder.PeriodFold()
+        for period in 0..<60 {
+            var reference = CellSummary()
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                var week = CellSummary()
+                week.letters = Int(rng.next() % 500); week.received = Int(rng.next() % 400); week.outstanding = Int(rng.next() % 9)
+                week.due = Int(rng.next() % 300); week.withinLimit = Int(rng.next() % 200); week.pending = Int(rng.next() % 2)
+                week.sent = Int(rng.next() % 300); week.inTransit = Int(rng.next() % 5); week.deliveredAtSending = Int(rng.next() % 3)
+                week.oldestInTransit = rng.next() % 3 == 0 ? .min : Int64(rng.next() % 90_000)
+                week.stagesKept = rng.next() % 10 != 0
+                func histogram(_ spread: UInt64) -> LatencyHistogram {
+                    var h = LatencyHistogram()
+                    if rng.next() % 5 == 0 { return h }
+                    for _ in 0..<(rng.next() % 300) { h.record(Int64(rng.next() % spread)) }
+                    return h
+                }
+                week.delay = histogram(3_000_000); week.outstandingAge = histogram(90_000_000); week.workingDays = histogram(40)
+                week.writing = histogram(2_000_000); week.delivery = histogram(400_000)
+                reference.merge(week)
+                fold.add(week)
+            }
+            #expect(fold.take() == reference, "period \(period)")
+        }
+        #expect(fold.take() == CellSummary(), "a fold is empty once taken")
+    }
+
     @Test func noChangeIsFlaggedBetweenTwoSamplesOfOneDistribution() {
         var rng = SplitMix64(seed: 4)
         var a = LatencyHistogram(), b = LatencyHistogram()
