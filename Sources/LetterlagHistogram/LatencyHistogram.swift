@@ -74,41 +74,90 @@ public struct LatencyHistogram: Sendable, Equatable {
         maximum = Swift.max(maximum, hi)
     }
 
-    /// Adds `other` in place. When every bucket of `other` is already here, as for a week merged
-    /// into a whole run, nothing is allocated; otherwise the arrays grow once and merge from the back.
+    /// Adds `other` in place. Each of its buckets is found here by a galloping search from the
+    /// last one found, so the search costs `other`'s buckets times the logarithm of the gaps
+    /// between them, not this histogram's size. When none is new, as for most later weeks merged
+    /// into a whole run, its counts are added and nothing moves; otherwise the arrays grow once and
+    /// the stretches between new buckets move up as blocks. Walking both arrays bucket by bucket
+    /// instead was half the time of `hist_merge` over a five-year run's weeks.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
         guard total > 0 else { self = other; return }
-        let n = buckets.count, m = other.buckets.count
-        var union = n, i = 0, j = 0
-        while j < m {
-            if i == n || other.buckets[j] < buckets[i] { union += 1; j += 1 }
-            else if other.buckets[j] == buckets[i] { i += 1; j += 1 }
-            else { i += 1 }
-        }
-        if union == n {
-            i = 0
-            for j in 0..<m {
-                while buckets[i] < other.buckets[j] { i += 1 }
-                counts[i] += other.counts[j]
+        let m = other.buckets.count
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
+            // at[j]: where other's bucket j is here, or goes, negated minus one when it is new.
+            let added = buckets.withUnsafeBufferPointer { mine in
+                other.buckets.withUnsafeBufferPointer { theirs in Self.locate(theirs, in: mine, at) }
             }
-        } else {
-            buckets.append(contentsOf: repeatElement(0, count: union - n))
-            counts.append(contentsOf: repeatElement(0, count: union - n))
-            var a = n - 1, b = m - 1, out = union - 1
-            while b >= 0 {
-                if a >= 0 && buckets[a] > other.buckets[b] {
-                    buckets[out] = buckets[a]; counts[out] = counts[a]; a -= 1
-                } else if a >= 0 && buckets[a] == other.buckets[b] {
-                    buckets[out] = buckets[a]; counts[out] = counts[a] + other.counts[b]; a -= 1; b -= 1
-                } else {
-                    buckets[out] = other.buckets[b]; counts[out] = other.counts[b]; b -= 1
+            let n = buckets.count
+            if added > 0 {
+                buckets.append(contentsOf: repeatElement(0, count: added))
+                counts.append(contentsOf: repeatElement(0, count: added))
+            }
+            buckets.withUnsafeMutableBufferPointer { mine in
+                counts.withUnsafeMutableBufferPointer { myCounts in
+                    other.buckets.withUnsafeBufferPointer { theirs in
+                        other.counts.withUnsafeBufferPointer { theirCounts in
+                            guard added > 0 else {
+                                for j in 0..<m { myCounts[at[j]] += theirCounts[j] }
+                                return
+                            }
+                            // From the top down: every bucket from a place up moves up by the new buckets below it.
+                            var shift = added, end = n
+                            for j in stride(from: m - 1, through: 0, by: -1) {
+                                let isNew = at[j] < 0
+                                let place = isNew ? -at[j] - 1 : at[j]
+                                if end > place {
+                                    (mine.baseAddress! + place + shift).moveInitialize(from: mine.baseAddress! + place, count: end - place)
+                                    (myCounts.baseAddress! + place + shift).moveInitialize(from: myCounts.baseAddress! + place, count: end - place)
+                                }
+                                if isNew {
+                                    shift -= 1
+                                    mine[place + shift] = theirs[j]
+                                    myCounts[place + shift] = theirCounts[j]
+                                } else {
+                                    myCounts[place + shift] += theirCounts[j]
+                                }
+                                end = place
+                            }
+                        }
+                    }
                 }
-                out -= 1
             }
         }
         total += other.total
         noteExtremes(minimum: other.minimum, maximum: other.maximum)
+    }
+
+    /// Finds each of `theirs`' buckets in `mine` (both ascending), searching from the last one
+    /// found by doubling steps and then halving: `at[j]` is its index there, or `-(index) - 1` for
+    /// the index it would be inserted at when it is new. Returns how many are new.
+    private static func locate(_ theirs: UnsafeBufferPointer<Int32>, in mine: UnsafeBufferPointer<Int32>,
+                               _ at: UnsafeMutableBufferPointer<Int>) -> Int {
+        let n = mine.count
+        var i = 0, added = 0
+        for j in 0..<theirs.count {
+            let b = theirs[j]
+            if i < n && mine[i] < b {
+                var low = i, step = 1
+                while low + step < n && mine[low + step] < b { low += step; step &<<= 1 }
+                var high = Swift.min(low + step, n)
+                low += 1
+                while low < high {
+                    let mid = (low + high) >> 1
+                    if mine[mid] < b { low = mid + 1 } else { high = mid }
+                }
+                i = low
+            }
+            if i < n && mine[i] == b {
+                at[j] = i
+                i += 1
+            } else {
+                at[j] = -i - 1
+                added += 1
+            }
+        }
+        return added
     }
 
     /// Builds a histogram from dense counts, `dense[i]` being bucket `firstBucket + i`'s, skipping

@@ -93,6 +93,30 @@ import Testing
         #expect(a.buckets == a.buckets.sorted() && Set(a.buckets).count == a.buckets.count)
     }
 
+    /// The merge finds buckets by galloping and moves blocks; checked against recording every
+    /// value into one histogram, over histograms of every shape: one bucket, disjoint, nested,
+    /// interleaved, new buckets below, between and above, wide and narrow, in both orders.
+    @Test func mergingRandomShapesEqualsRecordingEverything() {
+        var rng = SplitMix64(seed: 77)
+        for trial in 0..<2_000 {
+            func values() -> [Int64] {
+                let count = Int(rng.next() % 60)
+                let base = Int64(rng.next() % 4) * 1_000_000, spread = 1 + rng.next() % (rng.next() % 2 == 0 ? 5_000 : 50_000_000)
+                return (0..<count).map { _ in base + Int64(rng.next() % spread) }
+            }
+            let x = values(), y = values()
+            var a = LatencyHistogram(), b = LatencyHistogram(), all = LatencyHistogram()
+            for v in x { a.record(v); all.record(v) }
+            for v in y { b.record(v); all.record(v) }
+            var ab = a, ba = b
+            ab.merge(b)
+            ba.merge(a)
+            #expect(ab == all, "trial \(trial)")
+            #expect(ba == all, "trial \(trial)")
+            #expect(ab.buckets == ab.buckets.sorted() && Set(ab.buckets).count == ab.buckets.count)
+        }
+    }
+
     @Test func encodedFormRoundTrips() throws {
         var h = LatencyHistogram()
         var rng = SplitMix64(seed: 3)
