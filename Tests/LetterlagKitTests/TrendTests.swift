@@ -194,6 +194,20 @@ import Testing
             #expect(fold.take() == reference, "period \(period)")
         }
         #expect(fold.take() == CellSummary(), "a fold is empty once taken")
+
+        // Stored blobs may hold up to 2^53 values: a period past the dense counts' 32 bits is merged exactly.
+        var reference = CellSummary()
+        for week in 0..<3 {
+            var cell = CellSummary()
+            cell.delay.record(3_600 + Int64(week), count: 3_000_000_000)
+            cell.delay.record(90_000, count: 7)
+            reference.merge(cell)
+            fold.add(cell)
+        }
+        let big = fold.take()
+        #expect(big == reference)
+        #expect(big.delay.total == 9_000_000_021)
+        #expect(fold.take() == CellSummary(), "a fold is empty once taken")
     }
 
     @Test func noChangeIsFlaggedBetweenTwoSamplesOfOneDistribution() {
