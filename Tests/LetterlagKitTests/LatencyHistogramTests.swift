@@ -115,6 +115,16 @@ import Testing
             #expect(ba == all, "trial \(trial)")
             #expect(ab.buckets == ab.buckets.sorted() && Set(ab.buckets).count == ab.buckets.count)
         }
+        // Long gallops and long block moves: thousands of buckets against a few spread among them.
+        var dense = LatencyHistogram(), sparse = LatencyHistogram(), all = LatencyHistogram()
+        var v: Int64 = 1
+        while v < 40_000_000 { dense.record(v, count: 3); all.record(v, count: 3); v += 1 + v / 90 }
+        for value: Int64 in [0, 2, 77, 5_000, 5_001, 1_234_567, 39_999_999, 400_000_000] { sparse.record(value); all.record(value) }
+        #expect(dense.buckets.count > 1_000)
+        var ds = dense, sd = sparse
+        ds.merge(sparse)
+        sd.merge(dense)
+        #expect(ds == all && sd == all)
     }
 
     @Test func encodedFormRoundTrips() throws {

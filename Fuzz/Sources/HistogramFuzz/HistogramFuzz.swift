@@ -49,6 +49,9 @@ func mergeTwo(_ data: UnsafePointer<UInt8>, _ size: Int) {
     let buckets = sum.keys.sorted()
     precondition(ab.buckets == buckets && ab.counts == buckets.map { sum[$0]! }, "a merge lost or misplaced a bucket's count")
     precondition(ab == ba && ab.total == a.total + b.total, "merging in the other order differs")
+    if !a.isEmpty && !b.isEmpty {
+        precondition(ab.minimum == min(a.minimum, b.minimum) && ab.maximum == max(a.maximum, b.maximum), "a merge lost an extreme")
+    }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

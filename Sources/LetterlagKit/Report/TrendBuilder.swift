@@ -48,8 +48,17 @@ public struct TrendBuilder {
 
     public let period: TrendPeriod
     private var open: (trust: String, type: LetterType, ordinal: Int, firstWeek: Int, run: Int64, partial: Bool)?
-    /// The open period's weeks; a reference, so a builder is used where it was made, not copied.
-    private let fold = PeriodFold()
+    /// The open period's weeks, made with the first period longer than a week (five dense
+    /// arrays, about 300 KB); a reference, so a builder is used where it was made, not copied.
+    private var periodFold: PeriodFold?
+    private var fold: PeriodFold {
+        mutating get {
+            if let made = periodFold { return made }
+            let made = PeriodFold()
+            periodFold = made
+            return made
+        }
+    }
 
     /// The histograms the weeks must carry: only periods longer than a week merge them.
     public var histograms: StoredWeek.Histograms { period == .week ? .none : .all }

@@ -19,7 +19,7 @@ public struct StoredWeek: Sendable {
     static let columns = ["trust_code", "letter_type", "week", "week_start"] + StoredFigures.columns
         + ["km_p50_hours", "p50_working_days", "complete"] + StoredFigures.stageColumns + ["run_id", "partial"]
     /// The histograms, read after `columns` by callers that merge weeks; the delays' first, so
-    /// that a reader of `Histograms.delay` finds it where a reader of all does.
+    /// that a reader of `Histograms.delay` finds it where a reader of all does (`delayAt`).
     static let histogramColumns = ["delay_hist", "outstanding_hist", "working_days_hist", "writing_hist", "delivery_hist"]
 
     /// Which of a row's histograms a reader decodes: each costs its blob's read, a decode and
@@ -36,7 +36,7 @@ public struct StoredWeek: Sendable {
         var columns: [String] {
             switch self {
             case .none: []
-            case .delay: Array(StoredWeek.histogramColumns.prefix(1))
+            case .delay: ["delay_hist"]
             case .all: StoredWeek.histogramColumns
             }
         }
@@ -85,7 +85,10 @@ public struct StoredWeek: Sendable {
             }
             return h
         }
-        if histograms != .none { c.delay = try histogram(Self.delayAt, "delay_hist") }
+        if histograms != .none {
+            assert(Self.delayAt == Int32(Self.columns.count), "delay_hist is the first column after StoredWeek.columns")
+            c.delay = try histogram(Self.delayAt, "delay_hist")
+        }
         if histograms == .all {
             c.outstandingAge = try histogram(Self.agesAt, "outstanding_hist")
             c.workingDays = try histogram(Self.workingAt, "working_days_hist")
