@@ -192,7 +192,7 @@ import Testing
     /// period through one fold.
     @Test func aPeriodsFoldEqualsItsWeeksMergedAllAtOnce() {
         var rng = SplitMix64(seed: 31)
-        let fold = TrendBuilder.PeriodFold()
+        let fold = PeriodFold()
         for period in 0..<60 {
             var weeks: [CellSummary] = []
             for _ in 0..<(1 + Int(rng.next() % 6)) {

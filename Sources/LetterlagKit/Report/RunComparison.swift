@@ -81,22 +81,22 @@ public struct RunComparison: FormatRenderer {
     private static func sides(_ reader: RunReader, run: Int64) throws -> [TrustType: Side] {
         var sides: [TrustType: Side] = [:]
         var nation: [LetterType: (counts: CellSummary, delay: LatencyHistogram)] = [:]
-        var open: (key: TrustType, counts: CellSummary, delays: [LatencyHistogram])?
+        let fold = PeriodFold()
+        var open: TrustType?
         func close() {
-            guard let o = open else { return }
-            let delay = LatencyHistogram.merged(o.delays)
-            sides[o.key] = Side(counts: o.counts, delay: delay)
-            nation[o.key.type, default: (CellSummary(), LatencyHistogram())].counts.mergeCounts(o.counts)
-            nation[o.key.type]!.delay.merge(delay)
+            guard let key = open else { return }
+            let whole = fold.take()
+            sides[key] = Side(counts: whole, delay: whole.delay)
+            nation[key.type, default: (CellSummary(), LatencyHistogram())].counts.mergeCounts(whole)
+            nation[key.type]!.delay.merge(whole.delay)
         }
         try reader.forEachWeek(.run(run), histograms: .delay) { week in
             let key = TrustType(trust: week.trust, type: week.type)
-            if open?.key != key {
+            if open != key {
                 close()
-                open = (key, CellSummary(), [])
+                open = key
             }
-            open!.counts.mergeCounts(week.cell)
-            open!.delays.append(week.cell.delay)
+            fold.add(week.cell)
         }
         close()
         for (type, whole) in nation { sides[TrustType(trust: nationalCode, type: type)] = Side(counts: whole.counts, delay: whole.delay) }
